@@ -1,0 +1,66 @@
+# Coalition workbook. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+NBVAL := --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg
+
+.DEFAULT_GOAL := help
+.PHONY: help setup chromium report validate metrics test test-unit test-notebooks test-browser baseline bench lab lint lock clean
+
+## Show this help
+help:
+	@awk '/^## /{d=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(d){split($$1,t,":"); printf "  %-16s %s\n", t[1], d}; d=""}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (workbook)" >/dev/null
+	@touch $(STAMP)
+
+## Create .venv/ and install the pinned requirements and the package (once)
+setup: $(STAMP)
+
+## Install Debian's chromium for the browser tests when it is missing
+chromium:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null || { echo "chromium missing and no apt-get"; exit 1; }; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) && echo "chromium: $(CHROMIUM)"
+
+## Validate the curated tables and every quote (file:row:column on failure)
+validate: $(STAMP)
+	$(BIN)/workbook validate
+
+## Validate, compute the metrics and publish reports/latest/metrics.csv
+report: $(STAMP)
+	$(BIN)/workbook validate
+	$(BIN)/workbook metrics --out reports/latest/metrics.csv
+
+## Set up and run every test: unit, notebooks (nbval), browser and JupyterLab end-to-end
+test: $(STAMP) chromium
+	$(BIN)/ruff check lib tests
+	$(PY) -m pytest lib tests
+
+## Re-store the regression baselines on purpose (after a deliberate data change)
+baseline: $(STAMP)
+	$(BIN)/workbook metrics --out tests/baselines/metrics.csv
+
+## Lint with ruff
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests
+
+## Re-resolve requirements.in into the pinned requirements.txt
+lock:
+	rm -rf /tmp/workbook-lock && $(PYTHON) -m venv /tmp/workbook-lock
+	/tmp/workbook-lock/bin/pip install --quiet -r requirements.in
+	{ echo "# Pinned, resolved on Python 3.11 (pip freeze of requirements.in). Regenerate: make lock"; \
+	  /tmp/workbook-lock/bin/pip freeze; } > requirements.txt
+
+## Remove the virtualenv and generated reports
+clean:
+	rm -rf $(VENV) reports/.staging

@@ -1,0 +1,34 @@
+"""Every path the workbook uses, computed once from the project root.
+
+The root is the folder holding ``data/`` and ``notebooks/``. It defaults to the
+checkout this package was installed from (editable install) and can be moved
+with ``WORKBOOK_ROOT`` so tests can run a copy of the project in a temp folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """Return the project root: ``$WORKBOOK_ROOT`` if set, else this checkout."""
+    env = os.environ.get("WORKBOOK_ROOT")
+    if env:
+        return Path(env).resolve()
+    return Path(__file__).resolve().parents[2]
+
+
+ROOT = project_root()
+DATA_DIR = ROOT / "data"
+SOURCES_DIR = DATA_DIR / "sources"
+FIGURES_CSV = DATA_DIR / "figures.csv"
+FORCES_CSV = DATA_DIR / "forces.csv"
+RELATIONS_CSV = DATA_DIR / "relations.csv"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+REPORTS_DIR = ROOT / "reports"
+LATEST_DIR = REPORTS_DIR / "latest"
+HISTORY_DIR = REPORTS_DIR / "history"
+FAILED_DIR = REPORTS_DIR / "failed"
+STAGING_DIR = REPORTS_DIR / ".staging"
+BASELINE_METRICS_CSV = ROOT / "tests" / "baselines" / "metrics.csv"

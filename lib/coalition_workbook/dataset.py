@@ -1,0 +1,96 @@
+"""Where figures enter: load every curated table and run every check at once.
+
+``load_dataset`` is the one door into the data. It reads ``figures.csv`` plus
+its dimension tables (``forces.csv``, ``relations.csv``), each against its
+schema, then the cross-table checks (foreign keys) and the quote checks from
+``provenance``. All problems are gathered and raised together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config, provenance, schema
+from .errors import Problem, TableValidationError
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated curated tables."""
+
+    figures: pd.DataFrame
+    forces: pd.DataFrame
+    relations: pd.DataFrame
+    figures_path: Path
+    sources_dir: Path
+
+    def input_files(self) -> list[Path]:
+        """Every file the tables were read from, for manifests and change detection."""
+        files = [self.figures_path, Path(self.forces.attrs["file"]),
+                 Path(self.relations.attrs["file"])]
+        files += sorted({self.sources_dir / s for s in self.figures["source"].unique()})
+        return files
+
+
+def _sibling(figures_path: Path, name: str) -> Path:
+    """A dimension table next to the figures table, else the project's own."""
+    local = figures_path.parent / name
+    return local if local.exists() else config.DATA_DIR / name
+
+
+def sources_dir_for(figures_path: Path) -> Path:
+    """Where a figures table's ``source`` files live."""
+    local = figures_path.parent / "sources"
+    return local if local.is_dir() else config.SOURCES_DIR
+
+
+def _foreign_keys(table: pd.DataFrame, column: str, allowed: set[str],
+                  target: str) -> list[Problem]:
+    file, rows = table.attrs["file"], table.attrs["rows"]
+    bad = table[(table[column] != "") & ~table[column].isin(allowed)]
+    return [Problem(file, rows[i], column, f'"{v}" is not a known {target}')
+            for i, v in bad[column].items()]
+
+
+def load_dataset(figures_path: str | Path | None = None) -> Dataset:
+    """Load and validate the curated tables.
+
+    Args:
+        figures_path: A figures CSV; defaults to ``data/figures.csv``. Its
+            ``forces.csv``, ``relations.csv`` and ``sources/`` are taken from
+            the same folder when present, else from the project's ``data/``.
+
+    Returns:
+        The validated tables.
+
+    Raises:
+        TableValidationError: Every problem in every table, each located.
+    """
+    figures_path = Path(figures_path) if figures_path else config.FIGURES_CSV
+    problems: list[Problem] = []
+    tables: dict[str, pd.DataFrame] = {}
+    for table, path in (("figures", figures_path),
+                        ("forces", _sibling(figures_path, "forces.csv")),
+                        ("relations", _sibling(figures_path, "relations.csv"))):
+        try:
+            tables[table] = schema.load_table(path, table)
+        except TableValidationError as exc:
+            problems.extend(exc.problems)
+    if "figures" in tables:
+        figures = tables["figures"]
+        problems += provenance.check_quotes(figures, sources_dir_for(figures_path))
+        if "forces" in tables:
+            problems += _foreign_keys(figures, "force_id",
+                                      set(tables["forces"]["force_id"]), "force_id in forces.csv")
+        if "relations" in tables:
+            ids = set(figures["id"])
+            for col in ("figure_id", "other_id"):
+                problems += _foreign_keys(tables["relations"], col, ids,
+                                          f"figure id in {figures_path.name}")
+    if problems:
+        raise TableValidationError(problems=problems)
+    return Dataset(tables["figures"], tables["forces"], tables["relations"],
+                   figures_path, sources_dir_for(figures_path))

@@ -1,0 +1,266 @@
+"""The curated tables, declared as data, and the loader that holds them to it.
+
+``FIELDS`` describes every column once (type, description, unit, constraints),
+PUDL-style; ``TABLES`` lists each table's columns and primary key. ``build_schema``
+turns that into a pandera ``DataFrameSchema``; ``load_table`` reads a CSV the
+way a spreadsheet saves it (UTF-8 with or without BOM, LF or CRLF) and reports
+*every* problem as ``file:row:column: reason`` (row as a spreadsheet shows it,
+header = row 1) in one ``TableValidationError``.
+
+Unknown columns are an error, not a warning: a misspelt optional column
+("qualifer") would otherwise vanish silently from the analysis.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import Problem, TableValidationError
+
+SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
+UNITS = [
+    "persons", "brigades", "vehicles", "usd", "usd_per_aircraft", "countries",
+    "members", "soldiers", "airstrikes", "years", "year",
+]
+QUALIFIERS = ["exact", "at_least", "at_most", "approx"]
+CATEGORIES = [
+    "coalition", "timeline", "training", "aid_vehicles", "aid_cash", "aid_weapons",
+    "troops", "airstrikes", "cost",
+]
+RELATIONS = ["duplicate_of", "part_of", "conflicts_with", "measures_same_as"]
+
+FIELDS: dict[str, dict[str, Any]] = {
+    "id": {"type": "string", "description": "Unique snake_case name of the figure.",
+           "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+    "value": {"type": "number", "description": "The figure, as numerals.parse_number() reads its quote.",
+              "constraints": {"required": True, "minimum": 0}},
+    "unit": {"type": "string", "description": "What one of `value` is.",
+             "constraints": {"required": True, "enum": UNITS}},
+    "qualifier": {"type": "string",
+                  "description": "exact, or a bound: at_least ('أكثر من', 'تتجاوز'), "
+                                 "at_most ('لا يتجاوز'), approx ('نحو').",
+                  "constraints": {"required": True, "enum": QUALIFIERS}},
+    "quote": {"type": "string",
+              "description": "Shortest verbatim span of the source that states the figure, "
+                             "comparative words included.",
+              "constraints": {"required": True}},
+    "source": {"type": "string", "description": "File name of the article under data/sources/.",
+               "constraints": {"required": True}},
+    "paragraph": {"type": "integer", "description": "1-based line of the source holding the quote.",
+                  "constraints": {"required": True, "minimum": 1}},
+    "category": {"type": "string", "description": "Which analysis the figure feeds.",
+                 "constraints": {"required": True, "enum": CATEGORIES}},
+    "subject_en": {"type": "string", "description": "What the figure counts, in English.",
+                   "constraints": {"required": True}},
+    "attributed_to": {"type": "string", "description": "Who the article says stated the figure.",
+                      "constraints": {"required": True}},
+    "as_of": {"type": "string", "description": "Date or period the figure refers to (YYYY, YYYY-MM); "
+                                               "empty if the article gives none.",
+              "constraints": {"pattern": r"^(\d{4}(-\d{2}){0,2})?$"}},
+    "note": {"type": "string", "description": "Overlaps, conflicts, caveats.", "constraints": {}},
+    "force_id": {"type": "string", "description": "The Iraqi force trained or supplied (forces.csv).",
+                 "constraints": {"pattern": r"^([a-z][a-z0-9_]*)?$", "foreign_key": "forces.force_id"}},
+    "kind": {"type": "string", "description": "Sub-type within the category, e.g. armored vehicles.",
+             "constraints": {"pattern": r"^([a-z][a-z0-9_]*)?$"}},
+    "force_id_pk": {"type": "string", "description": "Force identifier.",
+                    "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+    "name_ar": {"type": "string", "description": "Arabic name as the article writes it.",
+                "constraints": {"required": True}},
+    "name_en": {"type": "string", "description": "English name.", "constraints": {"required": True}},
+    "figure_id": {"type": "string", "description": "The figure the relation is about.",
+                  "constraints": {"required": True, "foreign_key": "figures.id"}},
+    "relation": {"type": "string",
+                 "description": "duplicate_of: same quantity restated, count other_id only; "
+                                "part_of: a subset of other_id, never added to it; "
+                                "conflicts_with: same quantity, different value; "
+                                "measures_same_as: same thing in another unit.",
+                 "constraints": {"required": True, "enum": RELATIONS}},
+    "other_id": {"type": "string", "description": "The figure it relates to.",
+                 "constraints": {"required": True, "foreign_key": "figures.id"}},
+}
+
+# Column name in the file -> key in FIELDS when they differ.
+_FIELD_ALIASES = {"forces": {"force_id": "force_id_pk"}}
+
+TABLES: dict[str, dict[str, Any]] = {
+    "figures": {
+        "fields": ["id", "value", "unit", "qualifier", "quote", "source", "paragraph", "category",
+                   "subject_en", "attributed_to", "as_of", "note", "force_id", "kind"],
+        "primary_key": ["id"],
+        "min_rows": 1,
+    },
+    "forces": {"fields": ["force_id", "name_ar", "name_en"], "primary_key": ["force_id"],
+               "min_rows": 1},
+    "relations": {"fields": ["figure_id", "relation", "other_id", "note"],
+                  "primary_key": ["figure_id", "relation", "other_id"], "min_rows": 0},
+}
+
+
+def field_spec(table: str, column: str) -> dict[str, Any]:
+    """Return the FIELDS entry for a column of a table."""
+    return FIELDS[_FIELD_ALIASES.get(table, {}).get(column, column)]
+
+
+def build_schema(table: str) -> pa.DataFrameSchema:
+    """Turn the declared metadata of ``table`` into a pandera schema.
+
+    Emptiness and numeric parsing are checked before pandera runs (so their
+    messages can be precise); pandera checks vocabularies, patterns, ranges
+    and uniqueness, and reports every failing cell.
+    """
+    columns: dict[str, pa.Column] = {}
+    for name in TABLES[table]["fields"]:
+        spec = field_spec(table, name)
+        cons = spec.get("constraints", {})
+        checks: list[pa.Check] = []
+        if "enum" in cons:
+            checks.append(pa.Check.isin(cons["enum"]))
+        if "pattern" in cons:
+            checks.append(pa.Check.str_matches(cons["pattern"]))
+        if "minimum" in cons:
+            checks.append(pa.Check.ge(cons["minimum"]))
+        dtype = {"number": float, "integer": "Int64", "string": str}[spec["type"]]
+        columns[name] = pa.Column(dtype, checks, nullable=True,
+                                  unique=bool(cons.get("unique")))
+    return pa.DataFrameSchema(columns, strict=True, ordered=False)
+
+
+def _reason(table: str, column: str, check: str, value: object) -> str:
+    cons = field_spec(table, column).get("constraints", {})
+    if check.startswith("isin"):
+        return f'"{value}" is not one of: {", ".join(cons["enum"])}'
+    if check.startswith("str_matches"):
+        return f'"{value}" does not match {cons["pattern"]}'
+    if check.startswith("greater_than_or_equal_to"):
+        return f"{value} is below the minimum {cons['minimum']}"
+    if check.startswith("field_uniqueness"):
+        return f'duplicate {column} "{value}"'
+    return f'"{value}" fails {check}'
+
+
+def read_csv_text(path: Path) -> str:
+    """Read a table's text, accepting a spreadsheet's UTF-8 BOM; reject other encodings."""
+    name = str(path)
+    if not path.is_file():
+        raise TableValidationError(problems=[Problem(name, None, None, "file not found")])
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TableValidationError(problems=[Problem(
+            name, line, None,
+            f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as 'CSV UTF-8'")]) from None
+
+
+def load_table(path: str | Path, table: str | None = None) -> pd.DataFrame:
+    """Load a curated CSV and check it against its declared schema.
+
+    Args:
+        path: The CSV file. Its name (``figures.csv``) names the table unless
+            ``table`` is given.
+        table: One of ``TABLES``.
+
+    Returns:
+        The table with numeric columns typed and text columns as ``str``
+        (empty cells as ``""``). ``df.attrs["rows"]`` maps index -> spreadsheet row.
+
+    Raises:
+        TableValidationError: With every problem found, each naming file, row, column.
+    """
+    path = Path(path)
+    table = table or path.stem
+    if table not in TABLES:
+        raise TableValidationError(problems=[Problem(
+            str(path), None, None, f"unknown table '{table}'; known: {', '.join(TABLES)}")])
+    name = str(path)
+    text = read_csv_text(path)
+    if not text.strip():
+        raise TableValidationError(problems=[Problem(name, 1, None, "file is empty; expected a header row")])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    # Keep each record's spreadsheet row (header = 1) even when blank rows are skipped.
+    numbered = [(n, r) for n, r in enumerate(reader, start=2) if any(c.strip() for c in r)]
+    body = [r for _, r in numbered]
+    problems: list[Problem] = []
+    declared = TABLES[table]["fields"]
+    for col in header:
+        if col not in declared:
+            problems.append(Problem(name, 1, col or "(blank)",
+                                    f"unknown column; expected only: {', '.join(declared)}"))
+    for col in declared:
+        if col not in header:
+            problems.append(Problem(name, 1, col, "required column is missing"))
+    dupes = {c for c in header if header.count(c) > 1}
+    for col in sorted(dupes):
+        problems.append(Problem(name, 1, col, "column appears more than once"))
+    if problems:
+        raise TableValidationError(problems=problems)
+    if len(body) < TABLES[table]["min_rows"]:
+        raise TableValidationError(problems=[Problem(name, 2, None, "no data rows below the header")])
+
+    for n, r in numbered:
+        if len(r) != len(header):
+            problems.append(Problem(name, n, None,
+                                    f"has {len(r)} cells, the header has {len(header)}"))
+    if problems:
+        raise TableValidationError(problems=problems)
+
+    df = pd.DataFrame(body, columns=header, dtype=str)
+    df = df[declared].apply(lambda s: s.str.strip())
+    rows = pd.Series([n for n, _ in numbered], index=df.index)
+    for col in declared:
+        spec = field_spec(table, col)
+        cons = spec.get("constraints", {})
+        empty = df[col] == ""
+        if cons.get("required"):
+            for idx in df.index[empty]:
+                problems.append(Problem(name, int(rows[idx]), col, "required field is empty"))
+        if spec["type"] in ("number", "integer"):
+            cleaned = df[col].str.replace(",", "", regex=False)
+            num = pd.to_numeric(cleaned, errors="coerce")
+            bad = num.isna() & ~empty
+            if spec["type"] == "integer":
+                bad |= num.notna() & (num % 1 != 0)
+            for idx in df.index[bad]:
+                kind = "a whole number" if spec["type"] == "integer" else "a number"
+                problems.append(Problem(name, int(rows[idx]), col,
+                                        f'"{df.at[idx, col]}" is not {kind}'))
+            num[bad] = float("nan")
+            df[col] = num.round().astype("Int64") if spec["type"] == "integer" else num.astype(float)
+
+    try:
+        build_schema(table).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        for _, f in fc.iterrows():
+            idx = f["index"]
+            if idx is None or pd.isna(idx):
+                continue
+            col = f["column"]
+            problems.append(Problem(name, int(rows[int(idx)]), col,
+                                    _reason(table, col, str(f["check"]), f["failure_case"])))
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0, declared.index(p.column) if p.column in declared else 99))
+        raise TableValidationError(problems=_dedupe(problems))
+    df.attrs["rows"] = rows.to_dict()
+    df.attrs["file"] = name
+    df.attrs["table"] = table
+    return df
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
