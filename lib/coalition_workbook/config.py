@@ -32,3 +32,14 @@ HISTORY_DIR = REPORTS_DIR / "history"
 FAILED_DIR = REPORTS_DIR / "failed"
 STAGING_DIR = REPORTS_DIR / ".staging"
 BASELINE_METRICS_CSV = ROOT / "tests" / "baselines" / "metrics.csv"
+
+
+def resolve(path: str | Path) -> Path:
+    """A user-given path: absolute as is, else relative to the project root.
+
+    Notebooks run with the notebooks folder (JupyterLab) or the project root
+    (papermill) as working directory; resolving against the root makes
+    ``figures_path = "data/figures.csv"`` mean the same file in both.
+    """
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else ROOT / p
