@@ -264,3 +264,39 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
             seen.add(p)
             out.append(p)
     return out
+
+
+def data_dictionary() -> str:
+    """The data dictionary as Markdown, generated from ``TABLES`` and ``FIELDS``.
+
+    ``docs/data-dictionary.md`` is this text; a test keeps the two in step.
+    """
+    out = ["# Data dictionary", "",
+           "Generated from `lib/coalition_workbook/schema.py` by `make docs`; do not edit by hand.",
+           "Unknown columns are an error. Rows are numbered as a spreadsheet shows them "
+           "(header = row 1).", ""]
+    for table, meta in TABLES.items():
+        key = ", ".join(meta["primary_key"])
+        out += [f"## `data/{table}.csv`", "",
+                f"Primary key: `{key}`. At least {meta['min_rows']} data row(s).", "",
+                "| column | type | required | allowed | description |",
+                "|---|---|---|---|---|"]
+        for col in meta["fields"]:
+            spec = field_spec(table, col)
+            cons = spec.get("constraints", {})
+            allowed = []
+            if "enum" in cons:
+                allowed.append(", ".join(f"`{v}`" for v in cons["enum"]))
+            if "pattern" in cons:
+                allowed.append(f"pattern `{cons['pattern']}`")
+            if "minimum" in cons:
+                allowed.append(f"≥ {cons['minimum']}")
+            if cons.get("unique"):
+                allowed.append("unique")
+            if "foreign_key" in cons:
+                allowed.append(f"→ `{cons['foreign_key']}`")
+            desc = spec["description"].replace("|", "\\|")
+            req = "yes" if cons.get("required") else ""
+            out.append(f"| `{col}` | {spec['type']} | {req} | {'; '.join(allowed)} | {desc} |")
+        out.append("")
+    return "\n".join(out)
