@@ -73,6 +73,7 @@ _QUALIFIER_MARKERS: tuple[tuple[str, str], ...] = (
     ("يتجاوز", "at_least"), ("تزيد على", "at_least"), ("تزيد عن", "at_least"),
     ("يزيد على", "at_least"), ("يزيد عن", "at_least"), ("ما يزيد", "at_least"),
     ("أزيد من", "at_least"), ("على الأقل", "at_least"), ("ما لا يقل", "at_least"),
+    ("لا يقل", "at_least"), ("لا تقل", "at_least"),
     ("نحو", "approx"), ("حوالي", "approx"), ("حوالى", "approx"), ("قرابة", "approx"),
     ("زهاء", "approx"), ("تقريبا", "approx"), ("ما يقارب", "approx"),
 )
