@@ -1,0 +1,318 @@
+"""The interactive explorer: its state and callbacks as plain Python.
+
+``ExplorerState`` holds what the analyst chose (forces, category, how bounds
+enter, label language, a text filter, the picked figure) and answers three
+questions from it: which figures are shown (``figures``), what the chart is
+(``chart`` / ``chart_spec``) and what one figure says (``detail``). Everything
+here runs and is tested without a browser or a kernel.
+
+``build_explorer`` only wires ipywidgets to that state and shows an
+``alt.JupyterChart``, so clicking a bar reaches Python and shows the figure's
+verbatim Arabic quote.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from .dataset import Dataset
+from .metrics import BOUNDS, OVERLAPS
+
+ALL = "all"
+LANGS = ("en", "ar")
+PICK = "pick"  # name of the chart's point selection
+
+_TEXT = {
+    "en": {"label": "Figure", "value": "Value", "qualifier": "Qualifier", "unit": "Unit",
+           "title": "Figures shown", "empty": "No figure matches the filters."},
+    "ar": {"label": "الرقم", "value": "القيمة", "qualifier": "الصيغة", "unit": "الوحدة",
+           "title": "الأرقام المعروضة", "empty": "لا يوجد رقم يطابق عوامل التصفية."},
+}
+
+TABLE_COLUMNS = ["id", "label", "value", "unit", "qualifier", "category", "force_id",
+                 "counted", "why_not_counted", "paragraph", "quote"]
+
+
+def _rtl(text: str, tag: str = "span") -> str:
+    """Arabic text as escaped HTML marked right-to-left."""
+    return f'<{tag} dir="rtl" lang="ar">{html.escape(text)}</{tag}>'
+
+
+@dataclass
+class ExplorerState:
+    """What the analyst has chosen, and the views that follow from it.
+
+    Args:
+        ds: The validated dataset.
+        forces: Force ids to keep; figures about another force are hidden,
+            figures about no force are always kept. ``None`` selects every force.
+        category: A figures ``category``, or ``"all"``.
+        bounds: ``"as_lower_bound"`` counts bounded figures at their bound;
+            ``"exclude"`` leaves them out of the chart (see ``metrics``).
+        lang: ``"en"`` or ``"ar"``: language of the chart's labels.
+        text: Case-insensitive filter on ``subject_en`` and ``quote``.
+        selected_id: The figure whose detail is shown, if any.
+    """
+
+    ds: Dataset = field(repr=False)
+    forces: tuple[str, ...] | None = None
+    category: str = ALL
+    bounds: str = "as_lower_bound"
+    lang: str = "en"
+    text: str = ""
+    selected_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.forces is None:
+            self.forces = tuple(self.ds.forces["force_id"])
+        self.check()
+
+    # --- choices --------------------------------------------------------
+    def categories(self) -> list[str]:
+        """``"all"`` then every category of the figures table, in table order."""
+        return [ALL, *dict.fromkeys(self.ds.figures["category"])]
+
+    def check(self) -> None:
+        """Raise ValueError if a choice is not one the data offers."""
+        if self.bounds not in BOUNDS:
+            raise ValueError(f"bounds must be one of {', '.join(BOUNDS)}, not {self.bounds!r}")
+        if self.lang not in LANGS:
+            raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {self.lang!r}")
+        if self.category not in self.categories():
+            raise ValueError(f"unknown category {self.category!r}")
+        unknown = set(self.forces or ()) - set(self.ds.forces["force_id"])
+        if unknown:
+            raise ValueError(f"unknown force ids: {', '.join(sorted(unknown))}")
+
+    # --- views ----------------------------------------------------------
+    def figures(self) -> pd.DataFrame:
+        """The figures the filters keep, each with its label and whether it is counted.
+
+        Returns:
+            Columns ``TABLE_COLUMNS``, in figures.csv order. ``counted`` is
+            False for a figure that overlaps another shown figure
+            (``relations.csv``) or, under ``bounds="exclude"``, is bounded;
+            ``why_not_counted`` says which.
+        """
+        self.check()
+        f = self.ds.figures
+        keep = (f["force_id"] == "") | f["force_id"].isin(self.forces or ())
+        if self.category != ALL:
+            keep &= f["category"] == self.category
+        needle = self.text.strip().casefold()
+        if needle:
+            keep &= (f["subject_en"].str.casefold().str.contains(needle, regex=False)
+                     | f["quote"].str.casefold().str.contains(needle, regex=False))
+        shown = f[keep].copy()
+
+        why = pd.Series("", index=shown.index, dtype=str)
+        rel = self.ds.relations
+        rel = rel[rel["relation"].isin(OVERLAPS) & rel["other_id"].isin(shown["id"])]
+        for r in rel.itertuples():
+            why[shown["id"] == r.figure_id] = f"{r.relation} {r.other_id}"
+        if self.bounds == "exclude":
+            bounded = (shown["qualifier"] != "exact") & (why == "")
+            why[bounded] = shown.loc[bounded, "qualifier"].map(lambda q: f"{q}: bounds excluded")
+        shown["counted"] = why == ""
+        shown["why_not_counted"] = why
+        shown["label"] = self._labels(shown)
+        return shown[TABLE_COLUMNS].reset_index(drop=True)
+
+    def _labels(self, shown: pd.DataFrame) -> pd.Series:
+        names = self.ds.forces.set_index("force_id")[f"name_{self.lang}"]
+        fallback = shown["subject_en"] if self.lang == "en" else shown["quote"]
+        labels = shown["force_id"].map(names).where(shown["force_id"] != "", fallback)
+        labels = labels.fillna(fallback)
+        # One bar per figure: two figures of one unit with one label get their ids appended.
+        dup = pd.DataFrame({"unit": shown["unit"], "label": labels}).duplicated(keep=False)
+        return labels.where(~dup, labels + " (" + shown["id"] + ")")
+
+    def chart_data(self) -> pd.DataFrame:
+        """The rows the chart draws: counted figures only."""
+        rows = self.figures()
+        rows = rows[rows["counted"]]
+        cols = ["id", "label", "value", "unit", "qualifier", "paragraph", "quote"]
+        out = rows[cols].copy()
+        out["paragraph"] = out["paragraph"].astype(int)
+        return out.reset_index(drop=True)
+
+    def chart(self) -> alt.TopLevelMixin:
+        """One bar per counted figure, one row per unit, clickable (selection ``pick``)."""
+        t = _TEXT[self.lang]
+        data = self.chart_data()
+        pick = alt.selection_point(name=PICK, fields=["id"], on="click", empty=False)
+        axis = {"labelLimit": 320}
+        bars = alt.Chart(data).mark_bar().encode(
+            x=alt.X("value:Q", title=t["value"]),
+            y=alt.Y("label:N", title=t["label"], sort="-x", axis=alt.Axis(**axis)),
+            color=alt.Color("qualifier:N", title=t["qualifier"],
+                            scale=alt.Scale(domain=["exact", "at_least", "at_most", "approx"])),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.7)),
+            tooltip=[alt.Tooltip("label:N", title=t["label"]),
+                     alt.Tooltip("value:Q", title=t["value"], format=","),
+                     alt.Tooltip("unit:N", title=t["unit"]),
+                     alt.Tooltip("qualifier:N", title=t["qualifier"]),
+                     alt.Tooltip("quote:N", title="quote"),
+                     alt.Tooltip("id:N", title="id")],
+        ).add_params(pick).properties(width=420)
+        return bars.facet(
+            row=alt.Row("unit:N", title=t["unit"]),
+        ).resolve_scale(x="independent", y="independent").properties(title=t["title"])
+
+    def chart_spec(self) -> dict[str, Any]:
+        """The chart as a Vega-Lite dict (what the browser receives)."""
+        return self.chart().to_dict()
+
+    def detail(self, figure_id: str | None = None) -> dict[str, Any] | None:
+        """What the article says about one figure: quote, paragraph, who said it."""
+        figure_id = figure_id if figure_id is not None else self.selected_id
+        f = self.ds.figures
+        hit = f[f["id"] == figure_id]
+        if hit.empty:
+            return None
+        r = hit.iloc[0]
+        return {"id": r["id"], "quote": r["quote"], "paragraph": int(r["paragraph"]),
+                "attributed_to": r["attributed_to"], "subject_en": r["subject_en"],
+                "value": float(r["value"]), "unit": r["unit"], "qualifier": r["qualifier"],
+                "source": r["source"], "note": r["note"]}
+
+    def detail_html(self, figure_id: str | None = None) -> str:
+        """``detail`` as escaped HTML, the quote right-to-left."""
+        d = self.detail(figure_id)
+        if d is None:
+            return "<p><em>Click a bar or pick a figure to see its quote.</em></p>"
+        e = html.escape
+        return (
+            f'<div class="explorer-detail" data-figure-id="{e(d["id"])}">'
+            f"<p><strong>{e(d['subject_en'])}</strong> <code>{e(d['id'])}</code></p>"
+            f'<blockquote dir="rtl" lang="ar" style="font-size:1.2em">{e(d["quote"])}</blockquote>'
+            f"<p>Paragraph {d['paragraph']} of <code>{e(d['source'])}</code>; "
+            f"attributed to {e(d['attributed_to'])}.</p>"
+            + (f"<p>Note: {e(d['note'])}</p>" if d["note"] else "")
+            + "</div>"
+        )
+
+    def table_html(self) -> str:
+        """``figures`` as an escaped HTML table, Arabic cells right-to-left."""
+        rows = self.figures()
+        if rows.empty:
+            return f"<p>{html.escape(_TEXT[self.lang]['empty'])}</p>"
+        cols = ["id", "label", "value", "unit", "qualifier", "counted", "why_not_counted",
+                "paragraph", "quote"]
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+        body = []
+        for _, r in rows.iterrows():
+            cells = []
+            for c in cols:
+                v = r[c]
+                if c == "value":
+                    v = f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
+                if c == "quote" or (c == "label" and self.lang == "ar"):
+                    cells.append(f"<td>{_rtl(str(v))}</td>")
+                else:
+                    cells.append(f"<td>{html.escape(str(v))}</td>")
+            body.append(f'<tr data-figure-id="{html.escape(r["id"])}">{"".join(cells)}</tr>')
+        return (f'<table class="explorer-table"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(body)}</tbody></table>")
+
+    def pick(self, selection: list[dict[str, Any]] | None) -> str | None:
+        """Take a chart point selection (``[{"id": ...}]``) as the selected figure."""
+        ids = [p.get("id") for p in selection or [] if p.get("id")]
+        self.selected_id = ids[0] if ids else None
+        return self.selected_id
+
+
+def build_explorer(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",
+                   category: str | None = None, offline: bool = True) -> Any:
+    """Widgets wired to an ``ExplorerState``, with a live chart, table and quote.
+
+    Args:
+        ds: The validated dataset.
+        lang: Initial label language.
+        bounds: Initial bounds mode.
+        category: Initial category; ``"training"`` when the data has it, else all.
+        offline: Bundle the chart's JavaScript locally (no CDN) via vl-convert.
+
+    Returns:
+        An ``ipywidgets.VBox`` to display; its attributes ``state``, ``forces``,
+        ``category``, ``bounds``, ``lang``, ``text``, ``figure``, ``chart``,
+        ``table`` and ``detail`` are the parts, for tests and scripting.
+    """
+    import ipywidgets as w
+
+    state = ExplorerState(ds, lang=lang, bounds=bounds)
+    if category is None:
+        category = "training" if "training" in state.categories() else ALL
+    state.category = category
+    state.check()
+    if offline:
+        alt.JupyterChart.enable_offline()
+
+    force_options = [(f"{r.name_en} — {r.name_ar}", r.force_id) for r in ds.forces.itertuples()]
+    forces = w.SelectMultiple(options=force_options, value=state.forces, rows=len(force_options),
+                              description="Forces")
+    cat = w.Dropdown(options=state.categories(), value=state.category, description="Category")
+    bnd = w.ToggleButtons(options=list(BOUNDS), value=state.bounds, description="Bounds")
+    lng = w.ToggleButtons(options=list(LANGS), value=state.lang, description="Labels")
+    text = w.Text(value="", placeholder="subject or quote contains…", description="Filter",
+                  continuous_update=False)
+    figure = w.Dropdown(options=[], value=None, description="Figure")
+    chart = alt.JupyterChart(state.chart(), embed_options={"renderer": "svg", "actions": False})
+    table = w.HTML(state.table_html())
+    detail = w.HTML(state.detail_html())
+
+    def figure_options() -> list[tuple[str, str | None]]:
+        rows = state.figures()
+        return [("—", None), *((f"{r.id}: {r.label}", r.id) for r in rows.itertuples())]
+
+    def show_detail() -> None:
+        detail.value = state.detail_html()
+        ids = [v for _, v in figure.options]
+        figure.value = state.selected_id if state.selected_id in ids else None
+
+    def watch_pick() -> None:
+        chart.selections.observe(on_pick, names=[PICK])
+
+    def refresh(_change: Any = None) -> None:
+        state.forces = tuple(forces.value)
+        state.category = cat.value
+        state.bounds = bnd.value
+        state.lang = lng.value
+        state.text = text.value
+        if state.selected_id not in set(state.figures()["id"]):
+            state.selected_id = None
+        chart.chart = state.chart()
+        watch_pick()
+        table.value = state.table_html()
+        figure.options = figure_options()
+        show_detail()
+
+    def on_pick(change: Any) -> None:
+        state.pick(change["new"].value)
+        show_detail()
+
+    def on_figure(change: Any) -> None:
+        if change["new"] != state.selected_id:
+            state.selected_id = change["new"]
+            detail.value = state.detail_html()
+
+    figure.options = figure_options()
+    figure.value = None
+    for widget in (forces, cat, bnd, lng, text):
+        widget.observe(refresh, names="value")
+    figure.observe(on_figure, names="value")
+    watch_pick()
+
+    controls = w.HBox([forces, w.VBox([cat, bnd, lng, text, figure])])
+    box = w.VBox([controls, chart, detail, table])
+    box.add_class("coalition-explorer")
+    for name, part in (("state", state), ("forces", forces), ("category", cat), ("bounds", bnd),
+                       ("lang", lng), ("text", text), ("figure", figure), ("chart", chart),
+                       ("table", table), ("detail", detail), ("refresh", refresh)):
+        setattr(box, name, part)
+    return box
