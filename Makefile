@@ -50,6 +50,10 @@ test: $(STAMP) chromium
 baseline: $(STAMP)
 	$(BIN)/workbook metrics --out tests/baselines/metrics.csv
 
+## Open the explorer in JupyterLab (the venv's kernel has the package installed)
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/explore.ipynb
+
 ## Lint with ruff
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests
