@@ -1,0 +1,226 @@
+"""The explorer, driven the way an analyst drives it: set widget values, read what shows.
+
+Expected rows are computed here from the CSV files with the csv module (an
+independent reading of data/), never typed in, so the tests follow the
+curated data when it legitimately changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import html
+
+import pytest
+from coalition_workbook import config, load_dataset
+from coalition_workbook.explorer import ALL, PICK, ExplorerState, build_explorer
+
+
+def _read(path):
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+FIGURES = _read(config.FIGURES_CSV)
+FORCES = _read(config.FORCES_CSV)
+RELATIONS = _read(config.RELATIONS_CSV)
+OVERLAP = {"duplicate_of", "part_of", "measures_same_as"}
+
+
+def expected_ids(*, forces=None, category=ALL, text="", bounds="as_lower_bound",
+                 counted_only=False):
+    """Which figure ids the explorer should show, read straight from the CSVs."""
+    forces = {f["force_id"] for f in FORCES} if forces is None else set(forces)
+    rows = [r for r in FIGURES
+            if (not r["force_id"] or r["force_id"] in forces)
+            and (category == ALL or r["category"] == category)
+            and (not text or text.casefold() in r["subject_en"].casefold()
+                 or text.casefold() in r["quote"].casefold())]
+    if counted_only:
+        shown = {r["id"] for r in rows}
+        dropped = {x["figure_id"] for x in RELATIONS
+                   if x["relation"] in OVERLAP and x["other_id"] in shown}
+        rows = [r for r in rows if r["id"] not in dropped
+                and (bounds != "exclude" or r["qualifier"] == "exact")]
+    return [r["id"] for r in rows]
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+@pytest.fixture
+def ex(ds):
+    return build_explorer(ds, offline=False)
+
+
+def chart_rows(explorer):
+    """The rows the chart widget was given, as the browser receives them."""
+    spec = explorer.chart.spec
+    return next(iter(spec["datasets"].values()))
+
+
+def test_defaults_show_every_force_and_the_training_figures(ex):
+    assert set(ex.forces.value) == {f["force_id"] for f in FORCES}
+    assert ex.category.value == "training"
+    shown = list(ex.state.figures()["id"])
+    assert shown == expected_ids(category="training")
+    assert [r["id"] for r in chart_rows(ex)] == expected_ids(category="training",
+                                                            counted_only=True)
+
+
+def test_category_dropdown_offers_every_category_and_filters_by_it(ex):
+    categories = list(dict.fromkeys(r["category"] for r in FIGURES))
+    assert list(ex.category.options) == [ALL, *categories]
+    for category in [ALL, *categories]:
+        ex.category.value = category
+        assert list(ex.state.figures()["id"]) == expected_ids(category=category)
+        assert {r["id"] for r in chart_rows(ex)} == set(
+            expected_ids(category=category, counted_only=True))
+
+
+def test_deselecting_a_force_removes_its_bars_and_rows(ex):
+    # A force with a counted training figure, taken from the data.
+    counted = expected_ids(category="training", counted_only=True)
+    force = next(r["force_id"] for r in FIGURES if r["id"] in counted and r["force_id"])
+    before = {r["id"] for r in chart_rows(ex)}
+    ex.forces.value = tuple(f for f in ex.forces.value if f != force)
+    after = {r["id"] for r in chart_rows(ex)}
+    gone = {r["id"] for r in FIGURES if r["force_id"] == force and r["id"] in before}
+    assert gone, "the chosen force had bars before"
+    assert after == before - gone
+    assert list(ex.state.figures()["id"]) == expected_ids(
+        forces=ex.forces.value, category="training")
+    for fid in gone:
+        assert f'data-figure-id="{fid}"' not in ex.table.value
+        assert fid not in [v for _, v in ex.figure.options]
+
+
+def test_no_force_selected_keeps_only_figures_about_no_force(ex):
+    ex.category.value = ALL
+    ex.forces.value = ()
+    shown = set(ex.state.figures()["id"])
+    assert shown == {r["id"] for r in FIGURES if not r["force_id"]}
+
+
+def test_bounds_exclude_drops_bounded_figures_from_the_chart(ex):
+    bounded = [r for r in FIGURES if r["qualifier"] != "exact"
+               and r["id"] in expected_ids(category=r["category"], counted_only=True)]
+    assert bounded, "the curated data has at least one bounded figure"
+    fig = bounded[0]
+    ex.category.value = fig["category"]
+    assert fig["id"] in {r["id"] for r in chart_rows(ex)}
+    ex.bounds.value = "exclude"
+    rows = chart_rows(ex)
+    assert fig["id"] not in {r["id"] for r in rows}
+    assert {r["qualifier"] for r in rows} <= {"exact"}
+    table = ex.state.figures().set_index("id")
+    assert not table.at[fig["id"], "counted"]
+    assert fig["qualifier"] in table.at[fig["id"], "why_not_counted"]
+
+
+def test_overlapping_figure_is_listed_but_not_drawn(ex):
+    rel = next(x for x in RELATIONS if x["relation"] in OVERLAP)
+    ex.category.value = ALL
+    table = ex.state.figures().set_index("id")
+    assert not table.at[rel["figure_id"], "counted"]
+    assert rel["other_id"] in table.at[rel["figure_id"], "why_not_counted"]
+    drawn = {r["id"] for r in chart_rows(ex)}
+    assert rel["figure_id"] not in drawn
+    assert rel["other_id"] in drawn
+
+
+def test_language_switch_changes_labels_and_axis_titles(ex):
+    names_en = {f["force_id"]: f["name_en"] for f in FORCES}
+    names_ar = {f["force_id"]: f["name_ar"] for f in FORCES}
+    force_of = {r["id"]: r["force_id"] for r in FIGURES}
+    en_title = ex.chart.spec["spec"]["encoding"]["y"]["title"]
+    assert all(r["label"].startswith(names_en[force_of[r["id"]]]) for r in chart_rows(ex))
+    ex.lang.value = "ar"
+    assert all(r["label"].startswith(names_ar[force_of[r["id"]]]) for r in chart_rows(ex))
+    assert ex.chart.spec["spec"]["encoding"]["y"]["title"] != en_title
+    assert 'dir="rtl" lang="ar"' in ex.table.value
+
+
+def test_text_filter_matches_subject_and_arabic_quote(ex):
+    ex.category.value = ALL
+    word = FIGURES[0]["subject_en"].split()[0].upper()  # case must not matter
+    ex.text.value = word
+    assert list(ex.state.figures()["id"]) == expected_ids(text=word)
+    quote_part = FIGURES[-1]["quote"].split()[-1]
+    ex.text.value = quote_part
+    ids = list(ex.state.figures()["id"])
+    assert FIGURES[-1]["id"] in ids
+    assert ids == expected_ids(text=quote_part)
+    ex.text.value = "\u0000no figure says this\u0000"
+    assert ex.state.figures().empty
+    assert chart_rows(ex) == []
+
+
+def test_picking_a_figure_shows_its_verbatim_quote_right_to_left(ex):
+    fig = FIGURES[len(FIGURES) // 2]
+    ex.category.value = ALL
+    ex.figure.value = fig["id"]
+    detail = ex.detail.value
+    assert f'<blockquote dir="rtl" lang="ar" style="font-size:1.2em">{html.escape(fig["quote"])}' \
+           in detail
+    assert f"Paragraph {fig['paragraph']} " in detail
+    assert html.escape(fig["attributed_to"]) in detail
+
+
+def test_clicking_a_bar_reaches_python_and_shows_the_quote(ex):
+    """Simulate what the browser sends when a bar is clicked (JupyterChart's synced state)."""
+    target = chart_rows(ex)[-1]
+    fig = next(r for r in FIGURES if r["id"] == target["id"])
+    ex.chart._vl_selections = {PICK: {"value": {"vlPoint": {"or": [{"id": fig["id"]}]}},
+                                      "store": []}}
+    assert ex.state.selected_id == fig["id"]
+    assert ex.figure.value == fig["id"]
+    assert html.escape(fig["quote"]) in ex.detail.value
+    # Still wired after the chart is rebuilt by a control change.
+    ex.lang.value = "ar" if ex.lang.value == "en" else "en"
+    other = chart_rows(ex)[0]["id"]
+    ex.chart._vl_selections = {PICK: {"value": {"vlPoint": {"or": [{"id": other}]}},
+                                      "store": []}}
+    assert ex.state.selected_id == other
+    ex.chart._vl_selections = {PICK: {"value": None, "store": []}}
+    assert ex.state.selected_id is None
+
+
+def test_chart_spec_has_tooltips_a_point_selection_and_a_row_per_unit(ds):
+    state = ExplorerState(ds, category=ALL)
+    spec = state.chart_spec()
+    assert spec["facet"]["row"]["field"] == "unit"
+    inner = spec["spec"]
+    assert inner["mark"]["type"] == "bar"
+    tips = {t["field"] for t in inner["encoding"]["tooltip"]}
+    assert {"label", "value", "unit", "qualifier", "quote", "id"} <= tips
+    (param,) = spec["params"]  # altair lifts a faceted chart's params to the top
+    assert param["views"] == [inner["name"]]
+    assert param["name"] == PICK
+    assert param["select"]["type"] == "point"
+    assert param["select"]["fields"] == ["id"]
+    units = {r["unit"] for r in state.chart_data().to_dict("records")}
+    assert units == {r["unit"] for r in FIGURES
+                     if r["id"] in expected_ids(counted_only=True)}
+
+
+def test_detail_and_table_escape_html(ds):
+    figures = ds.figures.copy()
+    figures.loc[0, "quote"] = '<script>alert("x")</script>'
+    figures.loc[0, "attributed_to"] = "A & <b>B</b>"
+    state = ExplorerState(dataclasses.replace(ds, figures=figures), category=ALL)
+    fid = figures.loc[0, "id"]
+    detail = state.detail_html(fid)
+    assert "<script>" not in detail and "&lt;script&gt;" in detail
+    assert "<b>B</b>" not in detail and "A &amp; &lt;b&gt;B&lt;/b&gt;" in detail
+    assert "<script>" not in state.table_html()
+
+
+@pytest.mark.parametrize("field, value", [("bounds", "sometimes"), ("lang", "fr"),
+                                          ("category", "no_such_category"),
+                                          ("forces", ("no_such_force",))])
+def test_unknown_choices_are_refused(ds, field, value):
+    with pytest.raises(ValueError, match=field if field != "forces" else "force"):
+        ExplorerState(ds, **{field: value})
