@@ -255,7 +255,7 @@ def build_explorer(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
 
     force_options = [(f"{r.name_en} — {r.name_ar}", r.force_id) for r in ds.forces.itertuples()]
     forces = w.SelectMultiple(options=force_options, value=state.forces, rows=len(force_options),
-                              description="Forces")
+                              description="Forces", layout=w.Layout(width="28em"))
     cat = w.Dropdown(options=state.categories(), value=state.category, description="Category")
     bnd = w.ToggleButtons(options=list(BOUNDS), value=state.bounds, description="Bounds")
     lng = w.ToggleButtons(options=list(LANGS), value=state.lang, description="Labels")
