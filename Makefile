@@ -52,7 +52,7 @@ baseline: $(STAMP)
 
 ## Open the explorer in JupyterLab (the venv's kernel has the package installed)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/explore.ipynb
+	$(BIN)/jupyter lab --notebook-dir=. $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) notebooks/explore.ipynb
 
 ## Lint with ruff
 lint: $(STAMP)
