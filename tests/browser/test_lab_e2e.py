@@ -206,7 +206,8 @@ def test_explorer_runs_renders_and_reacts_in_jupyterlab(lab, tmp_path):
                 assert 0 < after < before
 
                 # Click a bar: its verbatim quote appears, right-to-left.
-                bars.first.click()
+                widths = bars.evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+                bars.nth(widths.index(max(widths))).click()  # the widest bar: easy to hit
                 quote = page.locator('.explorer-detail blockquote[dir="rtl"][lang="ar"]')
                 quote.wait_for(state="visible")
                 shown_id = page.locator(".explorer-detail").get_attribute("data-figure-id")
