@@ -1,0 +1,360 @@
+"""Executed notebook -> one self-contained HTML file that works offline.
+
+Stock ``jupyter nbconvert --to html`` loads require.js, MathJax and (through
+require.js) vega from CDNs, so its charts stay blank without a network. The
+``offline_report`` template under ``templates/`` extends nbconvert's ``lab``
+template, empties those blocks and puts vl-convert's vega / vega-lite /
+vega-embed bundle in the head once. Altair's output script then finds the
+global ``vegaEmbed`` and, because a global ``VEGA_DEBUG`` already names the
+versions it asks for, loads nothing.
+
+The bundle goes in as template data (``resources["vega_head"]``), not as a
+Jinja include: the minified JavaScript contains ``{#``, a Jinja comment start.
+
+``write_index`` renders ``index.html`` for a published run from its manifest.
+Every string there is HTML-escaped; nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ExportError
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+TEMPLATE_NAME = "offline_report"
+#: The size a shared report should stay under (the bundle alone is ~0.9 MB).
+MAX_REPORT_BYTES = 2 * 1024 * 1024
+
+ARABIC_FONT_STACK = ('"Noto Naskh Arabic", "Noto Sans Arabic", "Geeza Pro", "Arial", '
+                     '"Tahoma", "Segoe UI", sans-serif')
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_LATIN = re.compile(r"[A-Za-z]")
+# What Altair's notebook output asks for: maybeLoadScript("vega-lite", "6.4.1")
+_ALTAIR_LOAD = re.compile(r'maybeLoadScript\("(vega|vega-lite|vega-embed)", "([^"]+)"\)')
+
+
+def mostly_arabic(text: str) -> bool:
+    """Whether a piece of prose is mainly Arabic (more Arabic than Latin letters).
+
+    Inline code and link targets are ignored, so a sentence that names
+    ``data/figures.csv`` stays Arabic.
+
+    Examples:
+        >>> mostly_arabic("## المتدربون حسب نوع القوة")
+        True
+        >>> mostly_arabic("Trainees by force: «الجيش العراقي»")
+        False
+    """
+    prose = re.sub(r"`[^`]*`|\]\([^)]*\)|https?://\S+", " ", text or "")
+    return len(_ARABIC.findall(prose)) > len(_LATIN.findall(prose))
+
+
+@lru_cache(maxsize=4)
+def _vega_bundle(vl_version: str) -> str:
+    import vl_convert
+
+    js = vl_convert.javascript_bundle(vl_version=vl_version)
+    # Inside <script>, only "</script" and "<!--" can end or confuse the element.
+    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+
+
+def _vega_head(notebook_html: str) -> str:
+    """The <script> elements for the head: VEGA_DEBUG + the bundle, or "" without charts."""
+    wanted = dict(_ALTAIR_LOAD.findall(notebook_html))
+    if not wanted:
+        return ""
+    import vl_convert
+
+    def major(v: str) -> str:
+        return v.lstrip("v").split(".")[0]
+
+    vl = wanted.get("vega-lite", "")
+    vl_minor = "v" + ".".join(vl.lstrip("v").split(".")[:2])
+    if vl_minor.lstrip("v") not in vl_convert.get_vegalite_versions():
+        raise ValueError(f"charts ask for vega-lite {vl}; vl-convert bundles "
+                         f"{', '.join(vl_convert.get_vegalite_versions())}")
+    for lib, have in (("vega", vl_convert.get_vega_version()),
+                      ("vega-embed", vl_convert.get_vega_embed_version())):
+        if lib in wanted and major(wanted[lib]) != major(have):
+            raise ValueError(f"charts ask for {lib} {wanted[lib]}; vl-convert bundles {have}")
+    debug = {f"{lib.replace('-', '')}_version": v for lib, v in sorted(wanted.items())}
+    return (f'<script type="text/javascript">\nvar VEGA_DEBUG = {json.dumps(debug)};\n</script>\n'
+            f'<script type="text/javascript">\n{_vega_bundle(vl_minor)}\n</script>')
+
+
+def _report_lang(nb: Any) -> str:
+    """The run's ``lang`` parameter (papermill metadata), else the notebook's default."""
+    params = (nb.metadata.get("papermill") or {}).get("parameters") or {}
+    lang = params.get("lang")
+    if lang is None:
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+                m = re.search(r"""^lang\s*=\s*["'](\w+)["']""", cell.source, re.MULTILINE)
+                lang = m.group(1) if m else None
+                break
+    return "ar" if lang == "ar" else "en"
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _exporter(include_input: bool) -> Any:
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=not include_input,
+        exclude_input_prompt=not include_input,
+        exclude_output_prompt=not include_input,
+        embed_images=True,
+    )
+    exporter.register_filter("mostly_arabic", mostly_arabic)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=("remove-cell",),
+                              remove_input_tags=("remove-input", "hide-input")),
+        enabled=True,
+    )
+    return exporter
+
+
+def export_notebook(nb_path: Path, html_path: Path, *, include_input: bool = False) -> None:
+    """Render an executed notebook as one self-contained, offline HTML file.
+
+    Charts get the vega bundle once in the head; require.js, MathJax, mermaid and
+    widget loaders are left out, so opening the file makes no network request.
+    The page is right-to-left when the run's ``lang`` is ``ar``; markdown cells
+    that are mainly Arabic get ``dir="rtl" lang="ar"`` in either language.
+
+    Args:
+        nb_path: The executed ``.ipynb``.
+        html_path: Where to write; replaced atomically (temp file + ``os.replace``).
+        include_input: Keep the code cells (the default hides them, like ``--no-input``).
+
+    Raises:
+        ExportError: If the notebook cannot be read or rendered; names the notebook.
+    """
+    nb_path, html_path = Path(nb_path), Path(html_path)
+    try:
+        import nbformat
+        from markupsafe import Markup
+
+        nb = nbformat.read(nb_path, as_version=4)
+        lang = _report_lang(nb)
+        exporter = _exporter(include_input)
+        exporter.language_code = lang
+        outputs_html = "\n".join(
+            str(o.get("data", {}).get("text/html", ""))
+            for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        )
+        resources = {
+            "metadata": {"name": nb_path.stem, "path": str(nb_path.parent)},
+            "vega_head": Markup(_vega_head(outputs_html)),  # our own script, not user text
+            "report_lang": lang,
+            "report_dir": "rtl" if lang == "ar" else "ltr",
+        }
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
+    except ExportError:
+        raise
+    except Exception as exc:  # nbformat, nbconvert, jinja2, vl-convert all raise their own
+        err = ExportError(f"cannot render {nb_path.stem} as HTML: {type(exc).__name__}: {exc}",
+                          file=str(nb_path))
+        err.notebook = nb_path.stem  # type: ignore[attr-defined]
+        raise err from exc
+    try:
+        _atomic_write_text(html_path, body)
+    except OSError as exc:
+        err = ExportError(f"cannot write the HTML of {nb_path.stem}: {exc}", file=str(html_path))
+        err.notebook = nb_path.stem  # type: ignore[attr-defined]
+        raise err from exc
+
+
+# --------------------------------------------------------------------------- index.html
+
+def _text(value: Any) -> str:
+    """Escaped text; Arabic runs get their own right-to-left, lang="ar" span."""
+    s = html.escape("" if value is None else str(value))
+    if _ARABIC.search(s):
+        return f'<span dir="rtl" lang="ar">{s}</span>'
+    return s
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, Mapping):
+        if not value:
+            return "<em>none</em>"
+        rows = "".join(f"<tr><th>{_text(k)}</th><td>{_value(v)}</td></tr>"
+                       for k, v in value.items())
+        return f'<table class="kv">{rows}</table>'
+    if isinstance(value, list | tuple):
+        if not value:
+            return "<em>none</em>"
+        return "<ul>" + "".join(f"<li>{_value(v)}</li>" for v in value) + "</ul>"
+    return _text(value)
+
+
+def _notebook_rows(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Per-notebook entries as dicts with a ``name``, from a dict or a list manifest."""
+    nbs = manifest.get("notebooks") or {}
+    if isinstance(nbs, Mapping):
+        return [{"name": k, **(v if isinstance(v, Mapping) else {"status": v})}
+                for k, v in nbs.items()]
+    rows = []
+    for item in nbs:
+        if isinstance(item, Mapping):
+            rows.append(dict(item))
+        else:
+            rows.append({"name": str(item)})
+    return rows
+
+
+def _inputs_rows(inputs: Any) -> str:
+    if isinstance(inputs, Mapping):
+        items = [(k, v.get("sha256", v) if isinstance(v, Mapping) else v)
+                 for k, v in inputs.items()]
+    elif isinstance(inputs, list):
+        items = [(i.get("path", i.get("name", "")), i.get("sha256", "")) if isinstance(i, Mapping)
+                 else (i, "") for i in inputs]
+    else:
+        return _value(inputs)
+    if not items:
+        return "<em>none</em>"
+    rows = "".join(f"<tr><td><code>{_text(p)}</code></td><td><code>{_text(h)}</code></td></tr>"
+                   for p, h in items)
+    return f'<table class="inputs"><tr><th>file</th><th>sha256</th></tr>{rows}</table>'
+
+
+_KNOWN = ("run_id", "started", "start", "started_at", "start_time", "finished", "end",
+          "finished_at", "end_time", "commit", "git_commit", "parameters", "inputs",
+          "notebooks", "versions", "package_versions", "status")
+
+_INDEX_CSS = f"""
+body {{ font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; margin: 2rem auto;
+       max-width: 60rem; padding: 0 1rem; color: #1d1d1d; line-height: 1.5; }}
+[lang=ar], [lang=ar] * {{ font-family: {ARABIC_FONT_STACK}; }}
+[dir=rtl] {{ direction: rtl; text-align: right; unicode-bidi: isolate; }}
+table {{ border-collapse: collapse; margin: .5rem 0 1rem; }}
+th, td {{ border: 1px solid #ccc; padding: .25rem .6rem; text-align: left; vertical-align: top; }}
+th {{ background: #f3f3f3; }}
+code {{ font-size: .9em; word-break: break-all; }}
+.ok {{ color: #1a7f37; }} .failed, .error {{ color: #b42318; font-weight: bold; }}
+"""
+
+
+def _get(manifest: Mapping[str, Any], *keys: str) -> Any:
+    for k in keys:
+        if manifest.get(k) not in (None, ""):
+            return manifest[k]
+    return None
+
+
+def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
+    """The HTML of ``index.html`` (see ``write_index``)."""
+    report_dir = Path(report_dir)
+    rows = []
+    for nb in _notebook_rows(manifest):
+        name = str(nb.get("name", ""))
+        status = str(nb.get("status", ""))
+        seconds = nb.get("seconds", nb.get("duration_s", ""))
+        if isinstance(seconds, float):
+            seconds = f"{seconds:.1f}"
+        target = Path(str(nb.get("html") or f"{name}.html")).name
+        link = (f'<a href="{html.escape(target, quote=True)}">{_text(name)}</a>'
+                if (report_dir / target).is_file() else _text(name))
+        rows.append(f'<tr><td>{link}</td><td class="{html.escape(status.lower(), quote=True)}">'
+                    f"{_text(status)}</td><td>{_text(seconds)}</td></tr>")
+    extra_files = [f for f in ("metrics.csv", "manifest.json") if (report_dir / f).is_file()]
+    others = {k: v for k, v in manifest.items() if k not in _KNOWN}
+    started = _get(manifest, "started", "start", "started_at", "start_time")
+    finished = _get(manifest, "finished", "end", "finished_at", "end_time")
+    commit = _get(manifest, "commit", "git_commit")
+    versions = _get(manifest, "versions", "package_versions")
+    generated = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Coalition workbook reports</title>",
+        f"<style>{_INDEX_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<h1>Coalition workbook reports</h1>",
+        '<h2 id="reports">Reports</h2>',
+        '<table class="reports"><tr><th>report</th><th>status</th><th>seconds</th></tr>',
+        *rows,
+        "</table>",
+    ]
+    if extra_files:
+        parts.append("<p>Data: " + ", ".join(
+            f'<a href="{html.escape(f, quote=True)}">{html.escape(f)}</a>' for f in extra_files)
+            + "</p>")
+    parts += [
+        '<h2 id="run">Run</h2>',
+        '<table class="kv">',
+        f"<tr><th>run</th><td>{_text(manifest.get('run_id'))}</td></tr>",
+        f"<tr><th>status</th><td>{_text(manifest.get('status'))}</td></tr>",
+        f"<tr><th>started</th><td>{_text(started)}</td></tr>",
+        f"<tr><th>finished</th><td>{_text(finished)}</td></tr>",
+        f"<tr><th>commit</th><td><code>{_text(commit)}</code></td></tr>",
+        "</table>",
+        '<h2 id="parameters">Parameters</h2>',
+        _value(manifest.get("parameters") or {}),
+        '<h2 id="inputs">Inputs</h2>',
+        _inputs_rows(manifest.get("inputs") or {}),
+    ]
+    if versions:
+        parts += ['<h2 id="versions">Package versions</h2>', _value(versions)]
+    if others:
+        parts += ['<h2 id="more">More</h2>', _value(others)]
+    parts += [f"<p><small>Index written {generated}.</small></p>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def write_index(report_dir: Path, manifest: dict) -> Path:
+    """Write ``report_dir/index.html``: the reports with links and the run's manifest.
+
+    Lists every notebook in ``manifest["notebooks"]`` (a dict name -> entry or a
+    list of entries with ``name``), linking ``<name>.html`` when it exists, with
+    status and seconds, then the run's times, commit, parameters, input
+    checksums and package versions. All manifest text is HTML-escaped; the page
+    has no script and loads nothing.
+
+    Args:
+        report_dir: The folder holding the reports (e.g. the staging folder of a run).
+        manifest: The run's manifest, as written to ``manifest.json``.
+
+    Returns:
+        The path of the written ``index.html``.
+
+    Raises:
+        ExportError: If the file cannot be written.
+    """
+    path = Path(report_dir) / "index.html"
+    try:
+        _atomic_write_text(path, render_index(Path(report_dir), manifest))
+    except OSError as exc:
+        raise ExportError(f"cannot write the report index: {exc}", file=str(path)) from exc
+    return path
