@@ -5,7 +5,8 @@ from coalition_workbook import config, schema
 
 def test_data_dictionary_is_current() -> None:
     committed = (config.ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    assert committed == schema.data_dictionary(), "docs/data-dictionary.md is stale: run `make docs`"
+    stale = "docs/data-dictionary.md is stale: run `make docs`"
+    assert committed == schema.data_dictionary(), stale
 
 
 def test_data_dictionary_lists_every_declared_column() -> None:
