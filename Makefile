@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup chromium report validate metrics test test-unit test-notebooks test-browser baseline bench lab lint lock clean
+.PHONY: help setup chromium report screenshots validate metrics test test-unit test-notebooks test-browser baseline bench lab lint lock clean
 
 ## Show this help
 help:
@@ -40,6 +40,10 @@ validate: $(STAMP)
 report: $(STAMP)
 	$(BIN)/workbook validate
 	$(BIN)/workbook metrics --out reports/latest/metrics.csv
+
+## Open each published report offline in Chromium and save reports/latest/screenshots/*.png
+screenshots: $(STAMP) chromium
+	$(BIN)/workbook screenshots --report-dir reports/latest
 
 ## Set up and run every test: unit, notebooks (nbval), browser and JupyterLab end-to-end
 test: $(STAMP) chromium

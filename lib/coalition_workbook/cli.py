@@ -52,6 +52,17 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screenshots(args: argparse.Namespace) -> int:
+    from . import browser, config
+
+    report_dir = Path(args.report_dir) if args.report_dir else config.LATEST_DIR
+    failed = 0
+    for png, report in browser.screenshot_reports(report_dir):
+        failed += not report.ok
+        print(f"{png}: {report.summary()}")
+    return 1 if failed and args.check else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="workbook", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -63,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--bounds", default="as_lower_bound", choices=["as_lower_bound", "exclude"])
     m.add_argument("--out", help="write here (atomically) instead of stdout")
     m.set_defaults(func=cmd_metrics)
+    s = sub.add_parser("screenshots", help="open each report offline in Chromium, save PNGs")
+    s.add_argument("--report-dir", help="published reports (default reports/latest); PNGs go "
+                   "to its screenshots/ folder")
+    s.add_argument("--check", action="store_true",
+                   help="exit 1 if a report makes a request, logs an error or a chart stays blank")
+    s.set_defaults(func=cmd_screenshots)
     return p
 
 

@@ -109,6 +109,12 @@ class ExportError(WorkbookError):
     exit_code = 1
 
 
+class BrowserError(WorkbookError):
+    """The system Chromium is missing or a report cannot be opened in it."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class Problem:
     """One located validation problem: ``file:row:column: reason``."""
