@@ -43,7 +43,7 @@ def combine_qualifiers(qualifiers: Iterable[str]) -> str:
         >>> combine_qualifiers([])
         'exact'
     """
-    dirs = {_DIRECTION[q] for q in qualifiers}
+    dirs = {_DIRECTION[q] for q in set(qualifiers)}
     if None in dirs or {1, -1} <= dirs:
         return "approx"
     return _QUALIFIER[1 if 1 in dirs else -1 if -1 in dirs else 0]
@@ -61,7 +61,7 @@ def share_qualifier(part: str, others: Iterable[str]) -> str:
         'approx'
     """
     flipped = {"at_least": "at_most", "at_most": "at_least"}
-    return combine_qualifiers([part, *(flipped.get(q, q) for q in others)])
+    return combine_qualifiers([part, *(flipped.get(q, q) for q in set(others))])
 
 
 def _check_bounds(bounds: str) -> None:
@@ -173,7 +173,8 @@ def aid_by_category(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame
     Categories are never added to each other: the article does not say whether
     the weapons were bought from the cash.
     """
-    rows = [total(ds, category="aid_vehicles", unit="vehicles", name="vehicles_total", bounds=bounds),
+    rows = [total(ds, category="aid_vehicles", unit="vehicles", name="vehicles_total",
+                  bounds=bounds),
             total(ds, category="aid_cash", unit="usd", name="aid_cash_usd", bounds=bounds),
             total(ds, category="aid_weapons", unit="usd", name="aid_weapons_usd", bounds=bounds)]
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)

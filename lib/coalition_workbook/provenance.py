@@ -46,12 +46,14 @@ def _check_one(lines: tuple[str, ...], source: str, paragraph: int, quote: str,
     """Check one distinct quote. Returns ([(column, reason)], parsed value, qualifier)."""
     issues: list[tuple[str, str]] = []
     if not 1 <= paragraph <= len(lines):
-        return [("paragraph", f"{source} has {len(lines)} lines; there is no line {paragraph}")], None, ""
+        reason = f"{source} has {len(lines)} lines; there is no line {paragraph}"
+        return [("paragraph", reason)], None, ""
     if quote not in lines[paragraph - 1]:
         elsewhere = [i + 1 for i, line in enumerate(lines) if quote in line]
         if elsewhere:
             where = ", ".join(str(n) for n in elsewhere)
-            issues.append(("paragraph", f"quote is on line {where} of {source}, not line {paragraph}"))
+            issues.append(("paragraph",
+                           f"quote is on line {where} of {source}, not line {paragraph}"))
         else:
             return [("quote", f'"{quote}" is not in {source} verbatim')], None, ""
     try:
@@ -85,8 +87,8 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
             lines = source_lines(sources_dir / source)
             if lines is None:
                 missing.add(source)
-                cache[key] = ([("source", f"source file {sources_dir / source} not found or not UTF-8")],
-                              None, "")
+                reason = f"source file {sources_dir / source} not found or not UTF-8"
+                cache[key] = ([("source", reason)], None, "")
             else:
                 cache[key] = _check_one(lines, source, int(paragraph), quote)
         issues, parsed, implied = cache[key]
@@ -94,8 +96,9 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
             problems.append(Problem(file, row, column, reason))
         if parsed is not None:
             if abs(parsed - value) > 1e-9 * max(1.0, abs(parsed)):
-                problems.append(Problem(file, row, "value",
-                                        f"{value:g} disagrees with the quote, which reads {parsed:g}"))
+                problems.append(Problem(
+                    file, row, "value",
+                    f"{value:g} disagrees with the quote, which reads {parsed:g}"))
             if implied != qualifier:
                 problems.append(Problem(file, row, "qualifier",
                                         f'"{qualifier}" disagrees with the quote\'s wording, '

@@ -1,0 +1,148 @@
+"""Scale benchmark: validation and metrics on synthetic figures tables.
+
+``make_project(folder, rows)`` writes a self-contained data folder (its own
+``sources/``, ``figures.csv``, ``forces.csv``, ``relations.csv``) whose figures
+quote a synthetic Arabic source, so every row passes every check the real data
+passes: schema, quote-in-source at its line, value and qualifier read from the
+quote, foreign keys and declared overlaps. ``run_scale(sizes)`` times
+``load_dataset`` and ``compute_metrics`` per size and returns one dict per size.
+
+Run ``python bench/scale.py [ROWS ...]`` for a table; nothing here asserts a
+wall-clock time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from coalition_workbook import config, metrics
+from coalition_workbook.dataset import load_dataset
+
+SOURCE = "synthetic_source.txt"
+SIZES = (10_000, 100_000, 1_000_000)
+DISTINCT_QUOTES = 2_000  # lines in the synthetic source, one quoted figure each
+
+# (category, unit, template, multiplier, qualifier, force/kind): {n} is the digits.
+_TEMPLATES = (
+    ("training", "persons", "{n} ألف منتسب", 1_000, "exact", "force_id"),
+    ("training", "persons", "أكثر من {n} آلاف منتسب", 1_000, "at_least", "force_id"),
+    ("training", "persons", "و{n} من حرس الحدود", 1, "exact", "force_id"),
+    ("aid_vehicles", "vehicles", "{n} مركبة مدرعة", 1, "exact", "kind"),
+    ("aid_cash", "usd", "{n} ملايين دولار", 1_000_000, "exact", ""),
+    ("aid_weapons", "usd", "تتجاوز {n} ملايين دولار", 1_000_000, "at_least", "force_id"),
+    ("airstrikes", "airstrikes", "أكثر من {n} ألف ضربة جوية", 1_000, "at_least", ""),
+    ("troops", "soldiers", "{n} آلاف عسكري", 1_000, "exact", ""),
+    ("timeline", "years", "لا يتجاوز الـ{n} سنوات", 1, "at_most", ""),
+)
+_KINDS = ("armored", "non_tactical", "transport")
+_AR_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _quote_pool(seed: int = 7) -> pd.DataFrame:
+    """One synthetic quote per source line, with the value and qualifier it states."""
+    rng = np.random.default_rng(seed)
+    forces = pd.read_csv(config.FORCES_CSV, dtype=str)["force_id"].tolist()
+    pool = []
+    for i in range(DISTINCT_QUOTES):
+        category, unit, template, mult, qualifier, dim = _TEMPLATES[i % len(_TEMPLATES)]
+        n = int(rng.integers(2, 999))
+        digits = str(n).translate(_AR_DIGITS) if i % 5 == 0 else str(n)  # some Arabic-Indic
+        pool.append({
+            "quote": template.format(n=digits), "value": n * mult, "unit": unit,
+            "qualifier": qualifier, "category": category, "paragraph": i + 1,
+            "force_id": forces[i % len(forces)] if dim == "force_id" else "",
+            "kind": _KINDS[i % len(_KINDS)] if dim == "kind" else "",
+        })
+    return pd.DataFrame(pool)
+
+
+def make_project(folder: Path, rows: int, seed: int = 7) -> Path:
+    """Write a synthetic data folder with ``rows`` figures; return its figures.csv."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sources").mkdir(exist_ok=True)
+    pool = _quote_pool(seed)
+    lines = [f"قال المتحدث في الفقرة {i + 1} إن التحالف قدم {q} خلال الفترة الماضية."
+             for i, q in enumerate(pool["quote"])]
+    (folder / "sources" / SOURCE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(config.FORCES_CSV, folder / "forces.csv")
+
+    pick = np.random.default_rng(seed + 1).integers(0, len(pool), rows)
+    fig = pool.iloc[pick].reset_index(drop=True)
+    ids = pd.Series(np.arange(rows)).map("fig_{:07d}".format)
+    figures = pd.DataFrame({
+        "id": ids, "value": fig["value"], "unit": fig["unit"], "qualifier": fig["qualifier"],
+        "quote": fig["quote"], "source": SOURCE, "paragraph": fig["paragraph"],
+        "category": fig["category"], "subject_en": "Synthetic figure " + ids,
+        "attributed_to": "Synthetic spokesman", "as_of": "2021", "note": "",
+        "force_id": fig["force_id"], "kind": fig["kind"],
+    })
+    path = folder / "figures.csv"
+    figures.to_csv(path, index=False, lineterminator="\n")
+
+    # Declared overlaps among the first rows, as the curated data has them.
+    rel = []
+    for a in range(0, min(rows, 200) - 1, 2):
+        if (figures.at[a, "category"] == figures.at[a + 1, "category"]
+                and figures.at[a, "unit"] == figures.at[a + 1, "unit"]):
+            rel.append({"figure_id": ids[a + 1], "relation": "duplicate_of",
+                        "other_id": ids[a], "note": "synthetic restatement"})
+    pd.DataFrame(rel, columns=["figure_id", "relation", "other_id", "note"]).to_csv(
+        folder / "relations.csv", index=False, lineterminator="\n")
+    return path
+
+
+def measure(figures_path: Path) -> dict[str, object]:
+    """Time validation (``load_dataset``) and ``compute_metrics`` on one table."""
+    t0 = time.perf_counter()
+    ds = load_dataset(figures_path)
+    t1 = time.perf_counter()
+    table = metrics.compute_metrics(ds)
+    t2 = time.perf_counter()
+    rows = len(ds.figures)
+    return {"rows": rows, "validate_s": t1 - t0, "metrics_s": t2 - t1,
+            "total_s": t2 - t0, "rows_per_s": rows / (t2 - t0),
+            "validate_rows_per_s": rows / (t1 - t0), "metrics": len(table)}
+
+
+def run_scale(sizes: tuple[int, ...] | list[int] = SIZES) -> list[dict[str, object]]:
+    """Generate and measure one synthetic table per size (generation is not timed).
+
+    Returns:
+        One dict per size: rows, validate_s, metrics_s, total_s, rows_per_s,
+        validate_rows_per_s, metrics (count), plus ``linearity``: this size's
+        rows/second over the smallest size's (1.0 = perfectly linear).
+    """
+    results: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="workbook-scale-") as tmp:
+        for n in sizes:
+            folder = Path(tmp) / f"rows_{n}"
+            path = make_project(folder, n)
+            results.append(measure(path))
+            shutil.rmtree(folder)
+    base = float(results[0]["rows_per_s"]) if results else 1.0
+    for r in results:
+        r["linearity"] = float(r["rows_per_s"]) / base
+    return results
+
+
+def format_table(results: list[dict[str, object]]) -> str:
+    """The results as a fixed-width text table."""
+    head = f"{'rows':>10} {'validate s':>11} {'metrics s':>10} {'total s':>8} " \
+           f"{'rows/s':>11} {'vs smallest':>12}"
+    out = [head]
+    for r in results:
+        out.append(f"{r['rows']:>10,} {r['validate_s']:>11.2f} {r['metrics_s']:>10.2f} "
+                   f"{r['total_s']:>8.2f} {r['rows_per_s']:>11,.0f} {r['linearity']:>11.2f}x")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
+    print(format_table(run_scale(sizes)))

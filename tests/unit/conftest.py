@@ -1,0 +1,66 @@
+"""Shared fixtures: a private copy of data/ that a test may damage one cell at a time.
+
+Broken fixtures are made by copying the curated tables and editing them
+programmatically, so the tests keep working when curated data legitimately
+changes, and every number a test uses comes from the data, not the test.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coalition_workbook import config
+
+
+class Tables:
+    """A copy of data/ with helpers to read and rewrite its CSVs cell by cell."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.figures = root / "figures.csv"
+        self.forces = root / "forces.csv"
+        self.relations = root / "relations.csv"
+        self.sources = root / "sources"
+
+    @staticmethod
+    def read(path: Path) -> tuple[list[str], list[list[str]]]:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header, *rows = list(csv.reader(fh))
+        return header, rows
+
+    @staticmethod
+    def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+
+    def records(self, path: Path | None = None) -> list[dict[str, str]]:
+        header, rows = self.read(path or self.figures)
+        return [dict(zip(header, r, strict=True)) for r in rows]
+
+    def row_of(self, figure_id: str, path: Path | None = None) -> int:
+        """Spreadsheet row (header = 1) of a figure id."""
+        ids = [r["id"] for r in self.records(path)]
+        return ids.index(figure_id) + 2
+
+    def get(self, index: int, column: str, path: Path | None = None) -> str:
+        return self.records(path)[index][column]
+
+    def set(self, index: int, column: str, value: str, path: Path | None = None) -> int:
+        """Set one cell of data row ``index`` (0-based); return its spreadsheet row."""
+        path = path or self.figures
+        header, rows = self.read(path)
+        rows[index][header.index(column)] = value
+        self.write(path, header, rows)
+        return index + 2
+
+
+@pytest.fixture
+def tables(tmp_path: Path) -> Tables:
+    """A private copy of data/ (figures, forces, relations, sources)."""
+    root = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR, root)
+    return Tables(root)

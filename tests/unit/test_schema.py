@@ -1,0 +1,249 @@
+"""schema.load_table: each kind of schema error, located by file, row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from coalition_workbook import config, schema
+from coalition_workbook.errors import Problem, TableValidationError
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def problems_of(path: Path, table: str | None = None) -> list[Problem]:
+    with pytest.raises(TableValidationError) as exc:
+        schema.load_table(path, table)
+    assert exc.value.problems, "a TableValidationError must carry its problems"
+    for p in exc.value.problems:
+        assert p.file == str(path)
+        assert str(p).startswith(f"{path}:")
+    return exc.value.problems
+
+
+def only(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]
+
+
+def test_curated_tables_load() -> None:
+    figures = schema.load_table(config.FIGURES_CSV)
+    assert list(figures.columns) == schema.TABLES["figures"]["fields"]
+    assert figures["value"].dtype == float
+    assert str(figures["paragraph"].dtype) == "Int64"
+    assert figures.attrs["rows"][0] == 2
+    assert figures.attrs["file"] == str(config.FIGURES_CSV)
+    assert not schema.load_table(config.FORCES_CSV).empty
+    assert not schema.load_table(config.RELATIONS_CSV).empty
+
+
+# --- one broken cell per test ------------------------------------------------
+
+@pytest.mark.parametrize(("column", "bad", "reason"), [
+    ("value", "lots", "is not a number"),
+    ("paragraph", "second", "is not a whole number"),
+    ("paragraph", "2.5", "is not a whole number"),
+    ("paragraph", "0", "below the minimum"),
+    ("unit", "parsecs", "is not one of"),
+    ("qualifier", "roughly", "is not one of"),
+    ("category", "gossip", "is not one of"),
+    ("id", "Not Snake", "does not match"),
+    ("as_of", "June 2021", "does not match"),
+    ("subject_en", "", "required field is empty"),
+    ("quote", "  ", "required field is empty"),
+])
+def test_bad_cell_is_located(tables, column: str, bad: str, reason: str) -> None:
+    row = tables.set(3, column, bad)
+    p = only(problems_of(tables.figures))
+    assert (p.row, p.column) == (row, column)
+    assert reason in p.reason
+
+
+def test_negative_count(tables) -> None:
+    value = tables.get(5, "value")
+    row = tables.set(5, "value", f"-{value}")
+    p = only(problems_of(tables.figures))
+    assert (p.row, p.column) == (row, "value")
+    assert "below the minimum 0" in p.reason
+
+
+def test_duplicate_id(tables) -> None:
+    first = tables.get(0, "id")
+    row = tables.set(4, "id", first)
+    problems = problems_of(tables.figures)
+    assert {(p.row, p.column) for p in problems} >= {(row, "id")}
+    assert all(p.column == "id" and f'duplicate id "{first}"' in p.reason for p in problems)
+
+
+def test_duplicate_primary_key_in_relations(tables) -> None:
+    header, rows = tables.read(tables.relations)
+    tables.write(tables.relations, header, [*rows, rows[0]])
+    problems = problems_of(tables.relations)
+    assert any(p.row == len(rows) + 2 and "duplicate" in p.reason for p in problems)
+
+
+def test_every_problem_is_reported_at_once(tables) -> None:
+    rows = {tables.set(1, "unit", "parsecs"), tables.set(6, "value", "lots"),
+            tables.set(9, "attributed_to", "")}
+    problems = problems_of(tables.figures)
+    assert {(p.row, p.column) for p in problems} == {
+        (min(rows), "unit"), (sorted(rows)[1], "value"), (max(rows), "attributed_to")}
+    with pytest.raises(TableValidationError) as exc:
+        schema.load_table(tables.figures)
+    assert str(exc.value).splitlines() == [*map(str, problems), "3 problems found"]
+
+
+def test_message_has_file_row_column_reason(tables) -> None:
+    row = tables.set(2, "qualifier", "roughly")
+    with pytest.raises(TableValidationError) as exc:
+        schema.load_table(tables.figures)
+    assert str(exc.value).startswith(f"{tables.figures}:{row}:qualifier: ")
+    assert (exc.value.file, exc.value.row, exc.value.column) == (
+        str(tables.figures), row, "qualifier")
+
+
+# --- broken structure --------------------------------------------------------
+
+def test_missing_column(tables) -> None:
+    header, rows = tables.read(tables.figures)
+    i = header.index("unit")
+    tables.write(tables.figures, header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows])
+    p = only(problems_of(tables.figures))
+    assert (p.row, p.column, p.reason) == (1, "unit", "required column is missing")
+
+
+def test_unknown_extra_column_is_an_error(tables) -> None:
+    header, rows = tables.read(tables.figures)
+    tables.write(tables.figures, [*header, "qualifer"], [[*r, ""] for r in rows])
+    p = only(problems_of(tables.figures))
+    assert (p.row, p.column) == (1, "qualifer")
+    assert "unknown column" in p.reason
+
+
+def test_misspelt_column_gives_both_problems(tables) -> None:
+    header, rows = tables.read(tables.figures)
+    header[header.index("qualifier")] = "qualifer"
+    tables.write(tables.figures, header, rows)
+    problems = problems_of(tables.figures)
+    assert {(p.row, p.column) for p in problems} == {(1, "qualifer"), (1, "qualifier")}
+
+
+def test_empty_file(tables) -> None:
+    tables.figures.write_bytes(b"")
+    p = only(problems_of(tables.figures))
+    assert (p.row, p.column) == (1, None)
+    assert "empty" in p.reason
+
+
+def test_header_only(tables) -> None:
+    header, _ = tables.read(tables.figures)
+    tables.write(tables.figures, header, [])
+    p = only(problems_of(tables.figures))
+    assert p.row == 2
+    assert "no data rows" in p.reason
+
+
+def test_header_only_relations_is_fine(tables) -> None:
+    header, _ = tables.read(tables.relations)
+    tables.write(tables.relations, header, [])
+    assert schema.load_table(tables.relations).empty
+
+
+def test_not_utf8(tables) -> None:
+    text = tables.figures.read_text(encoding="utf-8")
+    tables.figures.write_bytes(text.encode("cp1256"))
+    first_arabic_line = next(n for n, line in enumerate(text.split("\n"), start=1)
+                             if not line.isascii())
+    p = only(problems_of(tables.figures))
+    assert p.row == first_arabic_line
+    assert "not UTF-8" in p.reason
+
+
+def test_short_row(tables) -> None:
+    header, rows = tables.read(tables.figures)
+    rows[3] = rows[3][:-2]
+    tables.write(tables.figures, header, rows)
+    p = only(problems_of(tables.figures))
+    assert p.row == 5
+    assert f"has {len(header) - 2} cells, the header has {len(header)}" in p.reason
+
+
+def test_large_file_reports_the_same_located_problems(tables) -> None:
+    """Files over 1 MB take the fast reader; its row numbers must be as exact."""
+    header, rows = tables.read(tables.figures)
+    i = header.index("id")
+    big = [[*r[:i], f"{r[i]}_{k}", *r[i + 1:]] for k in range(300) for r in rows]
+    tables.write(tables.figures, header, big)
+    assert tables.figures.stat().st_size > 1 << 20
+    assert len(schema.load_table(tables.figures)) == len(big)
+    broken = len(big) - 7
+    row = tables.set(broken, "unit", "parsecs")
+    text = tables.figures.read_text(encoding="utf-8").split("\n")
+    text.insert(5, "")
+    tables.figures.write_bytes(("\r\n".join(text)).encode("utf-8-sig"))
+    p = only(problems_of(tables.figures))
+    assert (p.row, p.column) == (row + 1, "unit")
+
+
+def test_ragged_row(tables) -> None:
+    header, rows = tables.read(tables.figures)
+    rows[7].append("stray")
+    tables.write(tables.figures, header, rows)
+    p = only(problems_of(tables.figures))
+    assert p.row == 9
+    assert f"has {len(header) + 1} cells, the header has {len(header)}" in p.reason
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    p = only(problems_of(tmp_path / "figures.csv"))
+    assert "file not found" in p.reason
+
+
+def test_unknown_table(tmp_path: Path) -> None:
+    path = tmp_path / "planets.csv"
+    path.write_text("a\n1\n", encoding="utf-8")
+    assert "unknown table" in only(problems_of(path)).reason
+
+
+def test_blank_lines_keep_spreadsheet_row_numbers(tables) -> None:
+    row = tables.set(4, "unit", "parsecs")
+    text = tables.figures.read_text(encoding="utf-8").split("\n")
+    text.insert(3, ",,")  # an empty line (as a spreadsheet saves it) above the broken row
+    text.insert(2, "")
+    tables.figures.write_text("\n".join(text), encoding="utf-8")
+    assert only(problems_of(tables.figures)).row == row + 2
+
+
+# --- what a spreadsheet saves ------------------------------------------------
+
+def test_bom_and_crlf_load_identically(tables) -> None:
+    plain = schema.load_table(tables.figures)
+    text = tables.figures.read_text(encoding="utf-8")
+    tables.figures.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert tables.figures.read_bytes().count(b"\r\n") >= len(plain)
+    spreadsheet = schema.load_table(tables.figures)
+    pd.testing.assert_frame_equal(plain, spreadsheet)
+    assert plain.attrs["rows"] == spreadsheet.attrs["rows"]
+
+
+def test_surrounding_spaces_are_trimmed(tables) -> None:
+    unit = tables.get(0, "unit")
+    tables.set(0, "unit", f"  {unit} ")
+    assert schema.load_table(tables.figures).loc[0, "unit"] == unit
+
+
+# --- tiny synthetic fixtures -------------------------------------------------
+
+def test_synthetic_forces_fixture_reports_every_problem() -> None:
+    path = FIXTURES / "broken" / "forces.csv"
+    problems = problems_of(path)
+    # both rows of a duplicated key are named
+    assert {(p.row, p.column) for p in problems} == {(2, "force_id"), (3, "force_id"),
+                                                     (4, "name_en"), (5, "force_id")}
+
+
+def test_data_dictionary_documents_unknown_columns_as_errors() -> None:
+    assert "Unknown columns are an error" in schema.data_dictionary()
+    assert "Unknown columns are an error" in schema.__doc__
