@@ -1,0 +1,63 @@
+"""The workbook command: exit codes and one clear message, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from coalition_workbook import cli
+
+
+def test_validate_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["validate"]) == 0
+    assert "all checks passed" in capsys.readouterr().out
+
+
+def test_metrics_to_stdout(capsys: pytest.CaptureFixture[str], tables) -> None:
+    assert cli.main(["metrics", "--figures", str(tables.figures)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "metric,value,qualifier,unit,inputs"
+    assert any(line.startswith("trainees_total,") for line in out)
+
+
+def test_broken_table_exits_2_in_process(capsys: pytest.CaptureFixture[str], tables) -> None:
+    row = tables.set(3, "unit", "parsecs")
+    assert cli.main(["validate", "--figures", str(tables.figures)]) == 2
+    assert f"{tables.figures}:{row}:unit: " in capsys.readouterr().err
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([sys.executable, "-m", "coalition_workbook.cli", *args],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=cwd)
+
+
+@pytest.mark.slow
+def test_validate_command_exits_0() -> None:
+    done = run("validate")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
+@pytest.mark.slow
+def test_broken_table_exits_2_with_location_and_no_traceback(tables) -> None:
+    unit_row = tables.set(3, "unit", "parsecs")
+    value_row = tables.set(8, "value", "lots")
+    done = run("validate", "--figures", str(tables.figures))
+    assert done.returncode == 2
+    assert f"{tables.figures}:{unit_row}:unit: " in done.stderr
+    assert f"{tables.figures}:{value_row}:value: " in done.stderr
+    assert "2 problems found" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.slow
+def test_missing_figures_file_exits_2(tmp_path) -> None:
+    done = run("validate", "--figures", str(tmp_path / "figures.csv"))
+    assert done.returncode == 2
+    assert "file not found" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,62 @@
+"""dataset.load_dataset: every table, cross-table foreign keys, all problems at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from coalition_workbook import config, metrics
+from coalition_workbook.dataset import load_dataset
+from coalition_workbook.errors import TableValidationError
+
+
+def problems(path):
+    with pytest.raises(TableValidationError) as exc:
+        load_dataset(path)
+    return exc.value.problems
+
+
+def test_curated_dataset_loads(tables) -> None:
+    ds = load_dataset()
+    assert len(ds.figures) == len(tables.records())
+    assert len(ds.relations) == len(tables.records(tables.relations))
+    assert set(ds.forces["force_id"]) == {r["force_id"] for r in tables.records(tables.forces)}
+    assert config.FIGURES_CSV in ds.input_files()
+
+
+def test_copy_uses_its_own_tables_and_sources(tables) -> None:
+    ds = load_dataset(tables.figures)
+    assert ds.sources_dir == tables.sources
+    assert all(str(p).startswith(str(tables.root)) for p in ds.input_files())
+
+
+def test_unknown_force_id(tables) -> None:
+    index = next(i for i, r in enumerate(tables.records()) if r["force_id"])
+    row = tables.set(index, "force_id", "space_force")
+    (p,) = problems(tables.figures)
+    assert (p.file, p.row, p.column) == (str(tables.figures), row, "force_id")
+    assert '"space_force" is not a known force_id' in p.reason
+
+
+@pytest.mark.parametrize("column", ["figure_id", "other_id"])
+def test_relation_to_unknown_figure(tables, column: str) -> None:
+    row = tables.set(0, column, "no_such_figure", path=tables.relations)
+    (p,) = problems(tables.figures)
+    assert (p.file, p.row, p.column) == (str(tables.relations), row, column)
+    assert "no_such_figure" in p.reason
+
+
+def test_problems_in_every_table_reported_together(tables) -> None:
+    tables.set(1, "other_id", "no_such_figure", path=tables.relations)
+    tables.set(0, "name_en", "", path=tables.forces)
+    tables.set(0, "quote", tables.get(0, "quote") + " في المريخ")
+    files = {p.file for p in problems(tables.figures)}
+    assert files == {str(tables.relations), str(tables.forces), str(tables.figures)}
+
+
+def test_spreadsheet_saved_copy_gives_the_same_metrics(tables) -> None:
+    before = metrics.compute_metrics(load_dataset(tables.figures))
+    for path in (tables.figures, tables.forces, tables.relations):
+        text = path.read_text(encoding="utf-8")
+        path.write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))
+    after = metrics.compute_metrics(load_dataset(tables.figures))
+    assert after.equals(before)

@@ -1,0 +1,186 @@
+"""metrics: sums, shares and their bounds, the overlap policy and surfaced conflicts.
+
+Expected numbers are computed here from data/figures.csv and data/relations.csv
+with the csv module, never typed in.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from coalition_workbook import metrics
+from coalition_workbook.dataset import load_dataset
+
+
+@pytest.fixture
+def ds():
+    return load_dataset()
+
+
+def rows(tables, **match: str) -> list[dict[str, str]]:
+    return [r for r in tables.records() if all(r[k] == v for k, v in match.items())]
+
+
+def relations(tables, relation: str) -> list[dict[str, str]]:
+    return [r for r in tables.records(tables.relations) if r["relation"] == relation]
+
+
+def metric(table, name: str) -> dict:
+    (row,) = table[table["metric"] == name].to_dict("records")
+    return row
+
+
+def test_trainees_by_force(ds, tables) -> None:
+    training = rows(tables, category="training", unit="persons")
+    out = metrics.trainees_by_force(ds).set_index("force_id")
+    assert set(out.index) == {r["force_id"] for r in training}
+    for r in training:
+        assert out.at[r["force_id"], "trainees_count"] == float(r["value"])
+        assert out.at[r["force_id"], "qualifier"] == r["qualifier"]
+        assert r["id"] in out.at[r["force_id"], "inputs"].split(";")
+    assert out["name_en"].notna().all()
+    assert list(out["trainees_count"]) == sorted(out["trainees_count"], reverse=True)
+
+
+def test_shares_sum_to_100_and_carry_bounds(ds, tables) -> None:
+    training = rows(tables, category="training", unit="persons")
+    total = sum(float(r["value"]) for r in training)
+    out = metrics.trainees_by_force(ds).set_index("force_id")
+    assert math.isclose(out["share_pct"].sum(), 100)
+    bounded = {r["force_id"] for r in training if r["qualifier"] == "at_least"}
+    assert bounded, "the curated data has an 'at least' training figure"
+    for r in training:
+        f = r["force_id"]
+        assert math.isclose(out.at[f, "share_pct"], 100 * float(r["value"]) / total)
+        # an exact part of a total with an at_least part is a share of at most;
+        # the at_least part (others exact) has a share of at least.
+        others = {o["qualifier"] for o in training if o is not r}
+        if r["qualifier"] == "exact" and "at_least" in others:
+            assert out.at[f, "share_qualifier"] == "at_most"
+        if r["qualifier"] == "at_least" and others == {"exact"}:
+            assert out.at[f, "share_qualifier"] == "at_least"
+
+
+def test_total_with_an_at_least_part_is_at_least(ds, tables) -> None:
+    training = rows(tables, category="training", unit="persons")
+    m = metric(metrics.compute_metrics(ds), "trainees_total")
+    assert m["value"] == sum(float(r["value"]) for r in training)
+    assert m["qualifier"] == "at_least"
+    assert m["inputs"].split(";") == [r["id"] for r in training]
+
+
+def test_bounds_exclude_leaves_bounded_figures_out(ds, tables) -> None:
+    training = rows(tables, category="training", unit="persons")
+    exact = [r for r in training if r["qualifier"] == "exact"]
+    m = metric(metrics.compute_metrics(ds, bounds="exclude"), "trainees_total")
+    assert m["value"] == sum(float(r["value"]) for r in exact)
+    assert m["qualifier"] == "exact"
+    assert m["inputs"].split(";") == [r["id"] for r in exact]
+    excluded = set(metrics.excluded_bounds(ds, "exclude")["id"])
+    assert {r["id"] for r in training if r["qualifier"] != "exact"} <= excluded
+    assert metrics.excluded_bounds(ds, "as_lower_bound").empty
+
+
+def test_unknown_bounds_is_rejected(ds) -> None:
+    with pytest.raises(ValueError, match="bounds must be one of"):
+        metrics.compute_metrics(ds, bounds="ignore")
+
+
+def test_required_metric_names(ds, tables) -> None:
+    names = set(metrics.compute_metrics(ds)["metric"])
+    forces = {r["force_id"] for r in rows(tables, category="training", unit="persons")}
+    assert {"trainees_total", "vehicles_total", "aid_cash_usd", "aid_weapons_usd"} <= names
+    assert {f"trainees_{f}" for f in forces} <= names
+
+
+def test_vehicles_by_type_and_total(ds, tables) -> None:
+    vehicles = rows(tables, category="aid_vehicles", unit="vehicles")
+    out = metrics.vehicles_by_type(ds).set_index("kind")
+    for r in vehicles:
+        assert out.at[r["kind"], "vehicles_count"] == float(r["value"])
+    m = metric(metrics.compute_metrics(ds), "vehicles_total")
+    assert m["value"] == sum(float(r["value"]) for r in vehicles)
+
+
+def test_duplicate_is_never_double_counted(ds, tables) -> None:
+    weapons = rows(tables, category="aid_weapons", unit="usd")
+    dropped = {r["figure_id"] for r in relations(tables, "duplicate_of")}
+    assert dropped & {r["id"] for r in weapons}, "the curated data declares a weapons duplicate"
+    counted = [r for r in weapons if r["id"] not in dropped]
+    m = metric(metrics.compute_metrics(ds), "aid_weapons_usd")
+    assert m["value"] == sum(float(r["value"]) for r in counted)
+    assert not dropped & set(m["inputs"].split(";"))
+    assert m["qualifier"] == metrics.combine_qualifiers(r["qualifier"] for r in counted)
+
+
+def test_part_of_is_never_added_to_its_whole(tables) -> None:
+    a, b = rows(tables, category="training", unit="persons")[:2]
+    header, rel = tables.read(tables.relations)
+    tables.write(tables.relations, header,
+                 [*rel, [b["id"], "part_of", a["id"], "synthetic: b is a subset of a"]])
+    ds = load_dataset(tables.figures)
+    m = metric(metrics.compute_metrics(ds), "trainees_total")
+    training = rows(tables, category="training", unit="persons")
+    assert m["value"] == sum(float(r["value"]) for r in training) - float(b["value"])
+    assert b["id"] not in m["inputs"].split(";")
+    assert b["id"] in set(metrics.overlaps(ds)["not_counted"])
+
+
+def test_per_aircraft_cost_is_a_rate_not_summed(ds, tables) -> None:
+    rates = {r["id"] for r in tables.records() if r["unit"] == "usd_per_aircraft"}
+    assert rates
+    for inputs in metrics.compute_metrics(ds)["inputs"]:
+        assert not rates & set(inputs.split(";"))
+
+
+def test_conflicts_show_both_figures_with_their_quotes(ds, tables) -> None:
+    figures = {r["id"]: r for r in tables.records()}
+    out = metrics.conflicts(ds)
+    declared = relations(tables, "conflicts_with")
+    assert declared
+    for rel in declared:
+        (c,) = out[(out["id_a"] == rel["figure_id"]) & (out["id_b"] == rel["other_id"])]\
+            .to_dict("records")
+        a, b = figures[rel["figure_id"]], figures[rel["other_id"]]
+        assert (c["value_a"], c["value_b"]) == (float(a["value"]), float(b["value"]))
+        assert c["value_a"] != c["value_b"]
+        assert (c["quote_a"], c["quote_b"]) == (a["quote"], b["quote"])
+
+
+def test_conflicts_list_duplicates_that_disagree(ds, tables) -> None:
+    figures = {r["id"]: r for r in tables.records()}
+    out = metrics.conflicts(ds)
+    listed = set(zip(out["id_a"], out["id_b"], strict=True))
+    disagree = [d for d in relations(tables, "duplicate_of")
+                if (figures[d["figure_id"]]["value"], figures[d["figure_id"]]["qualifier"])
+                != (figures[d["other_id"]]["value"], figures[d["other_id"]]["qualifier"])]
+    agree = [d for d in relations(tables, "duplicate_of") if d not in disagree]
+    # The curated weapons duplicate: same amount, "more than" against exact.
+    assert any(figures[d["figure_id"]]["qualifier"] != figures[d["other_id"]]["qualifier"]
+               for d in disagree)
+    for d in disagree:
+        assert (d["figure_id"], d["other_id"]) in listed
+    for d in agree:
+        assert (d["figure_id"], d["other_id"]) not in listed
+    row = out[out["relation"] == "duplicate_of"].iloc[0]
+    assert row["quote_a"] == figures[row["id_a"]]["quote"]
+    assert row["quote_b"] == figures[row["id_b"]]["quote"]
+
+
+@pytest.mark.parametrize(("parts", "expected"), [
+    ([], "exact"), (["exact", "exact"], "exact"), (["exact", "at_least"], "at_least"),
+    (["at_most", "exact"], "at_most"), (["at_least", "at_most"], "approx"),
+    (["approx", "exact"], "approx"),
+])
+def test_combine_qualifiers(parts: list[str], expected: str) -> None:
+    assert metrics.combine_qualifiers(parts) == expected
+
+
+def test_every_metric_names_its_inputs(ds) -> None:
+    ids = set(ds.figures["id"])
+    out = metrics.compute_metrics(ds)
+    assert list(out.columns) == ["metric", "value", "qualifier", "unit", "inputs"]
+    for inputs in out["inputs"]:
+        assert inputs and set(inputs.split(";")) <= ids
