@@ -65,10 +65,18 @@ _ARABIC_DIRECTION_JS = r"""
 }
 """
 
+# Chart containers: vega-embed adds .vega-embed only once it runs, so Altair's own
+# output divs (id "altair-viz-...") count too, else a chart whose JS never loaded
+# would not be counted at all.
+CONTAINER_SELECTOR = '.vega-embed, div[id^="altair-viz-"]'
 _CHARTS_JS = """
-() => [...document.querySelectorAll('.vega-embed')].map(e => ({
+(sel) => [...document.querySelectorAll(sel)].map(e => ({
   id: e.id || '', rendered: !!e.querySelector('svg, canvas'),
   error: (e.querySelector('.error') || {}).textContent || ''}))
+"""
+_ALL_DRAWN_JS = """
+(sel) => [...document.querySelectorAll(sel)]
+  .every(e => e.querySelector('svg, canvas') || e.querySelector('.error'))
 """
 
 
@@ -177,11 +185,8 @@ def open_report(context: Any, html_path: Path, *,
     page.goto(report.url, wait_until="load", timeout=timeout_ms)
     # A timeout is not raised: blank charts are reported through report.charts below.
     with contextlib.suppress(Exception):
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.vega-embed')]"
-            ".every(e => e.querySelector('svg, canvas') || e.querySelector('.error'))",
-            timeout=timeout_ms)
-    report.charts = page.evaluate(_CHARTS_JS)
+        page.wait_for_function(_ALL_DRAWN_JS, arg=CONTAINER_SELECTOR, timeout=timeout_ms)
+    report.charts = page.evaluate(_CHARTS_JS, CONTAINER_SELECTOR)
     # Vega draws asynchronously after the element appears; let the first frame land.
     page.wait_for_timeout(200)
     return page, report
@@ -215,8 +220,10 @@ def hover_tooltip(page: Any, embed: Any, *, step: int = 8) -> str:
         box = marks.nth(i).bounding_box()
         if box and box["width"] > 0 and box["height"] > 0:
             points.append((box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
-    canvas = embed.locator("svg, canvas").first
-    box = canvas.bounding_box()
+    drawn = embed.locator("svg, canvas")
+    if not drawn.count():
+        return ""
+    box = drawn.first.bounding_box()
     if box:
         ys = range(int(box["y"]) + step, int(box["y"] + box["height"]), step)
         xs = range(int(box["x"]) + step, int(box["x"] + box["width"]), step)
