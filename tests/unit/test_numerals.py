@@ -11,6 +11,9 @@ import csv
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from coalition_workbook import config
 from coalition_workbook.errors import NumeralParseError
 from coalition_workbook.numerals import (
@@ -19,8 +22,6 @@ from coalition_workbook.numerals import (
     normalize,
     parse_number,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 AR_INDIC = "٠١٢٣٤٥٦٧٨٩"
 PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
