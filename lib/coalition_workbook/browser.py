@@ -197,22 +197,30 @@ def arabic_direction_problems(page: Any) -> list[dict]:
     return page.evaluate(_ARABIC_DIRECTION_JS)
 
 
-def hover_tooltip(page: Any, embed: Any, *, step: int = 8) -> str:
-    """Hover a chart's marks until vega's tooltip shows; return its text ("" if none).
+def find_mark(page: Any, embed: Any, *, max_points: int = 600) -> tuple[float, float, str] | None:
+    """Hover a chart until vega's tooltip shows; return ``(x, y, tooltip text)`` or None.
 
     Works for both renderers: SVG marks are hovered at their centres first, then
-    (for canvas, or marks too small to hit) the plot is swept on a grid.
+    (for canvas, or marks too small to hit) the drawing is swept on a grid of at
+    most ``max_points`` points.
     """
-    embed.scroll_into_view_if_needed()
     tooltip = page.locator(TOOLTIP_SELECTOR)
 
     def shown() -> str:
         if tooltip.count() and tooltip.first.is_visible():
-            text = tooltip.first.inner_text().strip()
-            if text:
-                return text
+            return tooltip.first.inner_text().strip()
         return ""
 
+    drawn = embed.locator("svg, canvas")
+    if not drawn.count():
+        return None
+    embed.scroll_into_view_if_needed()
+    page.mouse.move(0, 0)  # leave any other chart, so its tooltip hides
+    with contextlib.suppress(Exception):
+        page.wait_for_function(
+            "(s) => { const t = document.querySelector(s);"
+            " return !t || !t.classList.contains('visible') }",
+            arg=TOOLTIP_SELECTOR, timeout=2000)
     points: list[tuple[float, float]] = []
     marks = embed.locator("svg g.mark-rect > path, svg g.mark-symbol > path, "
                           "svg g.mark-arc > path, svg g.mark-area > path, svg g.mark-text > text")
@@ -220,20 +228,41 @@ def hover_tooltip(page: Any, embed: Any, *, step: int = 8) -> str:
         box = marks.nth(i).bounding_box()
         if box and box["width"] > 0 and box["height"] > 0:
             points.append((box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
-    drawn = embed.locator("svg, canvas")
-    if not drawn.count():
-        return ""
     box = drawn.first.bounding_box()
     if box:
-        ys = range(int(box["y"]) + step, int(box["y"] + box["height"]), step)
-        xs = range(int(box["x"]) + step, int(box["x"] + box["width"]), step)
+        step = max(6, int((box["width"] * box["height"] / max_points) ** 0.5) + 1)
+        ys = range(int(box["y"]) + step // 2, int(box["y"] + box["height"]), step)
+        xs = range(int(box["x"]) + step // 2, int(box["x"] + box["width"]), step)
         points += [(x, y) for y in ys for x in xs]
     for x, y in points:
         page.mouse.move(x, y)
         text = shown()
         if text:
-            return text
-    return ""
+            return x, y, text
+    return None
+
+
+def hover_tooltip(page: Any, embed: Any) -> str:
+    """The tooltip text a chart shows when one of its marks is hovered ("" if none)."""
+    hit = find_mark(page, embed)
+    return hit[2] if hit else ""
+
+
+_CHART_STATE_JS = """
+(el) => { const s = el.querySelector('svg'); if (s) return s.innerHTML;
+          const c = el.querySelector('canvas'); return c ? c.toDataURL() : ''; }
+"""
+
+
+def click_changes_chart(page: Any, embed: Any) -> bool:
+    """Whether clicking a mark changes the drawing (a selection or filter reacted)."""
+    hit = find_mark(page, embed)
+    if not hit:
+        return False
+    before = embed.evaluate(_CHART_STATE_JS)
+    page.mouse.click(hit[0], hit[1])
+    page.wait_for_timeout(150)
+    return embed.evaluate(_CHART_STATE_JS) != before
 
 
 def screenshot(page: Any, png_path: Path) -> Path:

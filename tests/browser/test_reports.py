@@ -41,6 +41,7 @@ class Visit:
     page: browser.PageReport
     arabic_problems: list[dict] = field(default_factory=list)
     tooltips: dict[str, str] = field(default_factory=dict)   # chart id -> tooltip text
+    reacts: dict[str, bool] = field(default_factory=dict)    # chart id -> click changed it
     screenshot: Path | None = None
     body_text: str = ""
 
@@ -91,6 +92,7 @@ def visits(report_dir) -> dict[str, Visit]:
                     for i in range(embeds.count()):
                         chart_id = embeds.nth(i).get_attribute("id") or f"chart {i + 1}"
                         visit.tooltips[chart_id] = browser.hover_tooltip(page, embeds.nth(i))
+                        visit.reacts[chart_id] = browser.click_changes_chart(page, embeds.nth(i))
                     results[html.stem] = visit
                 finally:
                     page.close()
@@ -124,6 +126,12 @@ def test_hovering_a_mark_shows_its_tooltip(visits):
     bad = _fail_lines(visits, lambda v: [f"{cid}: no tooltip on hover"
                                          for cid, text in v.tooltips.items() if not text])
     assert not bad, "\n".join(bad)
+
+
+def test_a_selection_works_in_the_html_alone(visits):
+    reacting = [f"{name}.html {cid}" for name, v in visits.items()
+                for cid, changed in v.reacts.items() if changed]
+    assert reacting, "no chart in any report changes when a mark is clicked"
 
 
 def test_arabic_text_is_right_to_left(visits):
