@@ -35,6 +35,9 @@ class Dataset:
         return files
 
 
+_QUOTE_COLUMNS = {"source", "paragraph", "quote", "value", "qualifier"}
+
+
 def _sibling(figures_path: Path, name: str) -> Path:
     """A dimension table next to the figures table, else the project's own."""
     local = figures_path.parent / name
@@ -76,12 +79,18 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
                         ("forces", _sibling(figures_path, "forces.csv")),
                         ("relations", _sibling(figures_path, "relations.csv"))):
         try:
-            tables[table] = schema.load_table(path, table)
+            tables[table] = schema.load_table(path, table, collect=problems)
         except TableValidationError as exc:
             problems.extend(exc.problems)
     if "figures" in tables:
         figures = tables["figures"]
-        problems += provenance.check_quotes(figures, sources_dir_for(figures_path))
+        # Quote checks run on every row whose own quote cells are sound, so one
+        # run reports a bad unit and a bad quote together.
+        unsound = {p.row for p in problems
+                   if p.file == figures.attrs["file"] and p.column in _QUOTE_COLUMNS}
+        sound = figures[[figures.attrs["rows"][i] not in unsound for i in figures.index]] \
+            if unsound else figures
+        problems += provenance.check_quotes(sound, sources_dir_for(figures_path))
         if "forces" in tables:
             problems += _foreign_keys(figures, "force_id",
                                       set(tables["forces"]["force_id"]), "force_id in forces.csv")

@@ -91,11 +91,12 @@ def select(ds: Dataset, *, category: str, unit: str | None = None,
     sel = f[f["category"] == category]
     if unit is not None:
         sel = sel[sel["unit"] == unit]
-    sel = without_overlaps(ds, sel)
     if bounds == "exclude":
+        # Drop bounds first: an exact restatement of a bounded figure then
+        # stands in for it instead of vanishing with it.
         keep = sel["qualifier"] == "exact"
-        return sel[keep], sel[~keep]
-    return sel, sel.iloc[0:0]
+        return without_overlaps(ds, sel[keep]), sel[~keep]
+    return without_overlaps(ds, sel), sel.iloc[0:0]
 
 
 def _inputs(ids: Iterable[str]) -> str:

@@ -212,13 +212,18 @@ def read_csv_text(path: Path) -> str:
             "save the file as 'CSV UTF-8'")]) from None
 
 
-def load_table(path: str | Path, table: str | None = None) -> pd.DataFrame:
+def load_table(path: str | Path, table: str | None = None, *,
+               collect: list[Problem] | None = None) -> pd.DataFrame:
     """Load a curated CSV and check it against its declared schema.
 
     Args:
         path: The CSV file. Its name (``figures.csv``) names the table unless
             ``table`` is given.
         table: One of ``TABLES``.
+        collect: If given, cell-level problems are appended here and the
+            table is still returned (bad numbers as NaN), so callers can run
+            further checks and report everything at once. Structural problems
+            (missing file, columns, rows) always raise.
 
     Returns:
         The table with numeric columns typed and text columns as ``str``
@@ -290,7 +295,9 @@ def load_table(path: str | Path, table: str | None = None) -> pd.DataFrame:
     if problems:
         problems.sort(key=lambda p: (p.row or 0,
                                      declared.index(p.column) if p.column in declared else 99))
-        raise TableValidationError(problems=_dedupe(problems))
+        if collect is None:
+            raise TableValidationError(problems=_dedupe(problems))
+        collect.extend(_dedupe(problems))
     df.attrs["rows"] = RowNumbers(rows.to_numpy())
     df.attrs["file"] = name
     df.attrs["table"] = table

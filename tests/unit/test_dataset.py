@@ -60,3 +60,12 @@ def test_spreadsheet_saved_copy_gives_the_same_metrics(tables) -> None:
         path.write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))
     after = metrics.compute_metrics(load_dataset(tables.figures))
     assert after.equals(before)
+
+
+def test_schema_and_quote_problems_reported_in_one_run(tables) -> None:
+    records = tables.records()
+    unit_row = tables.set(0, "unit", "parsecs")
+    quote_row = tables.set(1, "quote", records[1]["quote"] + " zzz-not-in-article")
+    found = {(p.row, p.column) for p in problems(tables.figures)}
+    assert (unit_row, "unit") in found
+    assert (quote_row, "quote") in found

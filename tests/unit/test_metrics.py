@@ -184,3 +184,19 @@ def test_every_metric_names_its_inputs(ds) -> None:
     assert list(out.columns) == ["metric", "value", "qualifier", "unit", "inputs"]
     for inputs in out["inputs"]:
         assert inputs and set(inputs.split(";")) <= ids
+
+
+def test_exclude_lets_an_exact_restatement_stand_in_for_its_bound(ds) -> None:
+    """A bounded figure left out under exclude is replaced by its exact duplicate, if any."""
+    rel = ds.relations[ds.relations["relation"] == "duplicate_of"]
+    f = ds.figures.set_index("id")
+    pairs = [(a, b) for a, b in zip(rel["figure_id"], rel["other_id"], strict=True)
+             if f.at[a, "qualifier"] == "exact" and f.at[b, "qualifier"] != "exact"]
+    assert pairs, "the curated data has an exact restatement of a bounded figure"
+    for exact_id, bounded_id in pairs:
+        category, unit = f.at[exact_id, "category"], f.at[exact_id, "unit"]
+        counted, excluded = metrics.select(ds, category=category, unit=unit, bounds="exclude")
+        assert exact_id in set(counted["id"])
+        assert bounded_id in set(excluded["id"])
+        counted, _ = metrics.select(ds, category=category, unit=unit, bounds="as_lower_bound")
+        assert bounded_id in set(counted["id"]) and exact_id not in set(counted["id"])
