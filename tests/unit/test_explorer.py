@@ -12,6 +12,7 @@ import dataclasses
 import html
 
 import pytest
+
 from coalition_workbook import config, load_dataset
 from coalition_workbook.explorer import ALL, PICK, ExplorerState, build_explorer
 
