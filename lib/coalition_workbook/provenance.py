@@ -83,12 +83,16 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     for idx, source, paragraph, quote, value, qualifier in cols.itertuples(name=None):
         row = rows.get(idx, idx + 2)
         key = (source, int(paragraph), quote)
+        if source in missing:
+            continue  # reported once, at the first row that names it
         if key not in cache:
             lines = source_lines(sources_dir / source)
             if lines is None:
                 missing.add(source)
-                reason = f"source file {sources_dir / source} not found or not UTF-8"
-                cache[key] = ([("source", reason)], None, "")
+                problems.append(Problem(file, row, "source", (
+                    f"source file {sources_dir / source} not found or not UTF-8 "
+                    "(reported once for every row that names it)")))
+                continue
             else:
                 cache[key] = _check_one(lines, source, int(paragraph), quote)
         issues, parsed, implied = cache[key]
