@@ -1,0 +1,215 @@
+"""Altair chart builders for the reports. They return charts and never display them.
+
+Every chart:
+
+* has tooltips giving the figure as the article states it (qualifier word
+  included), the verbatim Arabic quote and its paragraph;
+* colours marks by qualifier, so a bound ("more than …") never looks like an
+  exact count, and labels each bar with its qualified value;
+* speaks ``lang``: titles, axes, legends and force names in English or Arabic
+  (quotes stay Arabic);
+* carries only the columns it draws or shows, so reports stay small.
+
+The bar charts bind a point selection to their qualifier legend (click a
+legend entry to highlight those bars); the coalition chart highlights the
+clicked bar. Both work in a standalone HTML file: they need no kernel.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import labels, metrics
+from .dataset import Dataset
+
+#: Qualifier -> colour; exact figures in blue, bounds in orange/red, approximations in teal.
+QUALIFIER_COLOURS = {"exact": "#4c78a8", "at_least": "#f58518", "at_most": "#e45756",
+                     "approx": "#72b7b2"}
+WIDTH = 420
+
+
+def _qualifier_colour(lang: str) -> alt.Color:
+    names = [labels.qualifier_name(q, lang) for q in QUALIFIER_COLOURS]
+    return alt.Color("qualifier:N", title=labels.text("qualifier", lang),
+                     scale=alt.Scale(domain=names, range=list(QUALIFIER_COLOURS.values())),
+                     legend=alt.Legend(orient="bottom", direction="horizontal"))
+
+
+def _provenance(ds: Dataset, inputs: pd.Series, lang: str) -> tuple[list[str], list[str]]:
+    """Quotes and paragraphs of each row's input figures (``a;b`` ids), joined."""
+    f = ds.figures.set_index("id")
+    quotes, paras = [], []
+    for ids in inputs:
+        wanted = [i for i in str(ids).split(";") if i]
+        quotes.append(" / ".join(f"«{f.at[i, 'quote']}»" for i in wanted))
+        paras.append(", ".join(labels.text("paragraph_n", lang, n=f.at[i, "paragraph"])
+                               for i in wanted))
+    return quotes, paras
+
+
+def _tooltip(lang: str, label_title: str, extra: list[alt.Tooltip] | None = None
+             ) -> list[alt.Tooltip]:
+    return [alt.Tooltip("label:N", title=label_title),
+            alt.Tooltip("shown:N", title=labels.text("value", lang)),
+            *(extra or []),
+            alt.Tooltip("qualifier:N", title=labels.text("qualifier", lang)),
+            alt.Tooltip("quote:N", title=labels.text("quote", lang)),
+            alt.Tooltip("paragraph:N", title=labels.text("paragraph", lang))]
+
+
+def _bar_chart(data: pd.DataFrame, *, lang: str, title: str, label_title: str,
+               value_title: str, name: str, extra_tooltip: list[alt.Tooltip] | None = None,
+               value_format: str = ",.0f") -> alt.LayerChart:
+    """Horizontal bars (``label`` x ``value``) coloured by qualifier, legend-selectable."""
+    pick = alt.selection_point(name=f"{name}_qualifier", fields=["qualifier"], bind="legend")
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort="-x", title=label_title,
+                axis=alt.Axis(labelLimit=260, orient="right" if lang == "ar" else "left")),
+        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=value_format)),
+        tooltip=_tooltip(lang, label_title, extra_tooltip),
+    )
+    bars = base.mark_bar().encode(
+        color=_qualifier_colour(lang),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.25)),
+    ).add_params(pick)
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N")
+    return alt.layer(bars, text).properties(title=title, width=WIDTH)
+
+
+def _frame(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_col: str,
+           unit: str | None, lang: str) -> pd.DataFrame:
+    quotes, paras = _provenance(ds, table["inputs"], lang)
+    return pd.DataFrame({
+        "label": label,
+        "value": table[value_col].astype(float).to_list(),
+        "shown": [labels.format_figure(v, q, lang=lang, unit=unit)
+                  for v, q in zip(table[value_col], table["qualifier"], strict=True)],
+        "share": [labels.format_figure(v, q, lang=lang, unit="pct", decimals=1)
+                  for v, q in zip(table["share_pct"], table["share_qualifier"], strict=True)],
+        "qualifier": [labels.qualifier_name(q, lang) for q in table["qualifier"]],
+        "quote": quotes,
+        "paragraph": paras,
+    })
+
+
+def trainees_chart(ds: Dataset, *, lang: str = "en",
+                   bounds: str = "as_lower_bound") -> alt.LayerChart:
+    """People trained per Iraqi force, bounds marked, legend-selectable.
+
+    Args:
+        ds: The validated dataset.
+        lang: ``en`` or ``ar``: titles, axes and force names.
+        bounds: How bounded figures enter (``metrics.BOUNDS``).
+    """
+    tr = metrics.trainees_by_force(ds, bounds)
+    names = [labels.force_label(e, a, lang) for e, a in zip(tr["name_en"], tr["name_ar"],
+                                                            strict=True)]
+    data = _frame(ds, tr, label=names, value_col="trainees_count", unit=None, lang=lang)
+    share = alt.Tooltip("share:N", title=labels.text("share_pct", lang))
+    return _bar_chart(data, lang=lang, title=labels.text("trainees_chart", lang),
+                      label_title=labels.text("force", lang),
+                      value_title=labels.text("trainees_count", lang), name="trainees",
+                      extra_tooltip=[share])
+
+
+def vehicles_chart(ds: Dataset, *, lang: str = "en",
+                   bounds: str = "as_lower_bound") -> alt.LayerChart:
+    """Vehicles given, per type."""
+    vt = metrics.vehicles_by_type(ds, bounds)
+    data = _frame(ds, vt, label=[labels.kind_label(k, lang) for k in vt["kind"]],
+                  value_col="vehicles_count", unit=None, lang=lang)
+    share = alt.Tooltip("share:N", title=labels.text("share_pct", lang))
+    return _bar_chart(data, lang=lang, title=labels.text("vehicles_chart", lang),
+                      label_title=labels.text("kind", lang),
+                      value_title=labels.text("vehicles_count", lang), name="vehicles",
+                      extra_tooltip=[share])
+
+
+def weapons_chart(ds: Dataset, *, lang: str = "en",
+                  bounds: str = "as_lower_bound") -> alt.LayerChart:
+    """Weapons and equipment (US$) per receiving force; a repeated delivery counted once."""
+    wr = metrics.weapons_by_recipient(ds, bounds)
+    names = [labels.force_label(e, a, lang) for e, a in zip(wr["name_en"], wr["name_ar"],
+                                                            strict=True)]
+    data = _frame(ds, wr, label=names, value_col="value_usd", unit="usd", lang=lang)
+    share = alt.Tooltip("share:N", title=labels.text("share_pct", lang))
+    return _bar_chart(data, lang=lang, title=labels.text("weapons_chart", lang),
+                      label_title=labels.text("force", lang),
+                      value_title=labels.text("value_usd", lang), name="weapons",
+                      extra_tooltip=[share], value_format="$,.2s")
+
+
+def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
+    """Every coalition-size figure as stated (83 members, 83 and 70 countries, 31 of them).
+
+    Nothing is summed: each bar is one statement, labelled by unit and
+    paragraph, so the disagreement between paragraphs shows at a glance.
+    Clicking a bar highlights it.
+    """
+    f = ds.figures[ds.figures["category"] == "coalition"]
+    rel = ds.relations.set_index("figure_id")
+    relation = [labels.text(f"relation_{rel.at[i, 'relation']}", lang) + f" {rel.at[i, 'other_id']}"
+                if i in rel.index else "" for i in f["id"]]
+    data = pd.DataFrame({
+        "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
+                  f"{labels.text('paragraph_n', lang, n=p)}"
+                  for v, q, u, p in zip(f["value"], f["qualifier"], f["unit"], f["paragraph"],
+                                        strict=True)],
+        "value": f["value"].astype(float).to_list(),
+        "shown": [labels.format_figure(v, q, lang=lang, unit=u)
+                  for v, q, u in zip(f["value"], f["qualifier"], f["unit"], strict=True)],
+        "qualifier": [labels.qualifier_name(q, lang) for q in f["qualifier"]],
+        "said_by": f["attributed_to"].to_list(),
+        "relation": relation,
+        "quote": [f"«{q}»" for q in f["quote"]],
+        "paragraph": [labels.text("paragraph_n", lang, n=p) for p in f["paragraph"]],
+    })
+    pick = alt.selection_point(name="coalition_pick", fields=["label"], on="click")
+    extra = [alt.Tooltip("said_by:N", title=labels.text("attributed_to", lang)),
+             alt.Tooltip("relation:N", title=labels.text("relation", lang))]
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=None, title=None,
+                axis=alt.Axis(labelLimit=260, orient="right" if lang == "ar" else "left")),
+        x=alt.X("value:Q", title=labels.text("chart_count", lang)),
+        tooltip=_tooltip(lang, labels.text("figure", lang), extra),
+    )
+    bars = base.mark_bar().encode(
+        color=_qualifier_colour(lang),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
+    ).add_params(pick)
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N")
+    return alt.layer(bars, text).properties(title=labels.text("coalition_chart", lang),
+                                            width=WIDTH)
+
+
+def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
+    """Calendar years the article names, one point per statement.
+
+    Rows are what happened (English subjects) or, in Arabic, the quote itself.
+    """
+    t = metrics.timeline(ds)
+    t = t[t["unit"] == "year"]
+    label = (t["quote"] if lang == "ar" else t["subject_en"]).to_list()
+    data = pd.DataFrame({
+        "label": label,
+        "year": t["value"].astype(int).to_list(),
+        "shown": [f"{labels.qualifier_word(q, lang)} {int(v)}".strip()
+                  for v, q in zip(t["value"], t["qualifier"], strict=True)],
+        "qualifier": [labels.qualifier_name(q, lang) for q in t["qualifier"]],
+        "quote": [f"«{q}»" for q in t["quote"]],
+        "paragraph": [labels.text("paragraph_n", lang, n=p) for p in t["paragraph"]],
+    })
+    lo, hi = int(data["year"].min()) - 1, int(data["year"].max()) + 1
+    base = alt.Chart(data).encode(
+        x=alt.X("year:Q", title=labels.text("chart_year", lang),
+                scale=alt.Scale(domain=[lo, hi]), axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("label:N", sort=None, title=None,
+                axis=alt.Axis(labelLimit=320, orient="right" if lang == "ar" else "left")),
+        tooltip=_tooltip(lang, labels.text("subject", lang)),
+    )
+    points = base.mark_circle(size=120).encode(color=_qualifier_colour(lang))
+    return alt.layer(points).properties(title=labels.text("timeline_chart", lang), width=WIDTH)
+
+
+# --- end of report chart builders; explorer-specific builders go below this line ---

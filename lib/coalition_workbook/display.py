@@ -1,0 +1,456 @@
+"""Rich HTML views for the notebooks: tables, quotes and headline figures.
+
+Three rules hold for every view here:
+
+* **Everything from the curated tables is escaped.** Cells, quotes, notes and
+  names go through ``html.escape``; a note reading ``<script>alert(1)</script>``
+  shows as that text and runs nothing. Only this module writes markup.
+* **Arabic is marked right-to-left.** Every run of Arabic text (a quote, a
+  force's Arabic name, an Arabic heading) sits in an element with
+  ``dir="rtl" lang="ar" class="ar"``; English text with an Arabic word in it
+  gets only that word wrapped.
+* **Every number is traceable.** A figure shows its verbatim quote and
+  paragraph: beside it in tables, as a hover (``title``) on the number, and in
+  ``summary`` as numbered footnotes with the paragraph's full text.
+
+Views return ``Html``, which Jupyter shows as HTML and ``str()`` turns into markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from . import labels, metrics
+from .dataset import Dataset
+from .provenance import source_lines
+
+_ARABIC_RUN = re.compile(
+    r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]"
+    r"(?:[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF\u064B-\u065F\s\d.,:«»()\-–/]*"
+    r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF»)])?")
+_LATIN = re.compile(r"[A-Za-z]")
+
+CSS = """<style>
+.wb-table { border-collapse: collapse; margin: .5em 0 1em; font-size: .95em; }
+.wb-table th, .wb-table td { border: 1px solid #d0d0d0; padding: .25em .6em;
+  vertical-align: top; text-align: start !important; }
+.wb-table th { background: #f3f3f3; }
+.wb-table td.num { text-align: end !important; white-space: nowrap;
+  font-variant-numeric: tabular-nums; }
+.wb-table tfoot td { font-weight: bold; border-top: 2px solid #888; }
+.wb-bound { color: #8a4b00; }
+.wb-quote { font-size: 1.05em; }
+.wb-fn { font-size: .9em; }
+.wb-fn blockquote { margin: .2em 0 .6em; color: #444; }
+.wb-pair td { width: 50%; }
+</style>"""
+
+
+class Html:
+    """A fragment of markup that Jupyter renders as HTML.
+
+    Examples:
+        >>> str(Html("<b>x</b>"))
+        '<b>x</b>'
+    """
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return "<HTML view: see the rendered output>"
+
+
+# --------------------------------------------------------------------------- text
+
+def esc(value: object) -> str:
+    """Escape any value for HTML; missing values (None, NaN, "") become "".
+
+    Examples:
+        >>> esc("<script>alert(1)</script>")
+        '&lt;script&gt;alert(1)&lt;/script&gt;'
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if value is pd.NA:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def ar(value: object, tag: str = "span", cls: str = "") -> str:
+    """Arabic text, escaped, in an element marked right-to-left.
+
+    Examples:
+        >>> ar("أكثر من 10 آلاف")
+        '<span dir="rtl" lang="ar" class="ar">أكثر من 10 آلاف</span>'
+    """
+    classes = f"ar {cls}".strip()
+    return f'<{tag} dir="rtl" lang="ar" class="{classes}">{esc(value)}</{tag}>'
+
+
+def text_html(value: object) -> str:
+    """Escaped text with every Arabic run marked right-to-left.
+
+    Text without Latin letters is wrapped whole; mixed text gets each Arabic
+    run wrapped, so English stays left-to-right around it.
+
+    Examples:
+        >>> text_html("Dual noun عامين = two years <b>")
+        'Dual noun <span dir="rtl" lang="ar" class="ar">عامين</span> = two years &lt;b&gt;'
+        >>> text_html("الجيش العراقي")
+        '<span dir="rtl" lang="ar" class="ar">الجيش العراقي</span>'
+    """
+    s = esc(value)
+    if not _ARABIC_RUN.search(s):
+        return s
+    if not _LATIN.search(s):
+        return f'<span dir="rtl" lang="ar" class="ar">{s}</span>'
+    return _ARABIC_RUN.sub(lambda m: f'<span dir="rtl" lang="ar" class="ar">{m.group(0)}</span>',
+                           s)
+
+
+def quote(value: object) -> str:
+    """A verbatim quote in Arabic guillemets, right-to-left."""
+    return ar(f"«{'' if value is None else value}»", cls="wb-quote")
+
+
+def _provenance_title(row: pd.Series | dict, lang: str) -> str:
+    para = labels.text("paragraph_n", lang, n=row["paragraph"])
+    return esc(f"«{row['quote']}» — {para}")
+
+
+def figure_html(value: float, qualifier: str, *, lang: str, unit: str | None = None,
+                decimals: int = 0, title: str = "") -> str:
+    """A qualified number; bounded figures get the ``wb-bound`` class and a hover."""
+    text = labels.format_figure(value, qualifier, lang=lang, unit=unit, decimals=decimals)
+    cls = "wb-figure" + (" wb-bound" if qualifier != "exact" else "")
+    attr = f' title="{title}"' if title else ""
+    return f'<span class="{cls}" data-qualifier="{esc(qualifier)}"{attr}>{text_html(text)}</span>'
+
+
+def heading(key: str, lang: str = "en", level: int = 2) -> Html:
+    """A section heading in ``lang`` (``labels.text(key)``)."""
+    return Html(f"<h{level}>{text_html(labels.text(key, lang))}</h{level}>")
+
+
+def sentence(key: str, lang: str = "en") -> Html:
+    """One sentence from ``labels`` as a paragraph."""
+    return Html(f"<p>{text_html(labels.text(key, lang))}</p>")
+
+
+def bounds_policy(bounds: str, lang: str = "en") -> Html:
+    """How bounded figures enter totals under ``bounds``, in words."""
+    metrics._check_bounds(bounds)
+    return sentence(f"bounds_{bounds}", lang)
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], *, lang: str,
+           caption: str = "", foot: Sequence[str] | None = None, cls: str = "") -> Html:
+    """Markup of a table whose cells are already HTML."""
+    direction = ' dir="rtl"' if lang == "ar" else ""
+    classes = f"wb-table {cls}".strip()
+    parts = [CSS, f'<table class="{classes}"{direction}>']
+    if caption:
+        parts.append(f"<caption>{text_html(caption)}</caption>")
+    parts.append("<thead><tr>" + "".join(f"<th>{text_html(h)}</th>" for h in header)
+                 + "</tr></thead><tbody>")
+    for r in rows:
+        parts.append("<tr>" + "".join(r) + "</tr>")
+    parts.append("</tbody>")
+    if foot:
+        parts.append("<tfoot><tr>" + "".join(foot) + "</tr></tfoot>")
+    parts.append("</table>")
+    return Html("".join(parts))
+
+
+def _td(content: str, num: bool = False) -> str:
+    return f'<td class="num">{content}</td>' if num else f"<td>{content}</td>"
+
+
+def _inputs(ds: Dataset, ids: str) -> pd.DataFrame:
+    """Figures named by a metric's ``inputs`` (``a;b;c``), in that order."""
+    wanted = [i for i in str(ids).split(";") if i]
+    return ds.figures.set_index("id").reindex(wanted).reset_index()
+
+
+def _quotes_cell(ds: Dataset, ids: str, lang: str) -> str:
+    figs = _inputs(ds, ids)
+    return "<br>".join(f"{quote(r['quote'])} "
+                       f"<small>({esc(labels.text('paragraph_n', lang, n=r['paragraph']))})"
+                       f"</small>" for _, r in figs.iterrows())
+
+
+def _title_for(ds: Dataset, ids: str, lang: str) -> str:
+    figs = _inputs(ds, ids)
+    return " + ".join(_provenance_title(r, lang) for _, r in figs.iterrows())
+
+
+# --------------------------------------------------------------------------- views
+
+def trainees_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",
+                   decimals: int = 1) -> Html:
+    """Trainees per force: count and share with qualifiers, quote, and the total.
+
+    Args:
+        ds: The validated dataset.
+        lang: Language of headings, labels and force names.
+        bounds: How bounded figures enter the total (``metrics.BOUNDS``).
+        decimals: Digits shown for shares.
+    """
+    tr = metrics.trainees_by_force(ds, bounds)
+    total = metrics.total(ds, category="training", unit="persons", name="trainees_total",
+                          bounds=bounds)
+    header = [labels.text("force", lang), labels.text("trainees_count", lang),
+              labels.text("share_pct", lang), labels.text("quote", lang)]
+    if lang == "en":
+        header.insert(1, labels.text("force_ar", lang))
+    rows = []
+    for r in tr.to_dict("records"):
+        cells = [_td(text_html(labels.force_label(r["name_en"], r["name_ar"], lang))),
+                 _td(figure_html(r["trainees_count"], r["qualifier"], lang=lang,
+                                 title=_title_for(ds, r["inputs"], lang)), num=True),
+                 _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
+                                 decimals=decimals), num=True),
+                 _td(_quotes_cell(ds, r["inputs"], lang))]
+        if lang == "en":
+            cells.insert(1, _td(ar(r["name_ar"])))
+        rows.append(cells)
+    foot = [_td(text_html(labels.text("trainees_total", lang))),
+            _td(figure_html(total["value"], str(total["qualifier"]), lang=lang,
+                            title=_title_for(ds, str(total["inputs"]), lang)), num=True),
+            _td(figure_html(100.0 if len(tr) else float("nan"), "exact", lang=lang, unit="pct",
+                            decimals=decimals), num=True),
+            _td("")]
+    if lang == "en":
+        foot.insert(1, _td(""))
+    return _table(header, rows, lang=lang, caption=labels.text("trainees_table", lang),
+                  foot=foot)
+
+
+def total_line(ds: Dataset, metric: str, *, lang: str = "en",
+               bounds: str = "as_lower_bound") -> Html:
+    """One published metric as a sentence: name, qualified value, and its inputs' quotes."""
+    row = metrics.compute_metrics(ds, bounds).set_index("metric").loc[metric]
+    value = figure_html(row["value"], row["qualifier"], lang=lang, unit=row["unit"],
+                        title=_title_for(ds, row["inputs"], lang))
+    return Html(f'<p><strong>{text_html(labels.metric_label(metric, lang))}</strong>: {value} '
+                f'<small>{_quotes_cell(ds, row["inputs"], lang)}</small></p>')
+
+
+def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> Html:
+    """Figures left out of every total because of ``bounds``, or a sentence saying none are."""
+    ex = metrics.excluded_bounds(ds, bounds)
+    if ex.empty:
+        return sentence("none_excluded", lang)
+    header = [labels.text("figure", lang), labels.text("value", lang),
+              labels.text("quote", lang)]
+    rows = [[_td(esc(r["id"])),
+             _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"]), num=True),
+             _td(quote(r["quote"]))] for r in ex.to_dict("records")]
+    return _table(header, rows, lang=lang, caption=labels.text("excluded", lang))
+
+
+def _breakdown_table(ds: Dataset, frame: pd.DataFrame, *, key: str, label_of, count_col: str,
+                     unit: str | None, caption: str, lang: str, decimals: int) -> Html:
+    header = [labels.text(key, lang), labels.text(count_col, lang),
+              labels.text("share_pct", lang), labels.text("quote", lang)]
+    rows = [[_td(text_html(label_of(r))),
+             _td(figure_html(r[count_col], r["qualifier"], lang=lang, unit=unit,
+                             title=_title_for(ds, r["inputs"], lang)), num=True),
+             _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
+                             decimals=decimals), num=True),
+             _td(_quotes_cell(ds, r["inputs"], lang))] for r in frame.to_dict("records")]
+    return _table(header, rows, lang=lang, caption=caption)
+
+
+def vehicles_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",
+                   decimals: int = 1) -> Html:
+    """Vehicles given, per type, with shares and quotes."""
+    return _breakdown_table(ds, metrics.vehicles_by_type(ds, bounds), key="kind",
+                            label_of=lambda r: labels.kind_label(r["kind"], lang),
+                            count_col="vehicles_count", unit=None,
+                            caption=labels.text("vehicles_table", lang), lang=lang,
+                            decimals=decimals)
+
+
+def weapons_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",
+                  decimals: int = 1) -> Html:
+    """Weapons and equipment (US$) per receiving force, overlaps counted once."""
+    return _breakdown_table(ds, metrics.weapons_by_recipient(ds, bounds), key="force",
+                            label_of=lambda r: labels.force_label(r["name_en"], r["name_ar"],
+                                                                  lang),
+                            count_col="value_usd", unit="usd",
+                            caption=labels.text("weapons_table", lang), lang=lang,
+                            decimals=decimals)
+
+
+def aid_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> Html:
+    """Aid per category (vehicles, cash, weapons), never added to each other."""
+    aid = metrics.aid_by_category(ds, bounds)
+    header = [labels.text("category", lang), labels.text("value", lang),
+              labels.text("quote", lang)]
+    rows = [[_td(text_html(labels.metric_label(r["metric"], lang))),
+             _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
+                             title=_title_for(ds, r["inputs"], lang)), num=True),
+             _td(_quotes_cell(ds, r["inputs"], lang))] for r in aid.to_dict("records")]
+    table = _table(header, rows, lang=lang, caption=labels.text("aid_table", lang))
+    note = text_html(labels.text("categories_not_added", lang))
+    return Html(f"{table}<p>{note}</p>")
+
+
+def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
+    r = ds.figures.set_index("id").loc[figure_id]
+    r = {**r.to_dict(), "id": figure_id}
+    number = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
+                         title=_provenance_title(r, lang))
+    para = esc(labels.text("paragraph_n", lang, n=r["paragraph"]))
+    return (f"{number}<br>{quote(r['quote'])} "
+            f"<small>({para}, <code>{esc(figure_id)}</code>)</small>")
+
+
+def overlaps_table(ds: Dataset, *, lang: str = "en") -> Html:
+    """The overlap policy in words, then each declared overlap: what is dropped and why."""
+    ov = metrics.overlaps(ds)
+    header = [labels.text("not_counted", lang), labels.text("relation", lang),
+              labels.text("counted", lang), labels.text("note", lang)]
+    rows = [[_td(_figure_cell(ds, r["not_counted"], lang)),
+             _td(text_html(labels.text(f"relation_{r['relation']}", lang))),
+             _td(_figure_cell(ds, r["counted"], lang)),
+             _td(text_html(r["note"]))] for r in ov.to_dict("records")]
+    policy = text_html(labels.text("overlap_policy", lang))
+    return Html(f"<p>{policy}</p>" + str(_table(header, rows, lang=lang,
+                                               caption=labels.text("overlaps_table", lang))))
+
+
+def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
+                  caption_key: str = "coalition_table") -> Html:
+    """Every figure of some categories with its quote, paragraph, speaker and note."""
+    f = ds.figures[ds.figures["category"].isin(list(categories))]
+    header = [labels.text("subject", lang), labels.text("value", lang),
+              labels.text("quote", lang), labels.text("paragraph", lang),
+              labels.text("attributed_to", lang), labels.text("note", lang)]
+    rows = [[_td(text_html(r["subject_en"])),
+             _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
+                             title=_provenance_title(r, lang)), num=True),
+             _td(quote(r["quote"])), _td(esc(r["paragraph"]), num=True),
+             _td(text_html(r["attributed_to"])), _td(text_html(r["note"]))]
+            for r in f.to_dict("records")]
+    return _table(header, rows, lang=lang, caption=labels.text(caption_key, lang))
+
+
+def conflicts_table(ds: Dataset, *, lang: str = "en") -> Html:
+    """Figures that disagree (``metrics.conflicts``), the two accounts side by side."""
+    cf = metrics.conflicts(ds)
+    header = [labels.text("side_a", lang), labels.text("side_b", lang)]
+    rows = []
+    for r in cf.to_dict("records"):
+        sides = []
+        for s in ("a", "b"):
+            fid = r[f"id_{s}"]
+            sides.append(_td(f"{_figure_cell(ds, fid, lang)}<br><small>"
+                             f"{text_html(labels.text('attributed_to', lang))}: "
+                             f"{text_html(r[f'attributed_to_{s}'])}</small>"))
+        rows.append(sides)
+        rows.append([f'<td colspan="2"><em>{text_html(labels.text("note", lang))}:</em> '
+                     f'{text_html(r["note"])}</td>'])
+    intro = text_html(labels.text("conflicts_intro", lang))
+    return Html(f"<p>{intro}</p>" + str(_table(header, rows, lang=lang, cls="wb-pair",
+                                              caption=labels.text("conflicts_table", lang))))
+
+
+def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
+    """Years and durations the article states, with quotes."""
+    t = metrics.timeline(ds)
+    header = [labels.text("subject", lang), labels.text("value", lang),
+              labels.text("quote", lang), labels.text("paragraph", lang),
+              labels.text("as_of", lang)]
+    rows = []
+    for r in t.to_dict("records"):
+        title = _provenance_title(r, lang)
+        if r["unit"] == "year":  # a calendar year, printed without a thousands separator
+            value = (f'<span class="wb-figure" title="{title}">'
+                     f'{text_html(labels.qualifier_word(r["qualifier"], lang))} '
+                     f'{int(r["value"])}</span>')
+        else:
+            value = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
+                                title=title)
+        rows.append([_td(text_html(r["subject_en"])), _td(value, num=True),
+                     _td(quote(r["quote"])), _td(esc(r["paragraph"]), num=True),
+                     _td(esc(r["as_of"]))])
+    return _table(header, rows, lang=lang, caption=labels.text("timeline_table", lang))
+
+
+# --------------------------------------------------------------------------- summary
+
+#: The headline figures of ``summary``: (metric or figure id, is_metric).
+HEADLINES: tuple[tuple[str, bool], ...] = (
+    ("coalition_members", False), ("coalition_countries_joined", False),
+    ("trainees_total", True), ("vehicles_total", True), ("aid_cash_usd", True),
+    ("aid_weapons_usd", True), ("troops_total", True), ("airstrikes_total", True),
+)
+
+
+def _paragraph_text(ds: Dataset, source: str, paragraph: int) -> str:
+    lines = source_lines(ds.sources_dir / source) or ()
+    return lines[paragraph - 1].strip() if 0 < paragraph <= len(lines) else ""
+
+
+def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> Html:
+    """The headline numbers, each with numbered footnotes giving quote and paragraph.
+
+    Each number links to its footnotes and shows its quotes on hover; each
+    footnote gives the verbatim quote, the paragraph number and the whole
+    paragraph of the article, so a reader can check the number there.
+    """
+    published = metrics.compute_metrics(ds, bounds).set_index("metric")
+    figures = ds.figures.set_index("id")
+    notes: dict[str, int] = {}
+    items = []
+    for key, is_metric in HEADLINES:
+        if is_metric:
+            if key not in published.index:
+                continue
+            row = published.loc[key]
+            name = labels.metric_label(key, lang)
+            value, qualifier, unit, ids = row["value"], row["qualifier"], row["unit"], row["inputs"]
+        else:
+            if key not in figures.index:
+                continue
+            row = figures.loc[key]
+            name = labels.metric_label(key, lang)
+            value, qualifier, unit, ids = row["value"], row["qualifier"], row["unit"], key
+        refs = []
+        for fid in [i for i in str(ids).split(";") if i]:
+            n = notes.setdefault(fid, len(notes) + 1)
+            refs.append(f'<a href="#wb-fn-{esc(fid)}">{n}</a>')
+        number = figure_html(value, qualifier, lang=lang, unit=unit,
+                             title=_title_for(ds, str(ids), lang))
+        items.append(f"<li><strong>{text_html(name)}</strong>: {number} "
+                     f"<sup>{','.join(refs)}</sup></li>")
+    foot = []
+    shown: set[tuple[str, int]] = set()  # each paragraph's text is quoted once
+    for fid, n in notes.items():
+        r = figures.loc[fid]
+        para = int(r["paragraph"])
+        ptext = "" if (r["source"], para) in shown else _paragraph_text(ds, r["source"], para)
+        shown.add((r["source"], para))
+        foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"])} — '
+                    f"{esc(labels.text('paragraph_n', lang, n=para))} "
+                    f"<small><code>{esc(fid)}</code></small>"
+                    f"{ar(ptext, tag='blockquote') if ptext else ''}</li>")
+    bounds_text = text_html(labels.text(f"bounds_{bounds}", lang))
+    direction = ' dir="rtl"' if lang == "ar" else ""
+    return Html(f'{CSS}<div class="wb-summary"{direction}><ul>{"".join(items)}</ul>'
+                f"<p><small>{bounds_text}</small></p>"
+                f"<h3>{text_html(labels.text('notes_title', lang))}</h3>"
+                f'<ol class="wb-fn">{"".join(foot)}</ol></div>')

@@ -1,0 +1,336 @@
+"""Words the reports show, in English and Arabic: headings, column labels, qualifiers.
+
+Notebooks take ``lang`` as a parameter; every heading, column label, unit and
+qualifier word they show comes from here, so a report in Arabic differs from
+one in English only by this table. Quotes are never translated: they stay as
+the article printed them.
+
+Numbers are written with Western digits in both languages, as the article
+prints them ("49 ألف", "3.322.145 دولارا").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+LANGS = ("en", "ar")
+
+#: Qualifier words put before a figure. ``exact`` has none.
+QUALIFIER_WORDS: dict[str, dict[str, str]] = {
+    "en": {"exact": "", "at_least": "at least", "at_most": "at most", "approx": "about"},
+    "ar": {"exact": "", "at_least": "أكثر من", "at_most": "لا يتجاوز", "approx": "نحو"},
+}
+
+#: What a qualifier means, for legends and tooltips.
+QUALIFIER_NAMES: dict[str, dict[str, str]] = {
+    "en": {"exact": "exact", "at_least": "lower bound (at least)",
+           "at_most": "upper bound (at most)", "approx": "approximate"},
+    "ar": {"exact": "دقيق", "at_least": "حد أدنى (أكثر من)", "at_most": "حد أعلى (لا يتجاوز)",
+           "approx": "تقريبي"},
+}
+
+UNITS: dict[str, dict[str, str]] = {
+    "en": {"persons": "persons", "vehicles": "vehicles", "usd": "US$", "members": "members",
+           "countries": "countries", "soldiers": "soldiers", "airstrikes": "airstrikes",
+           "year": "year", "years": "years", "brigades": "brigades",
+           "usd_per_aircraft": "US$ per aircraft", "pct": "%"},
+    "ar": {"persons": "منتسب", "vehicles": "مركبة", "usd": "دولار", "members": "عضو",
+           "countries": "دولة", "soldiers": "عسكري", "airstrikes": "ضربة جوية",
+           "year": "عام", "years": "سنوات", "brigades": "لواء",
+           "usd_per_aircraft": "دولار لكل طائرة", "pct": "٪"},
+}
+
+KINDS: dict[str, dict[str, str]] = {
+    "en": {"armored": "Armoured vehicles", "non_tactical": "Non-tactical vehicles",
+           "transport": "Transport vehicles"},
+    "ar": {"armored": "مركبات مدرعة", "non_tactical": "مركبات غير تكتيكية",
+           "transport": "مركبات نقل"},
+}
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        # notebook titles and section headings
+        "trainees_title": "Iraqi personnel trained by the coalition",
+        "trainees_table": "Trainees by force",
+        "trainees_chart": "Trainees by force type",
+        "trainees_total": "Trainees, all forces",
+        "aid_title": "Aid given to Iraq",
+        "aid_table": "Aid by category",
+        "vehicles_table": "Vehicles by type",
+        "vehicles_chart": "Vehicles given, by type",
+        "weapons_table": "Weapons and equipment by recipient",
+        "weapons_chart": "Weapons and equipment, US$ by recipient",
+        "overlaps_table": "Figures counted once",
+        "coalition_title": "The coalition: members, troops, airstrikes",
+        "coalition_table": "Coalition size, troops and airstrikes",
+        "coalition_chart": "Coalition figures as the article states them",
+        "conflicts_table": "Figures that disagree",
+        "timeline_table": "Timeline",
+        "timeline_chart": "Years the article names",
+        "summary_title": "Headline figures",
+        "notes_title": "Sources of the figures",
+        "vehicles_section": "Vehicles",
+        "weapons_section": "Weapons and equipment",
+        "overlaps_section": "Overlap policy",
+        "conflicts_section": "Conflicting figures",
+        "timeline_section": "Timeline",
+        "bounds_section": "How bounds enter totals",
+        # column labels
+        "force": "Force",
+        "force_ar": "Force (Arabic)",
+        "kind": "Type",
+        "category": "Category",
+        "metric": "Figure",
+        "trainees_count": "Trained",
+        "vehicles_count": "Vehicles",
+        "value_usd": "US$",
+        "value": "Value",
+        "unit": "Unit",
+        "qualifier": "Qualifier",
+        "share_pct": "Share of total",
+        "quote": "Quote",
+        "paragraph": "Paragraph",
+        "subject": "What it counts",
+        "attributed_to": "Said by",
+        "note": "Note",
+        "figure": "Figure",
+        "relation": "Relation",
+        "counted": "Counted",
+        "not_counted": "Not counted",
+        "year": "Year",
+        "as_of": "As of",
+        "inputs": "From figures",
+        "side_a": "One account",
+        "side_b": "Other account",
+        # sentences
+        "bounds_as_lower_bound": ("Figures the article gives as a bound (\u201cmore than\u201d) "
+                                  "enter totals at their bound; such totals are bounds too."),
+        "bounds_exclude": ("Figures the article gives only as a bound (\u201cmore than\u201d) "
+                           "are left out of totals; the totals below are exact sums of the rest."),
+        "excluded": "Left out of totals",
+        "none_excluded": "No figure is left out.",
+        "overlap_policy": ("Nothing is counted twice: when two figures describe the same "
+                           "thing (one restates, contains or re-measures the other), "
+                           "the sum keeps one and drops the other, as listed here."),
+        "categories_not_added": ("Vehicles, cash and weapons are never added to each other: "
+                                 "the article does not say whether the weapons were bought "
+                                 "with the cash."),
+        "conflicts_intro": ("The article's figures disagree here; both accounts are shown "
+                            "with their quotes and neither is chosen."),
+        "paragraph_n": "paragraph {n}",
+        "chart_count": "Count",
+        "chart_year": "Year",
+        "relation_duplicate_of": "restates",
+        "relation_part_of": "is part of",
+        "relation_measures_same_as": "measures the same as",
+        "relation_conflicts_with": "conflicts with",
+    },
+    "ar": {
+        "trainees_title": "العناصر العراقية التي درّبها التحالف",
+        "trainees_table": "المتدربون حسب القوة",
+        "trainees_chart": "المتدربون حسب نوع القوة",
+        "trainees_total": "المتدربون في جميع القوات",
+        "aid_title": "المساعدات المقدمة إلى العراق",
+        "aid_table": "المساعدات حسب الفئة",
+        "vehicles_table": "المركبات حسب النوع",
+        "vehicles_chart": "المركبات المقدمة حسب النوع",
+        "weapons_table": "الأسلحة والمعدات حسب الجهة المستفيدة",
+        "weapons_chart": "الأسلحة والمعدات بالدولار حسب الجهة المستفيدة",
+        "overlaps_table": "أرقام تُحسب مرة واحدة",
+        "coalition_title": "التحالف: الأعضاء والقوات والضربات الجوية",
+        "coalition_table": "حجم التحالف وقواته وضرباته الجوية",
+        "coalition_chart": "أرقام التحالف كما يذكرها المقال",
+        "conflicts_table": "أرقام متعارضة",
+        "timeline_table": "التسلسل الزمني",
+        "timeline_chart": "الأعوام التي يذكرها المقال",
+        "summary_title": "الأرقام الرئيسية",
+        "notes_title": "مصادر الأرقام",
+        "vehicles_section": "المركبات",
+        "weapons_section": "الأسلحة والمعدات",
+        "overlaps_section": "سياسة التداخل",
+        "conflicts_section": "أرقام متعارضة",
+        "timeline_section": "التسلسل الزمني",
+        "bounds_section": "كيف تدخل الحدود في المجاميع",
+        "force": "القوة",
+        "force_ar": "القوة",
+        "kind": "النوع",
+        "category": "الفئة",
+        "metric": "الرقم",
+        "trainees_count": "عدد المتدربين",
+        "vehicles_count": "عدد المركبات",
+        "value_usd": "دولار",
+        "value": "القيمة",
+        "unit": "الوحدة",
+        "qualifier": "الصيغة",
+        "share_pct": "النسبة من المجموع",
+        "quote": "النص",
+        "paragraph": "الفقرة",
+        "subject": "ما يعدّه",
+        "attributed_to": "المصدر",
+        "note": "ملاحظة",
+        "figure": "الرقم",
+        "relation": "العلاقة",
+        "counted": "محسوب",
+        "not_counted": "غير محسوب",
+        "year": "العام",
+        "as_of": "بتاريخ",
+        "inputs": "من الأرقام",
+        "side_a": "رواية",
+        "side_b": "رواية أخرى",
+        "bounds_as_lower_bound": ("الأرقام التي يذكرها المقال كحد أدنى («أكثر من») تدخل "
+                                  "المجاميع بقيمة الحد، فتكون المجاميع حدودًا دنيا أيضًا."),
+        "bounds_exclude": ("الأرقام التي يذكرها المقال كحد فقط («أكثر من») لا تدخل المجاميع؛ "
+                           "المجاميع أدناه مجاميع دقيقة لما تبقى."),
+        "excluded": "مستبعد من المجاميع",
+        "none_excluded": "لم يُستبعد أي رقم.",
+        "overlap_policy": ("لا يُحسب شيء مرتين: إذا وصف رقمان الشيء نفسه (أحدهما يكرر الآخر "
+                           "أو يتضمنه أو يقيسه بوحدة أخرى) يُبقي المجموع أحدهما ويُسقط الآخر، "
+                           "كما هو مبيّن هنا."),
+        "categories_not_added": ("لا تُجمع المركبات والأموال والأسلحة معًا: لا يذكر المقال "
+                                 "إن كانت الأسلحة قد اشتُريت من تلك الأموال."),
+        "conflicts_intro": ("تتعارض أرقام المقال هنا؛ تُعرض الروايتان بنصيهما دون ترجيح "
+                            "إحداهما."),
+        "paragraph_n": "الفقرة {n}",
+        "chart_count": "العدد",
+        "chart_year": "العام",
+        "relation_duplicate_of": "يكرر",
+        "relation_part_of": "جزء من",
+        "relation_measures_same_as": "يقيس الشيء نفسه مثل",
+        "relation_conflicts_with": "يتعارض مع",
+    },
+}
+
+CATEGORIES: dict[str, dict[str, str]] = {
+    "en": {"coalition": "Coalition", "timeline": "Timeline", "training": "Training",
+           "aid_vehicles": "Vehicles", "aid_cash": "Cash", "aid_weapons": "Weapons",
+           "troops": "Troops", "airstrikes": "Airstrikes", "cost": "Cost"},
+    "ar": {"coalition": "التحالف", "timeline": "التسلسل الزمني", "training": "التدريب",
+           "aid_vehicles": "المركبات", "aid_cash": "الأموال", "aid_weapons": "الأسلحة",
+           "troops": "القوات", "airstrikes": "الضربات الجوية", "cost": "التكلفة"},
+}
+
+METRICS: dict[str, dict[str, str]] = {
+    "en": {"vehicles_total": "Vehicles", "aid_cash_usd": "Cash", "aid_weapons_usd": "Weapons "
+           "and equipment", "trainees_total": "Trainees", "airstrikes_total": "Airstrikes",
+           "troops_total": "Coalition troops in Iraq",
+           "coalition_members": "Coalition members (the article)",
+           "coalition_countries_joined": "Countries that joined (Joint Operations Command)"},
+    "ar": {"vehicles_total": "المركبات", "aid_cash_usd": "الأموال",
+           "aid_weapons_usd": "الأسلحة والمعدات", "trainees_total": "المتدربون",
+           "airstrikes_total": "الضربات الجوية", "troops_total": "قوات التحالف في العراق",
+           "coalition_members": "أعضاء التحالف (المقال)",
+           "coalition_countries_joined": "الدول المنضمة (قيادة العمليات المشتركة)"},
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a supported language, else raise ValueError.
+
+    Examples:
+        >>> check_lang("ar")
+        'ar'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    return lang
+
+
+def text(key: str, lang: str = "en", **fmt: object) -> str:
+    """A heading, label or sentence in ``lang``.
+
+    Examples:
+        >>> text("trainees_chart", "en")
+        'Trainees by force type'
+        >>> text("paragraph_n", "ar", n=12)
+        'الفقرة 12'
+    """
+    s = _TEXT[check_lang(lang)][key]
+    return s.format(**fmt) if fmt else s
+
+
+def _lookup(table: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:
+    return table[check_lang(lang)].get(key, key)
+
+
+def qualifier_word(qualifier: str, lang: str = "en") -> str:
+    """The word put before a figure: ``"at least"`` / ``"أكثر من"``; "" for exact.
+
+    Examples:
+        >>> qualifier_word("at_least", "ar")
+        'أكثر من'
+        >>> qualifier_word("exact")
+        ''
+    """
+    return _lookup(QUALIFIER_WORDS, qualifier, lang)
+
+
+def qualifier_name(qualifier: str, lang: str = "en") -> str:
+    """What a qualifier means, for legends: ``"lower bound (at least)"``."""
+    return _lookup(QUALIFIER_NAMES, qualifier, lang)
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A unit as shown: ``usd`` -> ``"US$"`` / ``"دولار"``."""
+    return _lookup(UNITS, unit, lang)
+
+
+def kind_label(kind: str, lang: str = "en") -> str:
+    """A vehicle type as shown."""
+    return _lookup(KINDS, kind, lang)
+
+
+def category_label(category: str, lang: str = "en") -> str:
+    """A figures ``category`` as shown."""
+    return _lookup(CATEGORIES, category, lang)
+
+
+def metric_label(metric: str, lang: str = "en") -> str:
+    """A published metric's name as shown."""
+    return _lookup(METRICS, metric, lang)
+
+
+def force_label(name_en: str, name_ar: str, lang: str = "en") -> str:
+    """A force's name in ``lang`` (forces.csv has both)."""
+    return name_ar if check_lang(lang) == "ar" else name_en
+
+
+def format_number(value: float | int | None, *, decimals: int = 0) -> str:
+    """A number with thousands separators and ``decimals`` digits; "–" when missing.
+
+    Examples:
+        >>> format_number(163000)
+        '163,000'
+        >>> format_number(12.3456, decimals=1)
+        '12.3'
+        >>> format_number(float("nan"))
+        '–'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{float(value):,.{decimals}f}"
+
+
+def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: str = "en",
+                  unit: str | None = None, decimals: int = 0) -> str:
+    """A figure as a reader should say it: qualifier word, number, unit.
+
+    Examples:
+        >>> format_figure(10000, "at_least", unit="persons")
+        'at least 10,000 persons'
+        >>> format_figure(10000, "at_least", lang="ar")
+        'أكثر من 10,000'
+        >>> format_figure(3000000, "exact", unit="usd")
+        'US$ 3,000,000'
+        >>> format_figure(12.5, "at_most", unit="pct", decimals=1)
+        'at most 12.5%'
+    """
+    number = format_number(value, decimals=decimals)
+    if unit == "pct":
+        number = f"{number}{unit_label(unit, lang)}"
+    elif unit == "usd" and lang == "en":
+        number = f"US$ {number}"
+    elif unit:
+        number = f"{number} {unit_label(unit, lang)}"
+    word = qualifier_word(qualifier, lang)
+    return f"{word} {number}" if word else number
