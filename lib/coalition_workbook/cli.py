@@ -63,6 +63,53 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
     return 1 if failed and args.check else 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from . import runner
+
+    params = runner.resolve_parameters(args.param or [], args.parameters)
+    runner.run(params, notebooks=args.notebook or runner.NOTEBOOKS, wait=args.wait,
+               with_code=args.with_code, force=args.force)
+    return 0
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from . import runner
+
+    results = runner.refresh_baseline(args.notebook or runner.NOTEBOOKS)
+    for r in results:
+        print(f"re-stored notebooks/{r.name}.ipynb ({r.seconds:.1f} s)")
+    return 0
+
+
+def _run_parser(sub: argparse._SubParsersAction) -> None:
+    from .runner import NOTEBOOKS, SPEC
+
+    spec = "; ".join(f"{p.name} ({p.describe()}, default {p.default!r})" for p in SPEC.values())
+    r = sub.add_parser(
+        "run", help="execute the notebooks and publish reports/latest/ atomically",
+        description="Check parameters and data, execute the report notebooks with papermill, "
+        "render HTML, and publish reports/latest/ by an atomic swap. Exit codes: 0 published or "
+        "up to date, 1 a notebook or export failed, 2 bad data or parameter, 3 another run "
+        f"holds the lock. Parameters: {spec}.")
+    r.add_argument("--notebook", action="append", choices=NOTEBOOKS, metavar="NAME",
+                   help=f"run only this notebook (repeatable; one of {', '.join(NOTEBOOKS)})")
+    r.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="set a parameter; VALUE is typed like papermill's -p (int, float, "
+                   "True/False, else string)")
+    r.add_argument("--parameters", metavar="FILE.yaml", help="parameters from a YAML mapping "
+                   "(-p wins over it)")
+    r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for another run's lock (default 0: refuse at once)")
+    r.add_argument("--with-code", action="store_true", help="keep code cells in the HTML")
+    r.add_argument("--force", action="store_true",
+                   help="run even if reports/latest is up to date")
+    r.set_defaults(func=cmd_run)
+    b = sub.add_parser("baseline", help="re-execute the notebooks in place with their defaults "
+                       "(the nbval baseline)")
+    b.add_argument("--notebook", action="append", choices=NOTEBOOKS, metavar="NAME")
+    b.set_defaults(func=cmd_baseline)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="workbook", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -80,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--check", action="store_true",
                    help="exit 1 if a report makes a request, logs an error or a chart stays blank")
     s.set_defaults(func=cmd_screenshots)
+    _run_parser(sub)
     return p
 
 
