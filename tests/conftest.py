@@ -1,0 +1,81 @@
+"""Session fixtures shared by integration and browser tests.
+
+``published_report`` runs the real ``workbook run`` once per session in a
+copy of the project and hands its root to every test that needs a published
+report (integration, bad input, browser), so the suite pays for one full run.
+Tests that damage something copy that root first (``copy_project``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coalition_workbook import config
+
+#: Curated text with markup, put into the copy's data so the reports prove it is escaped.
+EVIL = "<script>alert(1)</script>"
+#: What a project copy needs to run the reports (tests add what they need).
+PROJECT_PARTS = ("data", "notebooks", "tests/notebooks", "pyproject.toml")
+
+
+class PublishedReport(type(Path())):  # type: ignore[misc]
+    """The root of a project copy with a published report; ``report_dir`` is its latest/."""
+
+    @property
+    def report_dir(self) -> Path:
+        return Path(self) / "reports" / "latest"
+
+
+def copy_project(dest: Path, src: Path | None = None, *, reports: bool = True) -> Path:
+    """Copy the parts of a project a run needs (and its reports/, symlinks kept) to ``dest``."""
+    src = Path(src or config.ROOT)
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        s = src / part
+        if s.is_dir():
+            shutil.copytree(s, dest / part, symlinks=True,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        elif s.is_file():
+            (dest / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(s, dest / part)
+    if reports and (src / "reports").is_dir():
+        shutil.copytree(src / "reports", dest / "reports", symlinks=True,
+                        ignore=shutil.ignore_patterns(".lock", ".staging"))
+    return dest
+
+
+def workbook(root: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the real ``workbook`` command on a project copy (``WORKBOOK_ROOT`` set)."""
+    env = {**os.environ, "WORKBOOK_ROOT": str(root), "PYTHONWARNINGS": "ignore"}
+    env.pop("TERM", None)
+    return subprocess.run([sys.executable, "-m", "coalition_workbook.cli", *args], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def _add_markup_to_a_note(root: Path) -> None:
+    """Append EVIL to the note of the conflicting coalition sizes (shown in two reports)."""
+    rel = root / "data" / "relations.csv"
+    text = rel.read_text(encoding="utf-8")
+    marker = "the article twice says 83."
+    assert marker in text, "relations.csv changed: pick another note for the markup check"
+    rel.write_text(text.replace(marker, f"{marker} {EVIL}", 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def published_report(tmp_path_factory: pytest.TempPathFactory) -> PublishedReport:
+    """A project copy after one real ``workbook run`` with default parameters.
+
+    Its data carry one note with ``<script>alert(1)</script>`` so browser tests
+    can check that curated text is escaped. Read-only: copy it before damaging.
+    """
+    root = copy_project(tmp_path_factory.mktemp("published") / "project", reports=False)
+    _add_markup_to_a_note(root)
+    done = workbook(root, "run")
+    assert done.returncode == 0, f"workbook run failed:\n{done.stdout}\n{done.stderr}"
+    return PublishedReport(root)

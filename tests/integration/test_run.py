@@ -1,0 +1,152 @@
+"""``workbook run`` for real: papermill kernels in a copy of the project.
+
+One full run (the session fixture ``published_report``) is shared; each test
+that changes something copies it first. Runs that only need to prove a failure
+run a single notebook to keep the suite short on two cores.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coalition_workbook import runner
+from tests.conftest import EVIL, copy_project, workbook
+
+pytestmark = pytest.mark.slow
+
+
+def digest(folder: Path) -> str:
+    """One hash over every file name and byte under a folder (symlink followed)."""
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture
+def project(published_report: Path, tmp_path: Path) -> Path:
+    """A private copy of the published project, free to damage."""
+    return copy_project(tmp_path / "project", published_report)
+
+
+def test_full_run_publishes_every_report(published_report: Path) -> None:
+    latest = published_report / "reports" / "latest"
+    assert latest.is_symlink() and latest.is_dir()
+    for name in runner.NOTEBOOKS:
+        assert (latest / f"{name}.ipynb").is_file()
+        assert (latest / f"{name}.html").stat().st_size > 10_000
+    assert (latest / "index.html").is_file()
+    metrics = list(csv.DictReader((latest / "metrics.csv").open(encoding="utf-8")))
+    assert {"trainees_total", "aid_cash_usd", "troops_total"} <= {m["metric"] for m in metrics}
+
+    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok"
+    assert manifest["parameters"] == runner.defaults()
+    assert manifest["started"] <= manifest["finished"]
+    assert set(manifest["notebooks"]) == set(runner.NOTEBOOKS)
+    assert all(n["status"] == "ok" and n["seconds"] > 0 for n in manifest["notebooks"].values())
+    assert {"papermill", "altair", "pandas", "python"} <= set(manifest["versions"])
+    for rel in ("data/figures.csv", "data/forces.csv", "data/relations.csv",
+                "data/sources/000_6b99b92fd73bce01.txt", "notebooks/trainees.ipynb"):
+        got = manifest["inputs"][rel]["sha256"]
+        assert got == hashlib.sha256((published_report / rel).read_bytes()).hexdigest(), rel
+
+
+def test_curated_markup_is_escaped_in_the_reports(published_report: Path) -> None:
+    html = (published_report / "reports" / "latest" / "coalition.html").read_text("utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert EVIL not in html
+
+
+def test_unchanged_rerun_is_skipped_and_a_change_is_not(project: Path) -> None:
+    before = digest(project / "reports" / "latest")
+    done = workbook(project, "run")
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout
+    assert digest(project / "reports" / "latest") == before
+    # the fingerprint sees parameters: a different one is a real run, so only check it differs
+    params = runner.defaults()
+    old = json.loads((project / "reports/latest/manifest.json").read_text("utf-8"))
+    assert old["fingerprint"] != runner.fingerprint({**params, "lang": "ar"}, runner.NOTEBOOKS)
+
+
+@pytest.mark.parametrize("args", [("-p", "no_such_param", "1"), ("-p", "lang", "xx")],
+                         ids=["unknown", "bad-value"])
+def test_bad_parameter_exits_2_with_one_line(project: Path, args: tuple[str, ...]) -> None:
+    before = digest(project / "reports" / "latest")
+    done = workbook(project, "run", *args)
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and args[1] in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert digest(project / "reports" / "latest") == before
+
+
+def test_failing_notebook_keeps_latest_and_saves_the_failure(project: Path) -> None:
+    nb_path = project / "notebooks" / "aid.ipynb"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "boom",
+                        "metadata": {}, "outputs": [],
+                        "source": 'raise RuntimeError("deliberate failure")'})
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+    before = digest(project / "reports" / "latest")
+
+    done = workbook(project, "run", "--notebook", "aid")
+
+    assert done.returncode == 1, done.stderr
+    assert "notebook aid failed in cell" in done.stderr
+    assert "RuntimeError: deliberate failure" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert digest(project / "reports" / "latest") == before
+    failed = list((project / "reports" / "failed").glob("*/aid.ipynb"))
+    assert len(failed) == 1
+    executed = json.loads(failed[0].read_text(encoding="utf-8"))
+    assert any(o.get("ename") == "RuntimeError" for c in executed["cells"]
+               for o in c.get("outputs", []))
+    assert not list((project / "reports" / ".staging").iterdir())
+
+
+def _change_one_trainee_figure(root: Path) -> str:
+    """Make police trainees 28 thousand in the table and the source alike; return the quote."""
+    figures = root / "data" / "figures.csv"
+    with figures.open(encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    col = {name: i for i, name in enumerate(header)}
+    row = next(r for r in rows if r[col["category"]] == "training"
+               and r[col["unit"]] == "persons" and r[col["quote"]].startswith("29 "))
+    old_quote = row[col["quote"]]
+    new_quote = "28" + old_quote[2:]
+    row[col["value"]], row[col["quote"]] = "28000", new_quote
+    with figures.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+    source = root / "data" / "sources" / row[col["source"]]
+    text = source.read_text(encoding="utf-8")
+    assert text.count(old_quote) == 1
+    source.write_text(text.replace(old_quote, new_quote), encoding="utf-8")
+    return new_quote
+
+
+def test_nbval_goes_red_when_a_figure_changes(project: Path) -> None:
+    _change_one_trainee_figure(project)
+    assert workbook(project, "validate").returncode == 0, "the change must pass validation"
+
+    env = {**os.environ, "WORKBOOK_ROOT": str(project), "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval",
+         "--nbval-sanitize-with", "tests/notebooks/sanitize.cfg", "notebooks/trainees.ipynb"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert "Cell outputs differ" in done.stdout
+    for cell in ("display.trainees_table(", "charts.trainees_chart("):  # the table and the chart
+        assert cell in done.stdout, done.stdout[-3000:]
