@@ -59,6 +59,25 @@ def mostly_arabic(text: str) -> bool:
     return len(_ARABIC.findall(prose)) > len(_LATIN.findall(prose))
 
 
+def text_dir_attrs(text: str, page_dir: str = "ltr") -> str:
+    """`` dir="rtl" lang="ar"`` for mainly Arabic prose, `` dir="ltr" lang="en"`` for
+    other prose on a right-to-left page, else "" (the block inherits the page's).
+
+    Examples:
+        >>> text_dir_attrs("## المتدربون")
+        ' dir="rtl" lang="ar"'
+        >>> text_dir_attrs("Trainees by force", "rtl")
+        ' dir="ltr" lang="en"'
+        >>> text_dir_attrs("Trainees by force", "ltr")
+        ''
+    """
+    if mostly_arabic(text):
+        return ' dir="rtl" lang="ar"'
+    if page_dir == "rtl" and _LATIN.search(text or ""):
+        return ' dir="ltr" lang="en"'
+    return ""
+
+
 @lru_cache(maxsize=4)
 def _vega_bundle(vl_version: str) -> str:
     import vl_convert
@@ -131,6 +150,7 @@ def _exporter(include_input: bool) -> Any:
         embed_images=True,
     )
     exporter.register_filter("mostly_arabic", mostly_arabic)
+    exporter.register_filter("text_dir_attrs", text_dir_attrs)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=("remove-cell",),
                               remove_input_tags=("remove-input", "hide-input")),
