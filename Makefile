@@ -36,10 +36,9 @@ chromium:
 validate: $(STAMP)
 	$(BIN)/workbook validate
 
-## Validate, compute the metrics and publish reports/latest/metrics.csv
+## Validate, execute the notebooks and publish reports/latest/ (HTML, metrics.csv, manifest.json)
 report: $(STAMP)
-	$(BIN)/workbook validate
-	$(BIN)/workbook metrics --out reports/latest/metrics.csv
+	$(BIN)/workbook run
 
 ## Open each published report offline in Chromium and save reports/latest/screenshots/*.png
 screenshots: $(STAMP) chromium
@@ -48,11 +47,16 @@ screenshots: $(STAMP) chromium
 ## Set up and run every test: unit, notebooks (nbval), browser and JupyterLab end-to-end
 test: $(STAMP) chromium
 	$(BIN)/ruff check lib tests
-	$(PY) -m pytest lib tests
+	$(PY) -m pytest lib tests notebooks --ignore=tests/fixtures $(NBVAL)
+
+## Only the notebook regression checks (nbval over notebooks/ against their stored outputs)
+test-notebooks: $(STAMP)
+	$(PY) -m pytest notebooks $(NBVAL)
 
 ## Re-store the regression baselines on purpose (after a deliberate data change)
 baseline: $(STAMP)
 	$(BIN)/workbook metrics --out tests/baselines/metrics.csv
+	$(BIN)/workbook baseline
 
 ## Open the explorer in JupyterLab (the venv's kernel has the package installed)
 lab: $(STAMP)
