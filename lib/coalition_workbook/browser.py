@@ -255,14 +255,29 @@ _CHART_STATE_JS = """
 
 
 def click_changes_chart(page: Any, embed: Any) -> bool:
-    """Whether clicking a mark changes the drawing (a selection or filter reacted)."""
+    """Whether clicking a mark, or else a legend entry (SVG), changes the drawing.
+
+    A change means a selection or filter reacted in the page alone, no kernel.
+    """
     hit = find_mark(page, embed)
     if not hit:
         return False
     before = embed.evaluate(_CHART_STATE_JS)
     page.mouse.click(hit[0], hit[1])
     page.wait_for_timeout(150)
-    return embed.evaluate(_CHART_STATE_JS) != before
+    if embed.evaluate(_CHART_STATE_JS) != before:
+        return True
+    symbols = embed.locator("svg g.role-legend-symbol path")
+    for i in range(min(symbols.count(), 8)):
+        box = symbols.nth(i).bounding_box()
+        if not box:
+            continue
+        before = embed.evaluate(_CHART_STATE_JS)
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(150)
+        if embed.evaluate(_CHART_STATE_JS) != before:
+            return True
+    return False
 
 
 def screenshot(page: Any, png_path: Path) -> Path:
