@@ -68,6 +68,9 @@ WORKERS = 2
 CELL_TIMEOUT_S = 300
 KERNEL_START_TIMEOUT_S = 60
 KEEP_HISTORY = 5
+#: Kernels log start-up warnings and their shutdown interrupt to stderr, which would
+#: fill scheduler logs with noise; cell errors still reach the notebook and the runner.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 PACKAGES = ("coalition-workbook", "papermill", "nbclient", "nbconvert", "nbformat",
             "ipykernel", "jupyter_client", "altair", "vl-convert-python", "pandas", "pandera",
             "numpy", "pyyaml")
@@ -606,9 +609,9 @@ def _execute_one(name: str, out_dir: Path, params: Mapping[str, Any], *, with_co
     try:
         pm.execute_notebook(
             str(src), str(dst), parameters=dict(params), kernel_name=KERNEL,
-            cwd=str(config.ROOT), progress_bar=False, log_output=False,
+            cwd=None, progress_bar=False, log_output=False,
             execution_timeout=CELL_TIMEOUT_S, start_timeout=KERNEL_START_TIMEOUT_S,
-            request_save_on_cell_execute=False)
+            request_save_on_cell_execute=False, extra_arguments=KERNEL_ARGS)
         status_exc = False
         with contextlib.suppress(Exception):
             status_exc = bool(nbformat.read(dst, as_version=4).metadata.get(
@@ -659,8 +662,14 @@ def execute_all(names: Sequence[str], out_dir: Path, params: Mapping[str, Any], 
             progress.finish(name, result.status, result.seconds)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names))),
-                            thread_name_prefix="notebook") as pool:
+    # Kernels start in the project root. papermill's own ``cwd=`` would chdir the whole
+    # process from each thread in turn (a race), so change it once, before any thread.
+    here = os.getcwd()
+    os.chdir(config.ROOT)
+    with contextlib.ExitStack() as stack:
+        stack.callback(os.chdir, here)
+        pool = stack.enter_context(ThreadPoolExecutor(
+            max_workers=max(1, min(workers, len(names))), thread_name_prefix="notebook"))
         futures = [pool.submit(job, n) for n in names]
         try:
             return [f.result() for f in futures]
@@ -700,6 +709,10 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _now() -> str:
@@ -802,7 +815,8 @@ def _run_locked(layout: Layout, params: dict[str, Any], names: list[str], fp: st
     staged = layout.staging / run_id
     staged.mkdir(parents=True)
     progress = Progress(names, stream=progress_stream, tty=tty)
-    progress.log(f"run {run_id}: {len(names)} notebooks, {WORKERS} at a time, parameters "
+    progress.log(f"run {run_id}: {_plural(len(names), 'notebook')}, {WORKERS} at a time, "
+                 "parameters "
                  + ", ".join(f"{k}={v!r}" for k, v in params.items()))
     try:
         results = execute_all(names, staged, params, with_code=with_code, progress=progress)
@@ -850,7 +864,7 @@ def _run_locked(layout: Layout, params: dict[str, Any], names: list[str], fp: st
     write_index(staged, manifest)
     final = publish(layout, staged, run_id)
     seconds = time.monotonic() - t0
-    say(f"published {_rel(layout.latest)} -> {_rel(final)}: {len(results)} notebooks, "
+    say(f"published {_rel(layout.latest)} -> {_rel(final)}: {_plural(len(results), 'notebook')}, "
         f"metrics.csv, manifest.json, index.html in {seconds:.1f} s")
     return RunOutcome("published", run_id, layout.latest, seconds, manifest, results)
 
