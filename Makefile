@@ -39,6 +39,8 @@ validate: $(STAMP)
 ## Validate, execute the notebooks and publish reports/latest/ (HTML, metrics.csv, manifest.json)
 report: $(STAMP)
 	$(BIN)/workbook run
+	@if [ -x $(CHROMIUM) ]; then $(BIN)/workbook screenshots --report-dir reports/latest; \
+	  else echo "screenshots skipped: no $(CHROMIUM) (make chromium)"; fi
 
 ## Open each published report offline in Chromium and save reports/latest/screenshots/*.png
 screenshots: $(STAMP) chromium
