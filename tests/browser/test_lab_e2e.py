@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
 from coalition_workbook import config, load_dataset
 from coalition_workbook.explorer import ExplorerState
 
