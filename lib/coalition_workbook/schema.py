@@ -290,6 +290,8 @@ def load_table(path: str | Path, table: str | None = None, *,
             if idx is None or pd.isna(idx):
                 continue
             col = f["column"]
+            if str(f["check"]).startswith("field_uniqueness"):
+                continue  # reported by _duplicate_keys, once per repeat, naming the first
             problems.append(Problem(name, int(rows[int(idx)]), col,
                                     _reason(table, col, str(f["check"]), f["failure_case"])))
     if problems:
@@ -364,15 +366,29 @@ def _read_records_slow(text: str, name: str) -> tuple[list[str], pd.DataFrame, l
 
 
 def _duplicate_keys(df: pd.DataFrame, table: str, rows: pd.Series, name: str) -> list[Problem]:
-    """Rows sharing a multi-column primary key (single keys are pandera's ``unique``)."""
-    key = TABLES[table]["primary_key"]
-    if len(key) < 2:
-        return []
-    dup = df.duplicated(key, keep=False)
-    shown = ", ".join(key)
-    return [Problem(name, int(rows[i]), key[0],
-                    f"duplicate primary key ({shown}) = ({', '.join(df.loc[i, key])})")
-            for i in df.index[dup]]
+    """Repeated keys: each repeat is reported once, naming the row it repeats.
+
+    Covers the primary key and every column declared ``unique``; the first
+    occurrence is not an error, so one duplicated id gives one message.
+    """
+    keys = [TABLES[table]["primary_key"]]
+    keys += [[c] for c in TABLES[table]["fields"]
+             if field_spec(table, c).get("constraints", {}).get("unique") and [c] != keys[0]]
+    problems = []
+    for key in keys:
+        sub = df[key].astype(str)
+        dup = sub.duplicated(keep="first")
+        if not dup.any():
+            continue
+        first = {k: int(rows[i]) for i, k in zip(sub.index[~dup],
+                                                 map(tuple, sub[~dup].to_numpy()), strict=True)}
+        what = key[0] if len(key) == 1 else f"primary key ({', '.join(key)})"
+        for i in df.index[dup]:
+            value = tuple(sub.loc[i])
+            shown = value[0] if len(key) == 1 else ", ".join(value)
+            problems.append(Problem(name, int(rows[i]), key[0],
+                                    f'duplicate {what} "{shown}" (first on row {first[value]})'))
+    return problems
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
