@@ -1,0 +1,228 @@
+"""Bad input never loses a report.
+
+Each test copies a project that already has a published report, damages one
+thing, runs the real commands (``workbook validate``, ``workbook run``) as
+subprocesses and asserts: the documented exit code, one clear message naming
+file:row:column (or the parameter), no Python traceback, and
+``reports/latest/`` byte-identical to before.
+
+Damage is done by editing a copy of the curated tables programmatically, so the
+cases keep working when the curated figures change.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project, workbook
+
+pytestmark = pytest.mark.slow
+
+Damage = Callable[["Project"], tuple[int | None, str | None]]
+
+
+class Project:
+    """A private copy of a project with a published report."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.figures = root / "data" / "figures.csv"
+
+    # --- tables -------------------------------------------------------------
+    def read(self, path: Path | None = None) -> tuple[list[str], list[list[str]]]:
+        with (path or self.figures).open(encoding="utf-8-sig", newline="") as fh:
+            header, *rows = list(csv.reader(fh))
+        return header, rows
+
+    def write(self, header: list[str], rows: list[list[str]], path: Path | None = None) -> None:
+        with (path or self.figures).open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+
+    def records(self) -> list[dict[str, str]]:
+        header, rows = self.read()
+        return [dict(zip(header, r, strict=True)) for r in rows]
+
+    def find(self, pred: Callable[[dict[str, str]], bool]) -> int:
+        """0-based index of the first figure matching ``pred``."""
+        return next(i for i, r in enumerate(self.records()) if pred(r))
+
+    def set(self, index: int, column: str, value: str) -> int:
+        header, rows = self.read()
+        rows[index][header.index(column)] = value
+        self.write(header, rows)
+        return index + 2
+
+    def workbook(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return workbook(self.root, *args)
+
+    def latest_digest(self) -> str:
+        """One hash over every file name and byte under reports/latest/."""
+        latest = self.root / "reports" / "latest"
+        h = hashlib.sha256()
+        for p in sorted(latest.rglob("*")):
+            if p.is_file():
+                h.update(str(p.relative_to(latest)).encode())
+                h.update(p.read_bytes())
+        return h.hexdigest()
+
+
+@pytest.fixture
+def project(published_report: Path, tmp_path: Path) -> Project:
+    return Project(copy_project(tmp_path / "project", published_report))
+
+
+def assert_user_error(done: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one message, got:\n{done.stderr}"
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+# --- damaged tables: each returns the spreadsheet row and column to be named ---
+
+def not_a_number(p: Project) -> tuple[int, str]:
+    return p.set(0, "value", "نحو عشرين"), "value"
+
+
+def negative_count(p: Project) -> tuple[int, str]:
+    i = p.find(lambda r: r["unit"] == "persons")
+    return p.set(i, "value", "-" + p.records()[i]["value"]), "value"
+
+
+def unknown_unit(p: Project) -> tuple[int, str]:
+    return p.set(1, "unit", "parsecs"), "unit"
+
+
+def unknown_qualifier(p: Project) -> tuple[int, str]:
+    return p.set(2, "qualifier", "roughly"), "qualifier"
+
+
+def duplicate_id(p: Project) -> tuple[int, str]:
+    first = p.records()[0]["id"]
+    return p.set(3, "id", first), "id"
+
+
+def empty_required(p: Project) -> tuple[int, str]:
+    return p.set(4, "attributed_to", ""), "attributed_to"
+
+
+def quote_not_in_source(p: Project) -> tuple[int, str]:
+    quote = p.records()[5]["quote"]
+    return p.set(5, "quote", quote + " وهمي"), "quote"
+
+
+def quote_at_other_paragraph(p: Project) -> tuple[int, str]:
+    lines = (p.root / "data" / "sources" / p.records()[0]["source"]).read_text(
+        encoding="utf-8").split("\n")
+    i = p.find(lambda r: sum(r["quote"] in line for line in lines) == 1)
+    other = 1 if int(p.records()[i]["paragraph"]) != 1 else 2
+    return p.set(i, "paragraph", str(other)), "paragraph"
+
+
+def value_disagrees(p: Project) -> tuple[int, str]:
+    i = p.find(lambda r: r["unit"] == "persons")
+    return p.set(i, "value", str(int(float(p.records()[i]["value"])) + 1)), "value"
+
+
+def qualifier_disagrees(p: Project) -> tuple[int, str]:
+    i = p.find(lambda r: r["qualifier"] == "at_least" and "أكثر من" in r["quote"])
+    return p.set(i, "qualifier", "exact"), "qualifier"
+
+
+def missing_column(p: Project) -> tuple[int, str]:
+    header, rows = p.read()
+    k = header.index("unit")
+    p.write(header[:k] + header[k + 1:], [r[:k] + r[k + 1:] for r in rows])
+    return 1, "unit"
+
+
+def unknown_column(p: Project) -> tuple[int, str]:
+    header, rows = p.read()
+    p.write([*header, "comment"], [[*r, ""] for r in rows])
+    return 1, "comment"
+
+
+def empty_file(p: Project) -> tuple[int, None]:
+    p.figures.write_bytes(b"")
+    return 1, None
+
+
+def header_only(p: Project) -> tuple[int, None]:
+    header, _ = p.read()
+    p.write(header, [])
+    return 2, None
+
+
+def not_utf8(p: Project) -> tuple[None, None]:
+    p.figures.write_bytes(p.figures.read_text(encoding="utf-8").encode("cp1256"))
+    return None, None
+
+
+def missing_source(p: Project) -> tuple[int, str]:
+    (p.root / "data" / "sources" / p.records()[0]["source"]).unlink()
+    return 2, "source"
+
+
+DAMAGES: list[Damage] = [
+    not_a_number, negative_count, unknown_unit, unknown_qualifier, duplicate_id,
+    empty_required, quote_not_in_source, quote_at_other_paragraph, value_disagrees,
+    qualifier_disagrees, missing_column, unknown_column, empty_file, header_only, not_utf8,
+    missing_source,
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGES, ids=lambda d: d.__name__)
+def test_damaged_table_is_refused_and_latest_is_kept(project: Project, damage: Damage) -> None:
+    before = project.latest_digest()
+    row, column = damage(project)
+    where = "figures.csv" + "".join(f":{x}" for x in (row, column) if x is not None)
+    if row is None:
+        where = "figures.csv"
+    for command in (("validate",), ("run",)):
+        done = project.workbook(*command)
+        assert_user_error(done, where)
+    assert project.latest_digest() == before
+
+
+def test_spreadsheet_bom_and_crlf_loads_with_same_metrics(project: Project) -> None:
+    before = project.workbook("metrics")
+    assert before.returncode == 0, before.stderr
+    text = project.figures.read_text(encoding="utf-8")
+    project.figures.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    after = project.workbook("metrics")
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout
+    assert project.workbook("validate").returncode == 0
+
+
+# --- bad parameters ---------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("-p", "no_such_param", "1"), "no_such_param"),
+    (("-p", "lang", "xx"), "lang"),
+    (("-p", "decimals", "many"), "decimals"),
+    (("-p", "figures_path", "data/nowhere.csv"), "figures_path"),
+], ids=["unknown", "bad-value", "wrong-type", "missing-figures-path"])
+def test_bad_parameter_exits_2_and_keeps_latest(project: Project, args: tuple[str, ...],
+                                                needle: str) -> None:
+    before = project.latest_digest()
+    done = project.workbook("run", *args)
+    assert_user_error(done, needle)
+    assert project.latest_digest() == before
+
+
+def test_wrong_type_in_parameters_file(project: Project) -> None:
+    before = project.latest_digest()
+    params = project.root / "params.yaml"
+    params.write_text("lang: 5\n", encoding="utf-8")
+    done = project.workbook("run", "--parameters", str(params))
+    assert_user_error(done, "lang")
+    assert project.latest_digest() == before
