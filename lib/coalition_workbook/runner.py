@@ -18,6 +18,8 @@
 5. **Execute** every notebook with papermill (kernel ``python3``, working
    directory the project root, a per-cell timeout), two at a time, into
    ``reports/.staging/<run-id>/``, and render each to HTML as soon as it ends.
+   Each worker keeps its kernel for its next notebook, reset in between
+   (``WorkerKernel``), so start-up and imports are paid once per worker.
 6. **Metrics and manifest**: ``metrics.csv``, ``manifest.json`` (times, git
    commit, parameters, sha256 of every input, per-notebook status and seconds,
    package versions, fingerprint) and ``index.html``.
@@ -44,13 +46,13 @@ import fcntl
 import hashlib
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -568,10 +570,12 @@ class NotebookResult:
             return f"notebook {self.name}: HTML export failed: {self.error}"
         cell = "an unknown cell" if self.cell_index is None else f"cell {self.cell_index}"
         if self.exec_count is not None:
-            cell += f" [{self.exec_count}]"
+            cell += f" (execution count {self.exec_count})"
         src = f" `{self.cell_source}`" if self.cell_source else ""
-        return (f"notebook {self.name} failed in {cell}{src}: {self.error} "
-                f"(executed notebook: {_rel(where / f'{self.name}.ipynb')})")
+        executed = where / f"{self.name}.ipynb"
+        kept = (f"executed notebook: {_rel(executed)}" if executed.exists()
+                else "no executed notebook was saved")
+        return f"notebook {self.name} failed in {cell}{src}: {self.error} ({kept})"
 
 
 def _failed_cell(nb_path: Path) -> tuple[int | None, int | None, str]:
@@ -580,15 +584,21 @@ def _failed_cell(nb_path: Path) -> tuple[int | None, int | None, str]:
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None, None, ""
-    fallback = None
+    running = last_started = None
     for i, cell in enumerate(nb.get("cells", [])):
         pm = cell.get("metadata", {}).get("papermill", {})
+        where = (i, cell.get("execution_count"), _first_line(cell.get("source", "")))
         has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
         if pm.get("exception") or has_error:
-            return i, cell.get("execution_count"), _first_line(cell.get("source", ""))
-        if pm.get("status") == "running" and fallback is None:
-            fallback = (i, cell.get("execution_count"), _first_line(cell.get("source", "")))
-    return fallback or (None, None, "")
+            return where
+        if pm.get("status") == "running" and running is None:
+            running = where
+        if cell.get("cell_type") == "code" and cell.get("execution_count") is None \
+                and pm.get("duration") is not None and last_started is None:
+            last_started = where
+    # A dead kernel leaves no error output: the cell that started and never got a reply
+    # (it has a duration but no execution count) is the one it died in.
+    return running or last_started or (None, None, "")
 
 
 def _first_line(source: str | list[str]) -> str:
@@ -597,8 +607,70 @@ def _first_line(source: str | list[str]) -> str:
     return line if len(line) <= 80 else line[:77] + "..."
 
 
+_RESET = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
+
+
+class WorkerKernel:
+    """The kernel of one worker thread, reused for that worker's next notebook.
+
+    A kernel pays for Python start-up and for importing pandas, pandera and
+    Altair once; before the next notebook its namespace is cleared (``%reset
+    -f``) and its execution count set back to 1, so the notebook sees what a
+    fresh kernel shows (the outputs are the same as the nbval baseline's,
+    which is made with fresh kernels). A kernel that died, timed out or ran a
+    failing notebook is shut down and replaced.
+
+    Asynchronous kernel manager, driven with jupyter_core's ``run_sync`` from
+    its own thread only: that is the event loop nbclient (inside papermill)
+    uses in this thread too, so its dead-kernel detection keeps working.
+    """
+
+    def __init__(self) -> None:
+        self.km: Any = None
+
+    def get(self) -> Any:
+        """A ready kernel manager: the previous one after a reset, else a new one."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            try:
+                if run_sync(self.km.is_alive)() and run_sync(self._reset)(self.km):
+                    return self.km
+            except Exception:  # any doubt: start a fresh kernel
+                pass
+            self.discard()
+        from jupyter_client.manager import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=KERNEL)
+        run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGS, cwd=str(config.ROOT))
+        self.km = km
+        return km
+
+    @staticmethod
+    async def _reset(km: Any) -> bool:
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT_S)
+            reply = await kc.execute_interactive(_RESET, silent=True, store_history=False,
+                                                 timeout=KERNEL_START_TIMEOUT_S,
+                                                 output_hook=lambda msg: None)
+            return reply["content"]["status"] == "ok"
+        finally:
+            kc.stop_channels()
+
+    def discard(self) -> None:
+        """Shut the kernel down (after a failure, or when the worker ends)."""
+        from jupyter_core.utils import run_sync
+
+        km, self.km = self.km, None
+        if km is not None:
+            with contextlib.suppress(Exception):
+                run_sync(km.shutdown_kernel)(now=True)
+
+
 def _execute_one(name: str, out_dir: Path, params: Mapping[str, Any], *, with_code: bool,
-                 export: bool = True) -> NotebookResult:
+                 export: bool = True, kernel: WorkerKernel | None = None) -> NotebookResult:
     """Execute one notebook into ``out_dir`` with papermill, then render its HTML."""
     import nbformat
     import papermill as pm
@@ -607,11 +679,13 @@ def _execute_one(name: str, out_dir: Path, params: Mapping[str, Any], *, with_co
     src, dst = notebook_path(name), out_dir / f"{name}.ipynb"
     t0 = time.monotonic()
     try:
+        how: dict[str, Any] = ({"km": kernel.get()} if kernel
+                               else {"extra_arguments": KERNEL_ARGS})
         pm.execute_notebook(
             str(src), str(dst), parameters=dict(params), kernel_name=KERNEL,
             cwd=None, progress_bar=False, log_output=False,
             execution_timeout=CELL_TIMEOUT_S, start_timeout=KERNEL_START_TIMEOUT_S,
-            request_save_on_cell_execute=False, extra_arguments=KERNEL_ARGS)
+            request_save_on_cell_execute=True, **how)
         status_exc = False
         with contextlib.suppress(Exception):
             status_exc = bool(nbformat.read(dst, as_version=4).metadata.get(
@@ -628,6 +702,8 @@ def _execute_one(name: str, out_dir: Path, params: Mapping[str, Any], *, with_co
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         result.error = f"{type(exc).__name__}: {reason}".rstrip(": ")
     result.execute_seconds = time.monotonic() - t0
+    if result.status == "failed" and kernel:
+        kernel.discard()
     if result.status == "failed":
         result.cell_index, result.exec_count, result.cell_source = _failed_cell(dst)
     elif export:
@@ -654,31 +730,54 @@ def execute_all(names: Sequence[str], out_dir: Path, params: Mapping[str, Any], 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    def job(name: str) -> NotebookResult:
-        if progress:
-            progress.start(name)
-        result = _execute_one(name, out_dir, params, with_code=with_code, export=export)
-        if progress:
-            progress.finish(name, result.status, result.seconds)
-        return result
+    todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for n in names:
+        todo.put(n)
+    results: dict[str, NotebookResult] = {}
+
+    def worker() -> None:
+        kernel = WorkerKernel()
+        try:
+            while True:
+                try:
+                    name = todo.get_nowait()
+                except queue.Empty:
+                    return
+                if progress:
+                    progress.start(name)
+                try:
+                    result = _execute_one(name, out_dir, params, with_code=with_code,
+                                          export=export, kernel=kernel)
+                except Exception as exc:  # never lose a notebook's outcome to a runner bug
+                    result = NotebookResult(name, status="failed",
+                                            error=f"{type(exc).__name__}: {exc}")
+                results[name] = result
+                if progress:
+                    progress.finish(name, result.status, result.seconds)
+        finally:
+            kernel.discard()
 
     # Kernels start in the project root. papermill's own ``cwd=`` would chdir the whole
     # process from each thread in turn (a race), so change it once, before any thread.
     here = os.getcwd()
     os.chdir(config.ROOT)
-    with contextlib.ExitStack() as stack:
-        stack.callback(os.chdir, here)
-        pool = stack.enter_context(ThreadPoolExecutor(
-            max_workers=max(1, min(workers, len(names))), thread_name_prefix="notebook"))
-        futures = [pool.submit(job, n) for n in names]
-        try:
-            return [f.result() for f in futures]
-        except KeyboardInterrupt:
-            # Worker threads cannot be interrupted; leave now. Kernels exit with
-            # their parent; the next run removes the staging folder (recover()).
-            sys.stderr.write("\ninterrupted; the next run cleans up\n")
-            sys.stderr.flush()
-            os._exit(130)
+    threads = [threading.Thread(target=worker, name=f"notebook-{i}", daemon=True)
+               for i in range(max(1, min(workers, len(names))))]
+    try:
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            for t in threads:
+                t.join(0.2)
+    except KeyboardInterrupt:
+        # Worker threads cannot be interrupted; leave now. Kernels exit with
+        # their parent; the next run removes the staging folder (recover()).
+        sys.stderr.write("\ninterrupted; the next run cleans up\n")
+        sys.stderr.flush()
+        os._exit(130)
+    finally:
+        os.chdir(here)
+    return [results[n] for n in names]
 
 
 # --------------------------------------------------------------------------- manifest
@@ -836,7 +935,8 @@ def _run_locked(layout: Layout, params: dict[str, Any], names: list[str], fp: st
         "inputs": {},
         "fingerprint": fp,
         "versions": package_versions(),
-        "runner": {"kernel": KERNEL, "workers": WORKERS, "cell_timeout_s": CELL_TIMEOUT_S},
+        "runner": {"kernel": KERNEL, "workers": WORKERS, "cell_timeout_s": CELL_TIMEOUT_S,
+                   "kernel_reused_per_worker": True},
     }
     files = [*ds.input_files(), *(notebook_path(n) for n in names)]
     manifest["inputs"] = {_rel(f): {"sha256": sha256_file(f), "bytes": f.stat().st_size}
