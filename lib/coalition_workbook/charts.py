@@ -61,20 +61,36 @@ def _tooltip(lang: str, label_title: str, extra: list[alt.Tooltip] | None = None
 def _bar_chart(data: pd.DataFrame, *, lang: str, title: str, label_title: str,
                value_title: str, name: str, extra_tooltip: list[alt.Tooltip] | None = None,
                value_format: str = ",.0f") -> alt.LayerChart:
-    """Horizontal bars (``label`` x ``value``) coloured by qualifier, legend-selectable."""
+    """Horizontal bars (``label`` x ``value``, in data order), coloured by qualifier."""
     pick = alt.selection_point(name=f"{name}_qualifier", fields=["qualifier"], bind="legend")
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort="-x", title=label_title,
-                axis=alt.Axis(labelLimit=260, orient="right" if lang == "ar" else "left")),
-        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=value_format)),
+        y=alt.Y("label:N", sort=None, title=label_title, axis=_label_axis(lang)),  # data order
+        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=value_format),
+                scale=_value_scale(data, lang)),
         tooltip=_tooltip(lang, label_title, extra_tooltip),
     )
     bars = base.mark_bar().encode(
         color=_qualifier_colour(lang),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.25)),
     ).add_params(pick)
-    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N")
-    return alt.layer(bars, text).properties(title=title, width=WIDTH)
+    return alt.layer(bars, _value_text(base, lang)).properties(title=title, width=WIDTH)
+
+
+def _label_axis(lang: str, limit: int = 260) -> alt.Axis:
+    """Category labels: on the left in English, on the right in Arabic."""
+    return alt.Axis(labelLimit=limit, orient="right" if lang == "ar" else "left")
+
+
+def _value_scale(data: pd.DataFrame, lang: str) -> alt.Scale:
+    """From 0 with room for the value labels; bars grow leftwards in Arabic."""
+    top = float(data["value"].max()) if len(data) else 1.0
+    return alt.Scale(domain=[0, (top or 1.0) * 1.35], nice=False, reverse=lang == "ar")
+
+
+def _value_text(base: alt.Chart, lang: str) -> alt.Chart:
+    """The qualified value written at the end of each bar."""
+    align, dx = ("right", -4) if lang == "ar" else ("left", 4)
+    return base.mark_text(align=align, dx=dx, fontSize=11).encode(text="shown:N")
 
 
 def _frame(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_col: str,
@@ -169,18 +185,17 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     extra = [alt.Tooltip("said_by:N", title=labels.text("attributed_to", lang)),
              alt.Tooltip("relation:N", title=labels.text("relation", lang))]
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=None, title=None,
-                axis=alt.Axis(labelLimit=260, orient="right" if lang == "ar" else "left")),
-        x=alt.X("value:Q", title=labels.text("chart_count", lang)),
+        y=alt.Y("label:N", sort=None, title=None, axis=_label_axis(lang)),
+        x=alt.X("value:Q", title=labels.text("chart_count", lang),
+                scale=_value_scale(data, lang)),
         tooltip=_tooltip(lang, labels.text("figure", lang), extra),
     )
     bars = base.mark_bar().encode(
         color=_qualifier_colour(lang),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
     ).add_params(pick)
-    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text="shown:N")
-    return alt.layer(bars, text).properties(title=labels.text("coalition_chart", lang),
-                                            width=WIDTH)
+    return alt.layer(bars, _value_text(base, lang)).properties(
+        title=labels.text("coalition_chart", lang), width=WIDTH)
 
 
 def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
@@ -204,8 +219,7 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     base = alt.Chart(data).encode(
         x=alt.X("year:Q", title=labels.text("chart_year", lang),
                 scale=alt.Scale(domain=[lo, hi]), axis=alt.Axis(format="d", tickMinStep=1)),
-        y=alt.Y("label:N", sort=None, title=None,
-                axis=alt.Axis(labelLimit=320, orient="right" if lang == "ar" else "left")),
+        y=alt.Y("label:N", sort=None, title=None, axis=_label_axis(lang, 320)),
         tooltip=_tooltip(lang, labels.text("subject", lang)),
     )
     points = base.mark_circle(size=120).encode(color=_qualifier_colour(lang))

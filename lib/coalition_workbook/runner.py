@@ -72,7 +72,9 @@ KERNEL_START_TIMEOUT_S = 60
 KEEP_HISTORY = 5
 #: Kernels log start-up warnings and their shutdown interrupt to stderr, which would
 #: fill scheduler logs with noise; cell errors still reach the notebook and the runner.
-KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
+#: No command history: a reused kernel restarts its execution count, which IPython's
+#: history database would report (in the report!) as a clash; reports need no history.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 PACKAGES = ("coalition-workbook", "papermill", "nbclient", "nbconvert", "nbformat",
             "ipykernel", "jupyter_client", "altair", "vl-convert-python", "pandas", "pandera",
             "numpy", "pyyaml")

@@ -43,7 +43,10 @@ def test_full_run_publishes_every_report(published_report: Path) -> None:
     latest = published_report / "reports" / "latest"
     assert latest.is_symlink() and latest.is_dir()
     for name in runner.NOTEBOOKS:
-        assert (latest / f"{name}.ipynb").is_file()
+        executed = json.loads((latest / f"{name}.ipynb").read_text(encoding="utf-8"))
+        stray = [o for c in executed["cells"] for o in c.get("outputs", [])
+                 if o["output_type"] in ("stream", "error")]
+        assert not stray, f"{name}: printed or raised in the report: {stray}"
         assert (latest / f"{name}.html").stat().st_size > 10_000
     assert (latest / "index.html").is_file()
     metrics = list(csv.DictReader((latest / "metrics.csv").open(encoding="utf-8")))
