@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
+import os
+import signal
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -226,3 +230,81 @@ def test_wrong_type_in_parameters_file(project: Project) -> None:
     done = project.workbook("run", "--parameters", str(params))
     assert_user_error(done, "lang")
     assert project.latest_digest() == before
+
+
+# --- failures while running ---------------------------------------------------
+
+def _inject_cell(project: Project, notebook: str, source: str) -> None:
+    nb_path = project.root / "notebooks" / f"{notebook}.ipynb"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "injected",
+                        "metadata": {}, "outputs": [], "source": source})
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+
+
+def test_kernel_dying_mid_run_fails_cleanly(project: Project) -> None:
+    before = project.latest_digest()
+    _inject_cell(project, "summary", "import os\nos._exit(1)")
+    done = project.workbook("run", "--notebook", "summary")
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    assert "summary" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert project.latest_digest() == before
+    assert list((project.root / "reports" / "failed").glob("*/summary.ipynb"))
+
+
+def assert_complete_report(latest: Path) -> dict:
+    """A published report is whole: its manifest names only files that exist, all ok."""
+    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok"
+    for name in manifest["notebooks"]:
+        assert (latest / f"{name}.ipynb").is_file(), name
+        assert (latest / f"{name}.html").stat().st_size > 0, name
+    assert (latest / "metrics.csv").stat().st_size > 0
+    assert (latest / "index.html").is_file()
+    return manifest
+
+
+def test_sigterm_at_any_moment_leaves_old_or_new_report(project: Project) -> None:
+    """Kill runs at successive moments; latest is always a complete report, then recovers."""
+    latest = project.root / "reports" / "latest"
+    old_id = assert_complete_report(latest)["run_id"]
+    env = {**os.environ, "WORKBOOK_ROOT": str(project.root), "PYTHONWARNINGS": "ignore"}
+    seen_ids = {old_id}
+    # Kill after each line the runner prints: the last ones are around publishing.
+    for kill_after_line in (1, 3, 5, 7, 9):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "coalition_workbook.cli", "run", "--force"],
+            cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True)
+        assert proc.stdout is not None
+        for lines, _ in enumerate(proc.stdout, start=1):
+            if lines >= kill_after_line:
+                proc.send_signal(signal.SIGTERM)
+                break
+        proc.wait(timeout=300)
+        proc.stdout.close()
+        manifest = assert_complete_report(latest)
+        seen_ids.add(manifest["run_id"])
+    done = project.workbook("run", "--force")
+    assert done.returncode == 0, done.stdout + done.stderr
+    final = assert_complete_report(latest)
+    assert final["run_id"] not in seen_ids - {final["run_id"]}
+    assert not [p for p in (project.root / "reports" / ".staging").glob("*") if p.is_dir()]
+
+
+def test_two_runs_at_once_one_refuses_and_the_report_is_consistent(project: Project) -> None:
+    env = {**os.environ, "WORKBOOK_ROOT": str(project.root), "PYTHONWARNINGS": "ignore"}
+    cmd = [sys.executable, "-m", "coalition_workbook.cli", "run", "--force"]
+    procs = [subprocess.Popen(cmd, cwd=project.root, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 3], results
+    refused = next(err for code, _, err in results if code == 3)
+    assert "Traceback" not in refused
+    assert len([line for line in refused.splitlines() if line.strip()]) == 1
+    manifest = assert_complete_report(project.root / "reports" / "latest")
+    for rel, meta in manifest["inputs"].items():
+        data = (project.root / rel).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == meta["sha256"], rel
