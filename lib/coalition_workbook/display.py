@@ -186,7 +186,7 @@ def _inputs(ds: Dataset, ids: str) -> pd.DataFrame:
 def _quotes_cell(ds: Dataset, ids: str, lang: str) -> str:
     figs = _inputs(ds, ids)
     return "<br>".join(f"{quote(r['quote'])} "
-                       f"<small>({esc(labels.text('paragraph_n', lang, n=r['paragraph']))})"
+                       f"<small>({text_html(labels.text('paragraph_n', lang, n=r['paragraph']))})"
                        f"</small>" for _, r in figs.iterrows())
 
 
@@ -313,7 +313,7 @@ def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
     r = {**r.to_dict(), "id": figure_id}
     number = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                          title=_provenance_title(r, lang))
-    para = esc(labels.text("paragraph_n", lang, n=r["paragraph"]))
+    para = text_html(labels.text("paragraph_n", lang, n=r["paragraph"]))
     return (f"{number}<br>{quote(r['quote'])} "
             f"<small>({para}, <code>{esc(figure_id)}</code>)</small>")
 
@@ -445,7 +445,7 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         ptext = "" if (r["source"], para) in shown else _paragraph_text(ds, r["source"], para)
         shown.add((r["source"], para))
         foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"])} — '
-                    f"{esc(labels.text('paragraph_n', lang, n=para))} "
+                    f"{text_html(labels.text('paragraph_n', lang, n=para))} "
                     f"<small><code>{esc(fid)}</code></small>"
                     f"{ar(ptext, tag='blockquote') if ptext else ''}</li>")
     bounds_text = text_html(labels.text(f"bounds_{bounds}", lang))

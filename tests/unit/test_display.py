@@ -1,0 +1,132 @@
+"""Report views: curated text escaped, Arabic marked rtl, every number traceable."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from coalition_workbook import display, labels, load_dataset
+from coalition_workbook.dataset import Dataset
+
+EVIL = "<script>alert(1)</script>"
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def evil_ds(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """The curated data with markup in a note, a subject and an attribution."""
+    from coalition_workbook import config
+
+    root = tmp_path_factory.mktemp("evil") / "data"
+    shutil.copytree(config.DATA_DIR, root)
+    for name in ("figures.csv", "relations.csv"):
+        path = Path(root / name)
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("Restated as 83", f"{EVIL} Restated as 83", 1)
+        text = text.replace("Iraq's Joint Operations Command counts 70",
+                            f"{EVIL} Iraq's Joint Operations Command counts 70", 1)
+        text = text.replace("Article (author's narration)", f"Article {EVIL}", 1)
+        path.write_text(text, encoding="utf-8")
+    return load_dataset(root / "figures.csv")
+
+
+def views(ds: Dataset, lang: str) -> dict[str, str]:
+    return {
+        "trainees": str(display.trainees_table(ds, lang=lang)),
+        "excluded": str(display.excluded_table(ds, lang=lang, bounds="exclude")),
+        "aid": str(display.aid_table(ds, lang=lang)),
+        "vehicles": str(display.vehicles_table(ds, lang=lang)),
+        "weapons": str(display.weapons_table(ds, lang=lang)),
+        "overlaps": str(display.overlaps_table(ds, lang=lang)),
+        "figures": str(display.figures_table(ds, ["coalition", "troops"], lang=lang)),
+        "conflicts": str(display.conflicts_table(ds, lang=lang)),
+        "timeline": str(display.timeline_table(ds, lang=lang)),
+        "summary": str(display.summary(ds, lang=lang)),
+        "total": str(display.total_line(ds, "trainees_total", lang=lang)),
+        "heading": str(display.heading("trainees_title", lang)),
+    }
+
+
+@pytest.mark.parametrize("lang", labels.LANGS)
+def test_curated_markup_is_escaped_everywhere(evil_ds: Dataset, lang: str) -> None:
+    out = views(evil_ds, lang)
+    for name, html in out.items():
+        assert EVIL not in html, name
+        soup = BeautifulSoup(html, "html.parser")
+        assert soup.find("script") is None, name
+    shown = "".join(out[n] for n in ("figures", "conflicts", "summary", "overlaps"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+
+
+@pytest.mark.parametrize("lang", labels.LANGS)
+def test_every_arabic_text_is_in_an_rtl_arabic_element(ds: Dataset, lang: str) -> None:
+    for name, html in views(ds, lang).items():
+        soup = BeautifulSoup(html, "html.parser")
+        for node in soup.find_all(string=ARABIC):
+            if node.parent.name == "style":
+                continue
+            el = node.parent
+            marked = el.find_parent(attrs={"lang": "ar"}) or (el if el.get("lang") == "ar"
+                                                               else None)
+            assert marked is not None and marked.get("dir") == "rtl", (name, str(node))
+            assert "ar" in marked.get("class", []), (name, str(node))
+
+
+def test_every_quote_of_the_trainees_is_shown(ds: Dataset) -> None:
+    html = str(display.trainees_table(ds))
+    for q in ds.figures.loc[ds.figures["category"] == "training", "quote"]:
+        if ds.figures.loc[ds.figures["quote"] == q, "unit"].iloc[0] == "persons":
+            assert f"«{q}»" in html
+
+
+def test_summary_numbers_link_to_footnotes_with_quote_and_paragraph(ds: Dataset) -> None:
+    soup = BeautifulSoup(str(display.summary(ds)), "html.parser")
+    figures = soup.select(".wb-figure")
+    assert len(figures) >= 6
+    for fig in figures:
+        assert "«" in fig["title"] and "paragraph" in fig["title"]
+    notes = {li["id"]: li for li in soup.select("ol.wb-fn > li")}
+    refs = [a["href"][1:] for a in soup.select("sup a")]
+    assert refs and set(refs) == set(notes)
+    article = (ds.sources_dir / ds.figures["source"].iloc[0]).read_text(encoding="utf-8")
+    for li in notes.values():
+        quote = li.select_one(".wb-quote").get_text().strip("«»")
+        assert quote in article
+        assert re.search(r"paragraph \d+", li.get_text())
+    assert len(soup.select("ol.wb-fn blockquote")) >= 1
+
+
+def test_bounds_are_marked(ds: Dataset) -> None:
+    soup = BeautifulSoup(str(display.trainees_table(ds)), "html.parser")
+    bounded = soup.select(".wb-bound")
+    assert any("at least" in b.get_text() for b in bounded)
+    ar = str(display.trainees_table(ds, lang="ar"))
+    assert "أكثر من" in ar
+
+
+def test_conflicts_show_both_accounts_side_by_side(ds: Dataset) -> None:
+    soup = BeautifulSoup(str(display.conflicts_table(ds)), "html.parser")
+    text = soup.get_text()
+    assert "70 countries" in text and "83 countries" in text
+    assert "«70 دولة»" in text and "«83 دولة»" in text
+
+
+def test_overlap_policy_is_stated(ds: Dataset) -> None:
+    html = str(display.overlaps_table(ds))
+    assert labels.text("overlap_policy", "en") in html
+    assert "aid_weapons_ammunition_iraqi_security_forces" in html
+
+
+def test_html_view_renders_in_jupyter_and_hides_markup_in_repr() -> None:
+    view = display.Html("<b>x</b>")
+    assert view._repr_html_() == "<b>x</b>"
+    assert "<b>" not in repr(view)
