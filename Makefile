@@ -64,6 +64,10 @@ baseline: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) notebooks/explore.ipynb
 
+## Benchmarks: full run vs plain Python, no-op rerun, 10k-1M rows, HTML sizes (reports/bench.json)
+bench: $(STAMP)
+	$(PY) bench/run.py
+
 ## Lint with ruff
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests
