@@ -313,13 +313,15 @@ def library_files() -> list[Path]:
 
 def fingerprint(params: Mapping[str, Any], notebooks: Sequence[str], *,
                 with_code: bool = False) -> str:
-    """Hash of everything a report depends on: inputs, parameters, notebooks, library.
+    """Hash of everything a report depends on: inputs, parameters, notebooks, library
+    source, and the versions of Python and the packages that execute and render.
 
     Equal fingerprints mean a rerun would publish the same report.
     """
     h = hashlib.sha256()
     h.update(json.dumps({"parameters": dict(params), "notebooks": list(notebooks),
-                         "with_code": with_code, "kernel": KERNEL}, sort_keys=True).encode())
+                         "with_code": with_code, "kernel": KERNEL,
+                         "versions": package_versions()}, sort_keys=True).encode())
     files = [*fingerprint_inputs(params["figures_path"]),
              *(notebook_path(n) for n in notebooks), *library_files()]
     for f in files:
