@@ -881,8 +881,6 @@ def run(params: Mapping[str, Any] | None = None, *, notebooks: Sequence[str] = N
         RunLockedError: Another run holds the lock (exit 3).
         NotebookRunError: A notebook or its export failed (exit 1).
     """
-    t0 = time.monotonic()
-    started = _now()
     say = log or (lambda m: print(m, flush=True))
     params = check_parameters(dict(params or {}))
     unknown = [n for n in notebooks if n not in NOTEBOOKS]
@@ -893,6 +891,8 @@ def run(params: Mapping[str, Any] | None = None, *, notebooks: Sequence[str] = N
         check_notebook(notebook_path(n))
     layout = Layout(config.ROOT / "reports")
     with run_lock(layout.reports, wait):
+        t0 = time.monotonic()  # time spent waiting for the lock is not the run's
+        started = _now()
         for line in recover(layout):
             say(f"recovered: {line}")
         fp = fingerprint(params, names, with_code=with_code)
