@@ -11,13 +11,14 @@ import csv
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from coalition_workbook import runner
+from coalition_workbook import numerals, runner
 from tests.conftest import EVIL, copy_project, workbook
 
 pytestmark = pytest.mark.slow
@@ -119,37 +120,80 @@ def test_failing_notebook_keeps_latest_and_saves_the_failure(project: Path) -> N
     assert not list((project / "reports" / ".staging").iterdir())
 
 
-def _change_one_trainee_figure(root: Path) -> str:
-    """Make police trainees 28 thousand in the table and the source alike; return the quote."""
-    figures = root / "data" / "figures.csv"
-    with figures.open(encoding="utf-8", newline="") as fh:
+def _read(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
         header, *rows = list(csv.reader(fh))
-    col = {name: i for i, name in enumerate(header)}
-    row = next(r for r in rows if r[col["category"]] == "training"
-               and r[col["unit"]] == "persons" and r[col["quote"]].startswith("29 "))
-    old_quote = row[col["quote"]]
-    new_quote = "28" + old_quote[2:]
-    row[col["value"]], row[col["quote"]] = "28000", new_quote
-    with figures.open("w", encoding="utf-8", newline="") as fh:
+    return header, rows
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows([header, *rows])
-    source = root / "data" / "sources" / row[col["source"]]
-    text = source.read_text(encoding="utf-8")
-    assert text.count(old_quote) == 1
-    source.write_text(text.replace(old_quote, new_quote), encoding="utf-8")
+
+
+def _change_one_trainee_figure(root: Path) -> str:
+    """Bump the first number of a trainee figure by one in its quote, value and source alike.
+
+    Every number comes from the curated table; the new value is what the
+    library reads from the edited quote, so validation still passes.
+    """
+    figures = root / "data" / "figures.csv"
+    header, rows = _read(figures)
+    col = {name: i for i, name in enumerate(header)}
+    source_of = lambda r: root / "data" / "sources" / r[col["source"]]  # noqa: E731
+    for row in rows:
+        digits = re.match(r"\D*?(\d+)", row[col["quote"]])
+        if row[col["category"]] != "training" or row[col["unit"]] != "persons" or not digits:
+            continue
+        old_quote = row[col["quote"]]
+        new_quote = (old_quote[:digits.start(1)] + str(int(digits.group(1)) + 1)
+                     + old_quote[digits.end(1):])
+        text = source_of(row).read_text(encoding="utf-8")
+        if text.count(old_quote) == 1 and new_quote not in text:
+            break
+    else:
+        pytest.fail("no trainee figure with a unique numeric quote to change")
+    row[col["value"]] = f"{numerals.parse_number(new_quote):f}"
+    row[col["quote"]] = new_quote
+    _write(figures, header, rows)
+    source_of(row).write_text(text.replace(old_quote, new_quote), encoding="utf-8")
     return new_quote
 
 
-def test_nbval_goes_red_when_a_figure_changes(project: Path) -> None:
-    _change_one_trainee_figure(project)
-    assert workbook(project, "validate").returncode == 0, "the change must pass validation"
+def _remove_one_trainee_row(root: Path) -> str:
+    """Delete a trainee figure that no relation names; return its id."""
+    figures, relations = root / "data" / "figures.csv", root / "data" / "relations.csv"
+    _, rel_rows = _read(relations)
+    named = {cell for r in rel_rows for cell in r}
+    header, rows = _read(figures)
+    col = {name: i for i, name in enumerate(header)}
+    victim = next(r for r in rows if r[col["category"]] == "training"
+                  and r[col["unit"]] == "persons" and r[col["id"]] not in named)
+    _write(figures, header, [r for r in rows if r is not victim])
+    return victim[col["id"]]
 
+
+def _nbval(project: Path, notebook: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "WORKBOOK_ROOT": str(project), "PYTHONWARNINGS": "ignore"}
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval",
-         "--nbval-sanitize-with", "tests/notebooks/sanitize.cfg", "notebooks/trainees.ipynb"],
+         "--nbval-sanitize-with", "tests/notebooks/sanitize.cfg", f"notebooks/{notebook}"],
         cwd=project, env=env, capture_output=True, text=True, timeout=600)
 
+
+@pytest.mark.parametrize("change", [_change_one_trainee_figure, _remove_one_trainee_row],
+                         ids=["value-changed", "row-removed"])
+def test_nbval_goes_red_when_the_figures_change(project: Path, change) -> None:
+    change(project)
+    assert workbook(project, "validate").returncode == 0, "the change must pass validation"
+    done = _nbval(project, "trainees.ipynb")
     assert done.returncode == 1, done.stdout[-3000:]
     assert "Cell outputs differ" in done.stdout
     for cell in ("display.trainees_table(", "charts.trainees_chart("):  # the table and the chart
         assert cell in done.stdout, done.stdout[-3000:]
+
+
+def test_nbval_passes_on_an_unchanged_copy(project: Path) -> None:
+    """The red runs above are red because of the change, not because of the copy."""
+    done = _nbval(project, "trainees.ipynb")
+    assert done.returncode == 0, done.stdout[-3000:]
