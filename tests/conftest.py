@@ -9,6 +9,7 @@ Tests that damage something copy that root first (``copy_project``).
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import shutil
 import subprocess
@@ -31,6 +32,29 @@ class PublishedReport(type(Path())):  # type: ignore[misc]
     @property
     def report_dir(self) -> Path:
         return Path(self) / "reports" / "latest"
+
+
+def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    """A curated CSV as (header, rows), the way a test edits it."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    return header, rows
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """Write a curated CSV back (UTF-8, LF), as the project stores them."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+
+
+def digest(folder: Path) -> str:
+    """One hash over every file name and byte under a folder (symlinks followed)."""
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
 
 
 def copy_project(dest: Path, src: Path | None = None, *, reports: bool = True) -> Path:
@@ -62,14 +86,12 @@ def workbook(root: Path, *args: str, timeout: float = 600) -> subprocess.Complet
 def _add_markup_to_a_note(root: Path) -> None:
     """Append EVIL to every relation note (overlaps and conflicts are shown in reports)."""
     rel = root / "data" / "relations.csv"
-    with rel.open(encoding="utf-8", newline="") as fh:
-        header, *rows = list(csv.reader(fh))
+    header, rows = read_rows(rel)
     note = header.index("note")
     assert rows, "relations.csv has no rows: nowhere to put the markup check"
     for r in rows:
         r[note] = f"{r[note]} {EVIL}".strip()
-    with rel.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+    write_rows(rel, header, rows)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ cases keep working when the curated figures change.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project, workbook
+from tests.conftest import copy_project, digest, read_rows, workbook, write_rows
 
 pytestmark = pytest.mark.slow
 
@@ -39,14 +38,11 @@ class Project:
         self.figures = root / "data" / "figures.csv"
 
     # --- tables -------------------------------------------------------------
-    def read(self, path: Path | None = None) -> tuple[list[str], list[list[str]]]:
-        with (path or self.figures).open(encoding="utf-8-sig", newline="") as fh:
-            header, *rows = list(csv.reader(fh))
-        return header, rows
+    def read(self) -> tuple[list[str], list[list[str]]]:
+        return read_rows(self.figures)
 
-    def write(self, header: list[str], rows: list[list[str]], path: Path | None = None) -> None:
-        with (path or self.figures).open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+    def write(self, header: list[str], rows: list[list[str]]) -> None:
+        write_rows(self.figures, header, rows)
 
     def records(self) -> list[dict[str, str]]:
         header, rows = self.read()
@@ -66,14 +62,7 @@ class Project:
         return workbook(self.root, *args)
 
     def latest_digest(self) -> str:
-        """One hash over every file name and byte under reports/latest/."""
-        latest = self.root / "reports" / "latest"
-        h = hashlib.sha256()
-        for p in sorted(latest.rglob("*")):
-            if p.is_file():
-                h.update(str(p.relative_to(latest)).encode())
-                h.update(p.read_bytes())
-        return h.hexdigest()
+        return digest(self.root / "reports" / "latest")
 
 
 @pytest.fixture

@@ -19,19 +19,11 @@ from pathlib import Path
 import pytest
 
 from coalition_workbook import numerals, runner
-from tests.conftest import EVIL, copy_project, workbook
+from tests.conftest import EVIL, copy_project, digest, read_rows, workbook, write_rows
 
 pytestmark = pytest.mark.slow
 
 
-def digest(folder: Path) -> str:
-    """One hash over every file name and byte under a folder (symlink followed)."""
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 @pytest.fixture
@@ -120,17 +112,6 @@ def test_failing_notebook_keeps_latest_and_saves_the_failure(project: Path) -> N
     assert not list((project / "reports" / ".staging").iterdir())
 
 
-def _read(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        header, *rows = list(csv.reader(fh))
-    return header, rows
-
-
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows([header, *rows])
-
-
 def _change_one_trainee_figure(root: Path) -> str:
     """Bump the first number of a trainee figure by one in its quote, value and source alike.
 
@@ -138,7 +119,7 @@ def _change_one_trainee_figure(root: Path) -> str:
     library reads from the edited quote, so validation still passes.
     """
     figures = root / "data" / "figures.csv"
-    header, rows = _read(figures)
+    header, rows = read_rows(figures)
     col = {name: i for i, name in enumerate(header)}
     source_of = lambda r: root / "data" / "sources" / r[col["source"]]  # noqa: E731
     for row in rows:
@@ -155,7 +136,7 @@ def _change_one_trainee_figure(root: Path) -> str:
         pytest.fail("no trainee figure with a unique numeric quote to change")
     row[col["value"]] = f"{numerals.parse_number(new_quote):f}"
     row[col["quote"]] = new_quote
-    _write(figures, header, rows)
+    write_rows(figures, header, rows)
     source_of(row).write_text(text.replace(old_quote, new_quote), encoding="utf-8")
     return new_quote
 
@@ -163,13 +144,13 @@ def _change_one_trainee_figure(root: Path) -> str:
 def _remove_one_trainee_row(root: Path) -> str:
     """Delete a trainee figure that no relation names; return its id."""
     figures, relations = root / "data" / "figures.csv", root / "data" / "relations.csv"
-    _, rel_rows = _read(relations)
+    _, rel_rows = read_rows(relations)
     named = {cell for r in rel_rows for cell in r}
-    header, rows = _read(figures)
+    header, rows = read_rows(figures)
     col = {name: i for i, name in enumerate(header)}
     victim = next(r for r in rows if r[col["category"]] == "training"
                   and r[col["unit"]] == "persons" and r[col["id"]] not in named)
-    _write(figures, header, [r for r in rows if r is not victim])
+    write_rows(figures, header, [r for r in rows if r is not victim])
     return victim[col["id"]]
 
 

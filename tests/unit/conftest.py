@@ -7,13 +7,13 @@ changes, and every number a test uses comes from the data, not the test.
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
 import pytest
 
 from coalition_workbook import config
+from tests.conftest import read_rows, write_rows
 
 
 class Tables:
@@ -26,16 +26,8 @@ class Tables:
         self.relations = root / "relations.csv"
         self.sources = root / "sources"
 
-    @staticmethod
-    def read(path: Path) -> tuple[list[str], list[list[str]]]:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            header, *rows = list(csv.reader(fh))
-        return header, rows
-
-    @staticmethod
-    def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh, lineterminator="\n").writerows([header, *rows])
+    read = staticmethod(read_rows)
+    write = staticmethod(write_rows)
 
     def records(self, path: Path | None = None) -> list[dict[str, str]]:
         header, rows = self.read(path or self.figures)
