@@ -59,6 +59,8 @@ test-notebooks: $(STAMP)
 baseline: $(STAMP)
 	$(BIN)/workbook metrics --out tests/baselines/metrics.csv
 	$(BIN)/workbook baseline
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
+	  --ExecutePreprocessor.store_widget_state=False notebooks/explore.ipynb
 
 ## Open the explorer in JupyterLab (the venv's kernel has the package installed)
 lab: $(STAMP)
