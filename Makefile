@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help setup chromium report screenshots validate metrics test test-unit test-notebooks test-browser baseline bench lab lint lock clean
+.PHONY: help docs setup chromium report screenshots validate metrics test test-unit test-notebooks test-browser baseline bench lab lint lock clean
 
 ## Show this help
 help:
@@ -69,6 +69,11 @@ lab: $(STAMP)
 ## Benchmarks: full run vs plain Python, no-op rerun, 10k-1M rows, HTML sizes (reports/bench.json)
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+## Regenerate docs/data-dictionary.md from the schema declared in lib/
+docs: $(STAMP)
+	$(PY) -c "from coalition_workbook.schema import data_dictionary as d; \
+	  open('docs/data-dictionary.md', 'w', encoding='utf-8').write(d())"
 
 ## Lint with ruff
 lint: $(STAMP)
