@@ -17,6 +17,7 @@ Every string there is HTML-escaped; nothing is fetched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import html
 import json
@@ -78,11 +79,34 @@ def text_dir_attrs(text: str, page_dir: str = "ltr") -> str:
     return ""
 
 
-@lru_cache(maxsize=4)
-def _vega_bundle(vl_version: str) -> str:
+def _bundle_cache_path(vl_version: str) -> Path:
     import vl_convert
 
-    js = vl_convert.javascript_bundle(vl_version=vl_version)
+    from . import config
+
+    name = f"vega-bundle-{vl_convert.__version__}-{vl_version}.js"
+    return config.ROOT / "reports" / ".cache" / name
+
+
+@lru_cache(maxsize=4)
+def _vega_bundle(vl_version: str) -> str:
+    """vl-convert's vega / vega-lite / vega-embed bundle, escaped for a <script> element.
+
+    ``vl_convert.javascript_bundle`` takes ~1 s in every process, so its result is kept
+    in ``reports/.cache/`` (named by the vl-convert and vega-lite versions, written
+    atomically): only the first run ever pays for it.
+    """
+    import vl_convert
+
+    cached = _bundle_cache_path(vl_version)
+    try:
+        js = cached.read_text(encoding="utf-8")
+    except OSError:
+        js = ""
+    if not js:
+        js = vl_convert.javascript_bundle(vl_version=vl_version)
+        with contextlib.suppress(OSError):  # a read-only reports/ only costs the time
+            _atomic_write_text(cached, js)
     # Inside <script>, only "</script" and "<!--" can end or confuse the element.
     return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
 
@@ -159,6 +183,48 @@ def _exporter(include_input: bool) -> Any:
     return exporter
 
 
+def _render(nb: Any, nb_path: Path, include_input: bool) -> str:
+    from markupsafe import Markup
+
+    lang = _report_lang(nb)
+    exporter = _exporter(include_input)
+    exporter.language_code = lang
+    outputs_html = "\n".join(
+        str(o.get("data", {}).get("text/html", ""))
+        for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
+    resources = {
+        "metadata": {"name": nb_path.stem, "path": str(nb_path.parent)},
+        "vega_head": Markup(_vega_head(outputs_html)),  # our own script, not user text
+        "report_lang": lang,
+        "report_dir": "rtl" if lang == "ar" else "ltr",
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def warm_up(include_input: bool = False) -> None:
+    """Import nbconvert and render a tiny notebook, writing nothing.
+
+    The first render in a process pays ~0.7 s for imports, templates and the
+    markdown/highlighting regular expressions; the runner calls this while the
+    kernels execute, so the exports that follow do not.
+    """
+    import nbformat
+    from nbformat import v4
+
+    nb = v4.new_notebook(cells=[
+        v4.new_markdown_cell("# Warm-up\n\nSome *text*, `code` and a [link](#x)."),
+        v4.new_code_cell("x = 1\nx", execution_count=1, outputs=[
+            v4.new_output("execute_result", {"text/plain": "1", "text/html": "<b>1</b>"},
+                          execution_count=1),
+            v4.new_output("stream", name="stdout", text="1\n"),
+        ]),
+    ])
+    nbformat.validate(nb)
+    _render(nb, Path("warm-up.ipynb"), include_input)
+
+
 def export_notebook(nb_path: Path, html_path: Path, *, include_input: bool = False) -> None:
     """Render an executed notebook as one self-contained, offline HTML file.
 
@@ -178,23 +244,9 @@ def export_notebook(nb_path: Path, html_path: Path, *, include_input: bool = Fal
     nb_path, html_path = Path(nb_path), Path(html_path)
     try:
         import nbformat
-        from markupsafe import Markup
 
         nb = nbformat.read(nb_path, as_version=4)
-        lang = _report_lang(nb)
-        exporter = _exporter(include_input)
-        exporter.language_code = lang
-        outputs_html = "\n".join(
-            str(o.get("data", {}).get("text/html", ""))
-            for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-        )
-        resources = {
-            "metadata": {"name": nb_path.stem, "path": str(nb_path.parent)},
-            "vega_head": Markup(_vega_head(outputs_html)),  # our own script, not user text
-            "report_lang": lang,
-            "report_dir": "rtl" if lang == "ar" else "ltr",
-        }
-        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        body = _render(nb, nb_path, include_input)
     except ExportError:
         raise
     except Exception as exc:  # nbformat, nbconvert, jinja2, vl-convert all raise their own

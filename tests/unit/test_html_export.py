@@ -14,6 +14,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
+from coalition_workbook import html_export
 from coalition_workbook.errors import ExportError
 from coalition_workbook.html_export import (
     MAX_REPORT_BYTES,
@@ -178,3 +179,28 @@ def test_index_accepts_a_list_of_notebooks(tmp_path):
     write_index(tmp_path, {"notebooks": [{"name": "summary", "status": "ok"}]})
     soup = BeautifulSoup((tmp_path / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert [a["href"] for a in soup.select("table.reports a")] == ["summary.html"]
+
+
+def test_vega_bundle_is_kept_on_disk_and_read_back(tmp_path, monkeypatch):
+    from coalition_workbook import config
+
+    monkeypatch.setattr(config, "ROOT", tmp_path)
+    html_export._vega_bundle.cache_clear()
+    try:
+        js = html_export._vega_bundle("v6.4")
+        cached = html_export._bundle_cache_path("v6.4")
+        assert cached.parent == tmp_path / "reports" / ".cache"
+        assert "vegaEmbed" in cached.read_text(encoding="utf-8")
+        assert "</script" not in js.lower()
+        cached.write_text("var fromDisk = '</script>';", encoding="utf-8")
+        html_export._vega_bundle.cache_clear()
+        assert html_export._vega_bundle("v6.4") == "var fromDisk = '<\\/script>';"
+    finally:
+        html_export._vega_bundle.cache_clear()
+
+
+def test_warm_up_renders_without_writing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    html_export.warm_up()
+    html_export.warm_up(include_input=True)
+    assert list(tmp_path.iterdir()) == []
