@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BrowserError
+from .errors import BrowserError, WorkbookError
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -324,7 +324,9 @@ def screenshot_reports(report_dir: Path,
     out_dir = Path(out_dir) if out_dir else report_dir / "screenshots"
     pages = report_pages(report_dir)
     if not pages:
-        raise BrowserError(f"{report_dir}: no *.html reports to screenshot (run `workbook run`)")
+        # A user mistake (wrong folder, nothing published yet), not a browser failure: exit 2.
+        raise WorkbookError("no *.html reports to screenshot (run `workbook run`)",
+                            file=str(report_dir))
     results = []
     with launch() as browser:
         context = new_context(browser)

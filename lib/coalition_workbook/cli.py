@@ -10,19 +10,28 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import WorkbookError
 
 
-def _atomic_write(path: Path, write: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
+    """Write via a temp file in the same folder, then rename: never a half-written file."""
+    if path.is_dir():
+        raise WorkbookError("is a folder; give a file name such as metrics.csv", file=str(path))
+    if not path.parent.is_dir():
+        raise WorkbookError(f"folder {path.parent} does not exist", file=str(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise WorkbookError(f"cannot write here: {exc.strerror}", file=str(path)) from exc
     os.close(fd)
     try:
-        write(tmp)  # type: ignore[operator]
+        write(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise WorkbookError(f"cannot write: {exc.strerror}", file=str(path)) from exc
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -69,18 +69,6 @@ class TableValidationError(WorkbookError):
         return super().__str__()
 
 
-class QuoteNotFoundError(WorkbookError):
-    """A quote is not a verbatim substring of its source line."""
-
-
-class QuoteMismatchError(WorkbookError):
-    """A quote's number or comparative words disagree with the row's value/qualifier."""
-
-
-class MissingParameterError(WorkbookError):
-    """A notebook run lacks a required parameter, or names an unknown one."""
-
-
 class ParameterError(WorkbookError):
     """A run parameter is unknown, of the wrong type, or outside its allowed values."""
 

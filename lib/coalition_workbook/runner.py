@@ -129,7 +129,9 @@ class Param:
                 (self.maximum is not None and value > self.maximum):
             raise _param_error(self.name, f"{value!r} is out of range; use {self.describe()}")
         if self.existing_file and not config.resolve(value).is_file():
-            raise _param_error(self.name, f"no such file: {config.resolve(value)}")
+            path = config.resolve(value)
+            what = "is a folder, not a file" if path.is_dir() else "no such file"
+            raise _param_error(self.name, f"{what}: {path}")
         return value
 
 
@@ -187,13 +189,18 @@ def load_parameters_file(path: str | Path) -> dict[str, Any]:
 
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise ParameterError(f"{p}: cannot read parameters file: {exc.strerror}",
+        raise ParameterError(f"cannot read parameters file: {exc.strerror}",
                              file=str(p)) from exc
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"parameters file is not UTF-8 (byte 0x{exc.object[exc.start]:02x} "
+                             f"at offset {exc.start})", file=str(p)) from exc
     except yaml.YAMLError as exc:
-        reason = str(exc).splitlines()[0]
-        raise ParameterError(f"{p}: not valid YAML: {reason}", file=str(p)) from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(f"not valid YAML{where}: {problem}", file=str(p)) from exc
     if data is None:
         return {}
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):

@@ -200,7 +200,8 @@ def read_csv_text(path: Path) -> str:
     """Read a table's text, accepting a spreadsheet's UTF-8 BOM; reject other encodings."""
     name = str(path)
     if not path.is_file():
-        raise TableValidationError(problems=[Problem(name, None, None, "file not found")])
+        what = "is a folder, not a CSV file" if path.is_dir() else "file not found"
+        raise TableValidationError(problems=[Problem(name, None, None, what)])
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")

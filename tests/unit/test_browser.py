@@ -32,7 +32,7 @@ def test_missing_chromium_says_how_to_get_it(monkeypatch, tmp_path):
 
 
 def test_screenshots_without_reports_is_one_clear_line(tmp_path, capsys):
-    assert cli.main(["screenshots", "--report-dir", str(tmp_path)]) == 1
+    assert cli.main(["screenshots", "--report-dir", str(tmp_path)]) == 2  # a user mistake
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "no *.html reports" in err and str(tmp_path) in err
 

@@ -61,3 +61,17 @@ def test_missing_figures_file_exits_2(tmp_path) -> None:
     assert done.returncode == 2
     assert "file not found" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("target", ["dir", "missing_parent"])
+def test_metrics_out_to_a_bad_place_is_one_line_exit_2(tmp_path, capsys, target) -> None:
+    out = tmp_path if target == "dir" else tmp_path / "nowhere" / "metrics.csv"
+    assert cli.main(["metrics", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and str(out) in err
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_validate_a_folder_says_so(tmp_path, capsys) -> None:
+    assert cli.main(["validate", "--figures", str(tmp_path)]) == 2
+    assert f"{tmp_path}: is a folder" in capsys.readouterr().err

@@ -261,3 +261,16 @@ def test_progress_is_plain_lines_off_a_terminal() -> None:
     assert lines[0].endswith("workbook: a: started")
     assert lines[1].endswith("workbook: a: ok (1.2 s)") or lines[1].endswith("(1.3 s)")
     assert "\r" not in out.getvalue()
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"\xff\xfelang: ar\n", "not UTF-8"),
+    (b"lang: [ar\n", "not valid YAML at line"),
+])
+def test_unreadable_parameters_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                content: bytes, words: str) -> None:
+    yml = tmp_path / "p.yaml"
+    yml.write_bytes(content)
+    assert main(["run", "--parameters", str(yml)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0] and err[0].count(str(yml)) == 1, err
