@@ -164,9 +164,12 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     Clicking a bar highlights it.
     """
     f = ds.figures[ds.figures["category"] == "coalition"]
-    rel = ds.relations.set_index("figure_id")
-    relation = [labels.text(f"relation_{rel.at[i, 'relation']}", lang) + f" {rel.at[i, 'other_id']}"
-                if i in rel.index else "" for i in f["id"]]
+    # A figure may stand in several relations: list them all, in table order.
+    said: dict[str, list[str]] = {}
+    for fid, kind, other in ds.relations[["figure_id", "relation", "other_id"]].itertuples(
+            index=False):
+        said.setdefault(fid, []).append(f"{labels.text(f'relation_{kind}', lang)} {other}")
+    relation = ["; ".join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
         "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
                   f"{labels.text('paragraph_n', lang, n=p)}"

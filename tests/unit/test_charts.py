@@ -92,3 +92,20 @@ def test_builders_return_charts_without_displaying(ds: Dataset, capsys) -> None:
     for build in BUILDERS.values():
         assert isinstance(build(ds, "en"), alt.TopLevelMixin)
     assert capsys.readouterr().out == ""
+
+
+def test_coalition_chart_lists_every_relation_of_a_figure(tables) -> None:
+    """A figure in two relations (possible with another figures table) shows both."""
+    rel_header, rel_rows = tables.read(tables.relations)
+    figs = tables.records()
+    coalition = [r["id"] for r in figs if r["category"] == "coalition"]
+    subject, first_other, second_other = coalition[0], coalition[1], coalition[2]
+    rows = [r for r in rel_rows if r[0] != subject]
+    rows += [[subject, "conflicts_with", first_other, ""],
+             [subject, "conflicts_with", second_other, ""]]
+    tables.write(tables.relations, rel_header, rows)
+    spec = charts.coalition_chart(load_dataset(tables.figures)).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    says = labels.text("relation_conflicts_with", "en")
+    expected = f"{says} {first_other}; {says} {second_other}"
+    assert expected in [v["relation"] for v in values]
