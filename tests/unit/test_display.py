@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from coalition_workbook import display, labels, load_dataset
 from coalition_workbook.dataset import Dataset
+from tests.conftest import read_rows, write_rows
 
 EVIL = "<script>alert(1)</script>"
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -28,15 +28,17 @@ def evil_ds(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
 
     root = tmp_path_factory.mktemp("evil") / "data"
     shutil.copytree(config.DATA_DIR, root)
-    for name in ("figures.csv", "relations.csv"):
-        path = Path(root / name)
-        text = path.read_text(encoding="utf-8")
-        text = text.replace("Restated as 83", f"{EVIL} Restated as 83", 1)
-        text = text.replace("Iraq's Joint Operations Command counts 70",
-                            f"{EVIL} Iraq's Joint Operations Command counts 70", 1)
-        text = text.replace("Article (author's narration)", f"Article {EVIL}", 1)
-        path.write_text(text, encoding="utf-8")
-    return load_dataset(root / "figures.csv")
+    # Markup goes into every note, subject and attribution, whatever their wording.
+    for name, columns in (("figures.csv", ("note", "subject_en", "attributed_to")),
+                          ("relations.csv", ("note",))):
+        header, rows = read_rows(root / name)
+        for r in rows:
+            for c in columns:
+                r[header.index(c)] = f"{EVIL} {r[header.index(c)]}"
+        write_rows(root / name, header, rows)
+    evil = load_dataset(root / "figures.csv")
+    assert (evil.figures["note"].str.contains(EVIL, regex=False)).all()
+    return evil
 
 
 def views(ds: Dataset, lang: str) -> dict[str, str]:
@@ -116,8 +118,12 @@ def test_bounds_are_marked(ds: Dataset) -> None:
 def test_conflicts_show_both_accounts_side_by_side(ds: Dataset) -> None:
     soup = BeautifulSoup(str(display.conflicts_table(ds)), "html.parser")
     text = soup.get_text()
-    assert "70 countries" in text and "83 countries" in text
-    assert "«70 دولة»" in text and "«83 دولة»" in text
+    rel = ds.relations[ds.relations["relation"] == "conflicts_with"]
+    assert not rel.empty, "the curated data declare at least one conflict"
+    f = ds.figures.set_index("id")
+    for fid in [*rel["figure_id"], *rel["other_id"]]:
+        assert f"{f.at[fid, 'value']:,.0f} {f.at[fid, 'unit']}" in text, fid
+        assert f"«{f.at[fid, 'quote']}»" in text, fid
 
 
 def test_overlap_policy_is_stated(ds: Dataset) -> None:
