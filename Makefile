@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 NBVAL := --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help docs setup chromium report screenshots validate metrics test test-unit test-notebooks test-browser baseline bench lab lint lock clean
+.PHONY: help docs setup chromium report screenshots validate test test-notebooks baseline bench lab lint lock clean
 
 ## Show this help
 help:
@@ -86,6 +86,6 @@ lock:
 	{ echo "# Pinned, resolved on Python 3.11 (pip freeze of requirements.in). Regenerate: make lock"; \
 	  /tmp/workbook-lock/bin/pip freeze; } > requirements.txt
 
-## Remove the virtualenv and generated reports
+## Remove the virtualenv and unfinished runs (published reports/ are kept)
 clean:
 	rm -rf $(VENV) reports/.staging
