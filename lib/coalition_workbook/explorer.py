@@ -13,6 +13,7 @@ verbatim Arabic quote.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,27 +21,47 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from . import charts, labels, metrics
 from .dataset import Dataset
+from .display import ar, text_html
 from .metrics import BOUNDS, OVERLAPS
 
 ALL = "all"
 LANGS = ("en", "ar")
 PICK = "pick"  # name of the chart's point selection
 
-_TEXT = {
-    "en": {"label": "Figure", "value": "Value", "qualifier": "Qualifier", "unit": "Unit",
-           "title": "Figures shown", "empty": "No figure matches the filters."},
-    "ar": {"label": "الرقم", "value": "القيمة", "qualifier": "الصيغة", "unit": "الوحدة",
-           "title": "الأرقام المعروضة", "empty": "لا يوجد رقم يطابق عوامل التصفية."},
-}
-
 TABLE_COLUMNS = ["id", "label", "value", "unit", "qualifier", "category", "force_id",
                  "counted", "why_not_counted", "paragraph", "quote"]
+#: ``table_html`` columns and the ``labels.text`` key of each one's heading.
+_TABLE_HEADINGS = {"id": "figure_id", "label": "figure", "value": "value", "unit": "unit",
+                   "qualifier": "qualifier", "counted": "counted",
+                   "why_not_counted": "why_not_counted", "paragraph": "paragraph",
+                   "quote": "quote"}
 
 
-def _rtl(text: str, tag: str = "span") -> str:
-    """Arabic text as escaped HTML marked right-to-left."""
-    return f'<{tag} dir="rtl" lang="ar">{html.escape(text)}</{tag}>'
+def _counted(ds: Dataset, shown: pd.DataFrame, bounds: str) -> pd.Series:
+    """Why each shown figure is not counted ("" when it is), by ``metrics.select``.
+
+    ``metrics.select`` runs per category on the shown figures alone, so a figure
+    is dropped for overlapping another *shown* figure of its category, and
+    bounds are dropped before overlaps exactly as in the published metrics.
+    """
+    view = dataclasses.replace(ds, figures=shown)
+    rel = ds.relations[ds.relations["relation"].isin(OVERLAPS)]
+    why = pd.Series("", index=shown.index, dtype=str)
+    for category in dict.fromkeys(shown["category"]):
+        counted, excluded = metrics.select(view, category=category, bounds=bounds)
+        in_cat = shown["category"] == category
+        is_excluded = shown["id"].isin(excluded["id"])
+        why[in_cat & is_excluded] = shown.loc[in_cat & is_excluded, "qualifier"].map(
+            lambda q: f"{q}: bounds excluded")
+        # Overlap reasons: the relations to figures select() kept in the running.
+        eligible = set(shown.loc[in_cat & ~is_excluded, "id"])
+        dropped = in_cat & ~is_excluded & ~shown["id"].isin(counted["id"])
+        for idx in shown.index[dropped]:
+            mine = rel[(rel["figure_id"] == shown.at[idx, "id"]) & rel["other_id"].isin(eligible)]
+            why[idx] = "; ".join(f"{r.relation} {r.other_id}" for r in mine.itertuples())
+    return why
 
 
 @dataclass
@@ -95,9 +116,10 @@ class ExplorerState:
 
         Returns:
             Columns ``TABLE_COLUMNS``, in figures.csv order. ``counted`` is
-            False for a figure that overlaps another shown figure
-            (``relations.csv``) or, under ``bounds="exclude"``, is bounded;
-            ``why_not_counted`` says which.
+            False for a figure that ``metrics.select`` leaves out of its
+            category's sum when only the shown figures are considered: it
+            overlaps another counted shown figure (``relations.csv``) or, under
+            ``bounds="exclude"``, is bounded. ``why_not_counted`` says which.
         """
         self.check()
         f = self.ds.figures
@@ -110,14 +132,7 @@ class ExplorerState:
                      | f["quote"].str.casefold().str.contains(needle, regex=False))
         shown = f[keep].copy()
 
-        why = pd.Series("", index=shown.index, dtype=str)
-        rel = self.ds.relations
-        rel = rel[rel["relation"].isin(OVERLAPS) & rel["other_id"].isin(shown["id"])]
-        for r in rel.itertuples():
-            why[shown["id"] == r.figure_id] = f"{r.relation} {r.other_id}"
-        if self.bounds == "exclude":
-            bounded = (shown["qualifier"] != "exact") & (why == "")
-            why[bounded] = shown.loc[bounded, "qualifier"].map(lambda q: f"{q}: bounds excluded")
+        why = _counted(self.ds, shown, self.bounds)
         shown["counted"] = why == ""
         shown["why_not_counted"] = why
         shown["label"] = self._labels(shown)
@@ -133,36 +148,43 @@ class ExplorerState:
         return labels.where(~dup, labels + " (" + shown["id"] + ")")
 
     def chart_data(self) -> pd.DataFrame:
-        """The rows the chart draws: counted figures only."""
+        """The rows the chart draws: counted figures only.
+
+        ``qualifier`` holds the qualifier's name in ``lang``
+        (``labels.qualifier_name``), as in the report charts.
+        """
         rows = self.figures()
         rows = rows[rows["counted"]]
         cols = ["id", "label", "value", "unit", "qualifier", "paragraph", "quote"]
         out = rows[cols].copy()
+        out["qualifier"] = [labels.qualifier_name(q, self.lang) for q in out["qualifier"]]
         out["paragraph"] = out["paragraph"].astype(int)
         return out.reset_index(drop=True)
 
     def chart(self) -> alt.TopLevelMixin:
         """One bar per counted figure, one row per unit, clickable (selection ``pick``)."""
-        t = _TEXT[self.lang]
+        lang = self.lang
         data = self.chart_data()
         pick = alt.selection_point(name=PICK, fields=["id"], on="click", empty=False)
-        axis = {"labelLimit": 320}
         bars = alt.Chart(data).mark_bar().encode(
-            x=alt.X("value:Q", title=t["value"]),
-            y=alt.Y("label:N", title=t["label"], sort="-x", axis=alt.Axis(**axis)),
-            color=alt.Color("qualifier:N", title=t["qualifier"],
-                            scale=alt.Scale(domain=["exact", "at_least", "at_most", "approx"])),
+            x=alt.X("value:Q", title=labels.text("value", lang),
+                    scale=alt.Scale(reverse=lang == "ar")),  # bars grow leftwards in Arabic
+            y=alt.Y("label:N", title=labels.text("figure", lang), sort="-x",
+                    axis=charts._label_axis(lang, 320)),
+            color=charts._qualifier_colour(lang),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.7)),
-            tooltip=[alt.Tooltip("label:N", title=t["label"]),
-                     alt.Tooltip("value:Q", title=t["value"], format=","),
-                     alt.Tooltip("unit:N", title=t["unit"]),
-                     alt.Tooltip("qualifier:N", title=t["qualifier"]),
-                     alt.Tooltip("quote:N", title="quote"),
-                     alt.Tooltip("id:N", title="id")],
-        ).add_params(pick).properties(width=420)
+            tooltip=[alt.Tooltip("label:N", title=labels.text("figure", lang)),
+                     alt.Tooltip("value:Q", title=labels.text("value", lang), format=","),
+                     alt.Tooltip("unit:N", title=labels.text("unit", lang)),
+                     alt.Tooltip("qualifier:N", title=labels.text("qualifier", lang)),
+                     alt.Tooltip("quote:N", title=labels.text("quote", lang)),
+                     alt.Tooltip("paragraph:Q", title=labels.text("paragraph", lang)),
+                     alt.Tooltip("id:N", title=labels.text("figure_id", lang))],
+        ).add_params(pick).properties(width=charts.WIDTH)
         return bars.facet(
-            row=alt.Row("unit:N", title=t["unit"]),
-        ).resolve_scale(x="independent", y="independent").properties(title=t["title"])
+            row=alt.Row("unit:N", title=labels.text("unit", lang)),
+        ).resolve_scale(x="independent", y="independent").properties(
+            title=labels.text("explorer_title", lang))
 
     def chart_spec(self) -> dict[str, Any]:
         """The chart as a Vega-Lite dict (what the browser receives)."""
@@ -185,12 +207,12 @@ class ExplorerState:
         """``detail`` as escaped HTML, the quote right-to-left."""
         d = self.detail(figure_id)
         if d is None:
-            return "<p><em>Click a bar or pick a figure to see its quote.</em></p>"
+            return f"<p><em>{text_html(labels.text('explorer_pick', self.lang))}</em></p>"
         e = html.escape
         return (
             f'<div class="explorer-detail" data-figure-id="{e(d["id"])}">'
             f"<p><strong>{e(d['subject_en'])}</strong> <code>{e(d['id'])}</code></p>"
-            f'<blockquote dir="rtl" lang="ar" style="font-size:1.2em">{e(d["quote"])}</blockquote>'
+            f'<div style="font-size:1.2em">{ar(d["quote"], tag="blockquote")}</div>'
             f"<p>Paragraph {d['paragraph']} of <code>{e(d['source'])}</code>; "
             f"attributed to {e(d['attributed_to'])}.</p>"
             + (f"<p>Note: {e(d['note'])}</p>" if d["note"] else "")
@@ -201,10 +223,10 @@ class ExplorerState:
         """``figures`` as an escaped HTML table, Arabic cells right-to-left."""
         rows = self.figures()
         if rows.empty:
-            return f"<p>{html.escape(_TEXT[self.lang]['empty'])}</p>"
-        cols = ["id", "label", "value", "unit", "qualifier", "counted", "why_not_counted",
-                "paragraph", "quote"]
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+            return f"<p>{text_html(labels.text('explorer_empty', self.lang))}</p>"
+        cols = list(_TABLE_HEADINGS)
+        head = "".join(f'<th data-column="{c}">{text_html(labels.text(k, self.lang))}</th>'
+                       for c, k in _TABLE_HEADINGS.items())
         body = []
         for _, r in rows.iterrows():
             cells = []
@@ -212,8 +234,10 @@ class ExplorerState:
                 v = r[c]
                 if c == "value":
                     v = f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
-                if c == "quote" or (c == "label" and self.lang == "ar"):
-                    cells.append(f"<td>{_rtl(str(v))}</td>")
+                if c == "quote":
+                    cells.append(f"<td>{ar(v)}</td>")
+                elif c == "label":  # force names, subjects or quotes: Arabic runs marked rtl
+                    cells.append(f"<td>{text_html(v)}</td>")
                 else:
                     cells.append(f"<td>{html.escape(str(v))}</td>")
             body.append(f'<tr data-figure-id="{html.escape(r["id"])}">{"".join(cells)}</tr>')

@@ -103,6 +103,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "inputs": "From figures",
         "side_a": "One account",
         "side_b": "Other account",
+        "figure_id": "Figure id",
+        "why_not_counted": "Why not counted",
         # sentences
         "bounds_as_lower_bound": ("Figures the article gives as a bound (\u201cmore than\u201d) "
                                   "enter totals at their bound; such totals are bounds too."),
@@ -121,6 +123,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "paragraph_n": "paragraph {n}",
         "chart_count": "Count",
         "chart_year": "Year",
+        "explorer_title": "Figures shown",
+        "explorer_empty": "No figure matches the filters.",
+        "explorer_pick": "Click a bar or pick a figure to see its quote.",
         "relation_duplicate_of": "restates",
         "relation_part_of": "is part of",
         "relation_measures_same_as": "measures the same as",
@@ -178,6 +183,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "inputs": "من الأرقام",
         "side_a": "رواية",
         "side_b": "رواية أخرى",
+        "figure_id": "معرّف الرقم",
+        "why_not_counted": "سبب عدم الحساب",
         "bounds_as_lower_bound": ("الأرقام التي يذكرها المقال كحد أدنى («أكثر من») تدخل "
                                   "المجاميع بقيمة الحد، فتكون المجاميع حدودًا دنيا أيضًا."),
         "bounds_exclude": ("الأرقام التي يذكرها المقال كحد فقط («أكثر من») لا تدخل المجاميع؛ "
@@ -194,6 +201,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "paragraph_n": "الفقرة {n}",
         "chart_count": "العدد",
         "chart_year": "العام",
+        "explorer_title": "الأرقام المعروضة",
+        "explorer_empty": "لا يوجد رقم يطابق عوامل التصفية.",
+        "explorer_pick": "انقر على عمود أو اختر رقمًا لقراءة نصه.",
         "relation_duplicate_of": "يكرر",
         "relation_part_of": "جزء من",
         "relation_measures_same_as": "يقيس الشيء نفسه مثل",
