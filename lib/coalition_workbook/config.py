@@ -27,10 +27,7 @@ FORCES_CSV = DATA_DIR / "forces.csv"
 RELATIONS_CSV = DATA_DIR / "relations.csv"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
-LATEST_DIR = REPORTS_DIR / "latest"
-HISTORY_DIR = REPORTS_DIR / "history"
-FAILED_DIR = REPORTS_DIR / "failed"
-STAGING_DIR = REPORTS_DIR / ".staging"
+LATEST_DIR = REPORTS_DIR / "latest"  # runner.Layout names the other folders under reports/
 BASELINE_METRICS_CSV = ROOT / "tests" / "baselines" / "metrics.csv"
 
 
