@@ -17,6 +17,8 @@ clicked bar. Both work in a standalone HTML file: they need no kernel.
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -109,6 +111,23 @@ def _frame(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_col: str
     })
 
 
+def _share_chart(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_col: str,
+                 unit: str | None, name: str, label_key: str, lang: str,
+                 **kw: Any) -> alt.LayerChart:
+    """A breakdown from ``metrics`` as bars with a share tooltip (titles from ``labels``)."""
+    data = _frame(ds, table, label=label, value_col=value_col, unit=unit, lang=lang)
+    share = alt.Tooltip("share:N", title=labels.text("share_pct", lang))
+    return _bar_chart(data, lang=lang, title=labels.text(f"{name}_chart", lang),
+                      label_title=labels.text(label_key, lang),
+                      value_title=labels.text(value_col, lang), name=name,
+                      extra_tooltip=[share], **kw)
+
+
+def _force_names(table: pd.DataFrame, lang: str) -> list[str]:
+    return [labels.force_label(e, a, lang)
+            for e, a in zip(table["name_en"], table["name_ar"], strict=True)]
+
+
 def trainees_chart(ds: Dataset, *, lang: str = "en",
                    bounds: str = "as_lower_bound") -> alt.LayerChart:
     """People trained per Iraqi force, bounds marked, legend-selectable.
@@ -119,41 +138,26 @@ def trainees_chart(ds: Dataset, *, lang: str = "en",
         bounds: How bounded figures enter (``metrics.BOUNDS``).
     """
     tr = metrics.trainees_by_force(ds, bounds)
-    names = [labels.force_label(e, a, lang) for e, a in zip(tr["name_en"], tr["name_ar"],
-                                                            strict=True)]
-    data = _frame(ds, tr, label=names, value_col="trainees_count", unit=None, lang=lang)
-    share = alt.Tooltip("share:N", title=labels.text("share_pct", lang))
-    return _bar_chart(data, lang=lang, title=labels.text("trainees_chart", lang),
-                      label_title=labels.text("force", lang),
-                      value_title=labels.text("trainees_count", lang), name="trainees",
-                      extra_tooltip=[share])
+    return _share_chart(ds, tr, label=_force_names(tr, lang), value_col="trainees_count",
+                        unit=None, name="trainees", label_key="force", lang=lang)
 
 
 def vehicles_chart(ds: Dataset, *, lang: str = "en",
                    bounds: str = "as_lower_bound") -> alt.LayerChart:
     """Vehicles given, per type."""
     vt = metrics.vehicles_by_type(ds, bounds)
-    data = _frame(ds, vt, label=[labels.kind_label(k, lang) for k in vt["kind"]],
-                  value_col="vehicles_count", unit=None, lang=lang)
-    share = alt.Tooltip("share:N", title=labels.text("share_pct", lang))
-    return _bar_chart(data, lang=lang, title=labels.text("vehicles_chart", lang),
-                      label_title=labels.text("kind", lang),
-                      value_title=labels.text("vehicles_count", lang), name="vehicles",
-                      extra_tooltip=[share])
+    return _share_chart(ds, vt, label=[labels.kind_label(k, lang) for k in vt["kind"]],
+                        value_col="vehicles_count", unit=None, name="vehicles",
+                        label_key="kind", lang=lang)
 
 
 def weapons_chart(ds: Dataset, *, lang: str = "en",
                   bounds: str = "as_lower_bound") -> alt.LayerChart:
     """Weapons and equipment (US$) per receiving force; a repeated delivery counted once."""
     wr = metrics.weapons_by_recipient(ds, bounds)
-    names = [labels.force_label(e, a, lang) for e, a in zip(wr["name_en"], wr["name_ar"],
-                                                            strict=True)]
-    data = _frame(ds, wr, label=names, value_col="value_usd", unit="usd", lang=lang)
-    share = alt.Tooltip("share:N", title=labels.text("share_pct", lang))
-    return _bar_chart(data, lang=lang, title=labels.text("weapons_chart", lang),
-                      label_title=labels.text("force", lang),
-                      value_title=labels.text("value_usd", lang), name="weapons",
-                      extra_tooltip=[share], value_format="$,.2s")
+    return _share_chart(ds, wr, label=_force_names(wr, lang), value_col="value_usd",
+                        unit="usd", name="weapons", label_key="force", lang=lang,
+                        value_format="$,.2s")
 
 
 def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
