@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BrowserError, WorkbookError
+from .files import atomic_write
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -284,17 +284,9 @@ def screenshot(page: Any, png_path: Path) -> Path:
     """Save a full-page PNG atomically."""
     png_path = Path(png_path)
     png_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=png_path.parent, prefix=f".{png_path.stem}.", suffix=".png")
-    os.close(fd)
-    try:
-        page.mouse.move(0, 0)
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=tmp, full_page=True)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, png_path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    page.mouse.move(0, 0)
+    page.evaluate("window.scrollTo(0, 0)")
+    atomic_write(png_path, lambda tmp: page.screenshot(path=tmp, full_page=True), suffix=".png")
     return png_path
 
 

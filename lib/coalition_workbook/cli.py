@@ -7,13 +7,12 @@ parameter), 3 another run holds the lock.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import WorkbookError
+from .files import atomic_write
 
 
 def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
@@ -23,18 +22,9 @@ def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
     if not path.parent.is_dir():
         raise WorkbookError(f"folder {path.parent} does not exist", file=str(path))
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise WorkbookError(f"cannot write here: {exc.strerror}", file=str(path)) from exc
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
+        atomic_write(path, write)
     except OSError as exc:
         raise WorkbookError(f"cannot write: {exc.strerror}", file=str(path)) from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
