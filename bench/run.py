@@ -30,7 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from coalition_workbook import config, runner
+from coalition_workbook import config
+from coalition_workbook.params import NOTEBOOKS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scale  # bench/ is not a package: imported from its folder
@@ -78,7 +79,7 @@ def workbook(*args: str) -> list[str]:
 
 
 def regeneration(root: Path, repeats: int) -> dict[str, object]:
-    notebooks = [str(root / "notebooks" / f"{n}.ipynb") for n in runner.NOTEBOOKS]
+    notebooks = [str(root / "notebooks" / f"{n}.ipynb") for n in NOTEBOOKS]
     plain_cmd = [sys.executable, "-c", PLAIN, *notebooks]
     full, plain = [], []
     timed(workbook("run", "--force"), root)  # warm the file cache once, untimed

@@ -7,7 +7,9 @@ available), in an offline context where every request that is not ``file:``,
 returns the page with what it saw: external requests, console errors,
 dialogs, and how many ``.vega-embed`` containers vega drew into.
 
-Used by ``workbook screenshots`` and by ``tests/browser/test_reports.py``.
+Used by ``workbook screenshots``, ``workbook run --screenshots`` and the browser
+tests; the tests' own probes (tooltips, clicks, text direction) live in
+``tests/browser/pages.py``.
 """
 
 from __future__ import annotations
@@ -29,41 +31,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-dev-shm-usage"]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 CHART_SELECTOR = ".vega-embed svg, .vega-embed canvas"
-TOOLTIP_SELECTOR = "#vg-tooltip-element"
 VIEWPORT = {"width": 1280, "height": 900}
-
-# Text nodes with Arabic letters outside charts, whose element is not right-to-left
-# or whose nearest lang attribute is not "ar". Returns [{text, path, direction, lang}].
-_ARABIC_DIRECTION_JS = r"""
-() => {
-  const arabic = /[\u0600-\u06FF]/;
-  const skip = "script, style, .vega-embed, #vg-tooltip-element, title";
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const path = (el) => {
-    const parts = [];
-    for (let e = el; e && e !== document.body && parts.length < 6; e = e.parentElement) {
-      let s = e.tagName.toLowerCase();
-      if (e.id) s += "#" + e.id.slice(0, 30);
-      else if (e.classList.length) s += "." + [...e.classList].slice(0, 2).join(".");
-      parts.unshift(s);
-    }
-    return parts.join(" > ");
-  };
-  const bad = [];
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    if (!arabic.test(n.textContent)) continue;
-    const el = n.parentElement;
-    if (!el || el.closest(skip)) continue;
-    const direction = getComputedStyle(el).direction;
-    const langEl = el.closest("[lang]");
-    const lang = langEl ? langEl.getAttribute("lang") : null;
-    if (direction !== "rtl" || !(lang === "ar" || (lang || "").startsWith("ar-"))) {
-      bad.push({text: n.textContent.trim().slice(0, 80), path: path(el), direction, lang});
-    }
-  }
-  return bad;
-}
-"""
 
 # Chart containers: vega-embed adds .vega-embed only once it runs, so Altair's own
 # output divs (id "altair-viz-...") count too, else a chart whose JS never loaded
@@ -190,94 +158,6 @@ def open_report(context: Any, html_path: Path, *,
     # Vega draws asynchronously after the element appears; let the first frame land.
     page.wait_for_timeout(200)
     return page, report
-
-
-def arabic_direction_problems(page: Any) -> list[dict]:
-    """Arabic text outside charts that is not in an rtl element with ``lang="ar"``."""
-    return page.evaluate(_ARABIC_DIRECTION_JS)
-
-
-def find_mark(page: Any, embed: Any, *, max_points: int = 600) -> tuple[float, float, str] | None:
-    """Hover a chart until vega's tooltip shows; return ``(x, y, tooltip text)`` or None.
-
-    Works for both renderers: SVG marks are hovered at their centres first, then
-    (for canvas, or marks too small to hit) the drawing is swept on a grid of at
-    most ``max_points`` points.
-    """
-    tooltip = page.locator(TOOLTIP_SELECTOR)
-
-    def shown() -> str:
-        if tooltip.count() and tooltip.first.is_visible():
-            return tooltip.first.inner_text().strip()
-        return ""
-
-    drawn = embed.locator("svg, canvas")
-    if not drawn.count():
-        return None
-    embed.scroll_into_view_if_needed()
-    page.mouse.move(0, 0)  # leave any other chart, so its tooltip hides
-    with contextlib.suppress(Exception):
-        page.wait_for_function(
-            "(s) => { const t = document.querySelector(s);"
-            " return !t || !t.classList.contains('visible') }",
-            arg=TOOLTIP_SELECTOR, timeout=2000)
-    points: list[tuple[float, float]] = []
-    marks = embed.locator("svg g.mark-rect > path, svg g.mark-symbol > path, "
-                          "svg g.mark-arc > path, svg g.mark-area > path, svg g.mark-text > text")
-    for i in range(min(marks.count(), 30)):
-        box = marks.nth(i).bounding_box()
-        if box and box["width"] > 0 and box["height"] > 0:
-            points.append((box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
-    box = drawn.first.bounding_box()
-    if box:
-        step = max(6, int((box["width"] * box["height"] / max_points) ** 0.5) + 1)
-        ys = range(int(box["y"]) + step // 2, int(box["y"] + box["height"]), step)
-        xs = range(int(box["x"]) + step // 2, int(box["x"] + box["width"]), step)
-        points += [(x, y) for y in ys for x in xs]
-    for x, y in points:
-        page.mouse.move(x, y)
-        text = shown()
-        if text:
-            return x, y, text
-    return None
-
-
-def hover_tooltip(page: Any, embed: Any) -> str:
-    """The tooltip text a chart shows when one of its marks is hovered ("" if none)."""
-    hit = find_mark(page, embed)
-    return hit[2] if hit else ""
-
-
-_CHART_STATE_JS = """
-(el) => { const s = el.querySelector('svg'); if (s) return s.innerHTML;
-          const c = el.querySelector('canvas'); return c ? c.toDataURL() : ''; }
-"""
-
-
-def click_changes_chart(page: Any, embed: Any) -> bool:
-    """Whether clicking a mark, or else a legend entry (SVG), changes the drawing.
-
-    A change means a selection or filter reacted in the page alone, no kernel.
-    """
-    hit = find_mark(page, embed)
-    if not hit:
-        return False
-    before = embed.evaluate(_CHART_STATE_JS)
-    page.mouse.click(hit[0], hit[1])
-    page.wait_for_timeout(150)
-    if embed.evaluate(_CHART_STATE_JS) != before:
-        return True
-    symbols = embed.locator("svg g.role-legend-symbol path")
-    for i in range(min(symbols.count(), 8)):
-        box = symbols.nth(i).bounding_box()
-        if not box:
-            continue
-        before = embed.evaluate(_CHART_STATE_JS)
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.wait_for_timeout(150)
-        if embed.evaluate(_CHART_STATE_JS) != before:
-            return True
-    return False
 
 
 def screenshot(page: Any, png_path: Path) -> Path:

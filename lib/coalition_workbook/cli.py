@@ -64,24 +64,28 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from . import runner
+    from .params import NOTEBOOKS, resolve_parameters
 
-    params = runner.resolve_parameters(args.param or [], args.parameters)
-    runner.run(params, notebooks=args.notebook or runner.NOTEBOOKS, wait=args.wait,
-               with_code=args.with_code, force=args.force)
+    params = resolve_parameters(args.param or [], args.parameters)
+    editions = [runner.Edition(label, href) for label, href in args.edition or []]
+    runner.run(params, notebooks=args.notebook or NOTEBOOKS, reports=args.reports,
+               wait=args.wait, with_code=args.with_code, force=args.force,
+               screenshots=args.screenshots, editions=editions)
     return 0
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    from . import runner
+    from .baseline import refresh_baseline
+    from .params import NOTEBOOKS
 
-    results = runner.refresh_baseline(args.notebook or runner.NOTEBOOKS)
+    results = refresh_baseline(args.notebook or NOTEBOOKS)
     for r in results:
         print(f"re-stored notebooks/{r.name}.ipynb ({r.seconds:.1f} s)")
     return 0
 
 
 def _run_parser(sub: argparse._SubParsersAction) -> None:
-    from .runner import NOTEBOOKS, SPEC
+    from .params import NOTEBOOKS, SPEC
 
     spec = "; ".join(f"{p.name} ({p.describe()}, default {p.default!r})" for p in SPEC.values())
     r = sub.add_parser(
@@ -97,11 +101,18 @@ def _run_parser(sub: argparse._SubParsersAction) -> None:
                    "True/False, else string)")
     r.add_argument("--parameters", metavar="FILE.yaml", help="parameters from a YAML mapping "
                    "(-p wins over it)")
+    r.add_argument("--reports", metavar="DIR", help="publish under DIR (its own latest/, runs/, "
+                   "history/, failed/ and lock; default reports/), e.g. reports/ar for -p lang ar")
+    r.add_argument("--edition", nargs=2, action="append", metavar=("LABEL", "HREF"),
+                   help="link index.html to another edition, e.g. العربية ../ar/latest/index.html "
+                   "(repeatable)")
+    r.add_argument("--screenshots", action="store_true", help="screenshot each page in the "
+                   "system Chromium before publishing and list the PNGs in manifest.json")
     r.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="wait this long for another run's lock (default 0: refuse at once)")
     r.add_argument("--with-code", action="store_true", help="keep code cells in the HTML")
     r.add_argument("--force", action="store_true",
-                   help="run even if reports/latest is up to date")
+                   help="run even if the published report is up to date")
     r.set_defaults(func=cmd_run)
     b = sub.add_parser("baseline", help="re-execute the notebooks in place with their defaults "
                        "(the nbval baseline)")

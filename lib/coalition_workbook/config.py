@@ -27,7 +27,7 @@ FORCES_CSV = DATA_DIR / "forces.csv"
 RELATIONS_CSV = DATA_DIR / "relations.csv"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 REPORTS_DIR = ROOT / "reports"
-LATEST_DIR = REPORTS_DIR / "latest"  # runner.Layout names the other folders under reports/
+LATEST_DIR = REPORTS_DIR / "latest"  # publish.Layout names the other folders under reports/
 BASELINE_METRICS_CSV = ROOT / "tests" / "baselines" / "metrics.csv"
 
 
@@ -40,3 +40,15 @@ def resolve(path: str | Path) -> Path:
     """
     p = Path(path).expanduser()
     return p if p.is_absolute() else ROOT / p
+
+
+def beside_figures(figures_path: str | Path, name: str) -> Path:
+    """A companion of a figures table: ``name`` in its folder if there, else the project's.
+
+    The one rule for where ``forces.csv``, ``relations.csv`` and ``sources/``
+    of a figures table are (beside it as given: resolve it first
+    if it is relative to the project root): a self-contained data folder (a test fixture, the
+    benchmark's synthetic tables) brings its own; otherwise ``data/`` has them.
+    """
+    local = Path(figures_path).parent / name
+    return local if local.exists() else DATA_DIR / name

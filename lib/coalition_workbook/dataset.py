@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import config, provenance, schema
@@ -38,26 +39,6 @@ class Dataset:
 _QUOTE_COLUMNS = {"source", "paragraph", "quote", "value", "qualifier"}
 
 
-def _sibling(figures_path: Path, name: str) -> Path:
-    """A dimension table next to the figures table, else the project's own."""
-    local = figures_path.parent / name
-    return local if local.exists() else config.DATA_DIR / name
-
-
-def sources_dir_for(figures_path: Path) -> Path:
-    """Where a figures table's ``source`` files live."""
-    local = figures_path.parent / "sources"
-    return local if local.is_dir() else config.SOURCES_DIR
-
-
-def _foreign_keys(table: pd.DataFrame, column: str, allowed: set[str],
-                  target: str) -> list[Problem]:
-    file, rows = table.attrs["file"], table.attrs["rows"]
-    bad = table[(table[column] != "") & ~table[column].isin(allowed)]
-    return [Problem(file, rows[i], column, f'"{v}" is not a known {target}')
-            for i, v in bad[column].items()]
-
-
 def load_dataset(figures_path: str | Path | None = None) -> Dataset:
     """Load and validate the curated tables.
 
@@ -76,8 +57,8 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     for table, path in (("figures", figures_path),
-                        ("forces", _sibling(figures_path, "forces.csv")),
-                        ("relations", _sibling(figures_path, "relations.csv"))):
+                        ("forces", config.beside_figures(figures_path, "forces.csv")),
+                        ("relations", config.beside_figures(figures_path, "relations.csv"))):
         try:
             tables[table] = schema.load_table(path, table, collect=problems)
         except TableValidationError as exc:
@@ -88,18 +69,12 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
         # run reports a bad unit and a bad quote together.
         unsound = {p.row for p in problems
                    if p.file == figures.attrs["file"] and p.column in _QUOTE_COLUMNS}
-        sound = figures[[figures.attrs["rows"][i] not in unsound for i in figures.index]] \
+        sound = figures[~np.isin(figures.attrs["rows"].array, list(unsound))] \
             if unsound else figures
-        problems += provenance.check_quotes(sound, sources_dir_for(figures_path))
-        if "forces" in tables:
-            problems += _foreign_keys(figures, "force_id",
-                                      set(tables["forces"]["force_id"]), "force_id in forces.csv")
-        if "relations" in tables:
-            ids = set(figures["id"])
-            for col in ("figure_id", "other_id"):
-                problems += _foreign_keys(tables["relations"], col, ids,
-                                          f"figure id in {figures_path.name}")
+        problems += provenance.check_quotes(sound, config.beside_figures(figures_path,
+                                                                          "sources"))
+    problems += schema.check_foreign_keys(tables)
     if problems:
         raise TableValidationError(problems=problems)
     return Dataset(tables["figures"], tables["forces"], tables["relations"],
-                   figures_path, sources_dir_for(figures_path))
+                   figures_path, config.beside_figures(figures_path, "sources"))

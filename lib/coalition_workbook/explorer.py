@@ -25,9 +25,9 @@ from . import charts, labels, metrics
 from .dataset import Dataset
 from .display import ar, text_html
 from .metrics import BOUNDS, OVERLAPS
+from .vocab import LANGS
 
 ALL = "all"
-LANGS = ("en", "ar")
 PICK = "pick"  # name of the chart's point selection
 
 TABLE_COLUMNS = ["id", "label", "value", "unit", "qualifier", "category", "force_id",

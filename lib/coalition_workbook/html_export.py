@@ -310,7 +310,7 @@ def _inputs_rows(inputs: Any) -> str:
 
 _KNOWN = ("run_id", "started", "start", "started_at", "start_time", "finished", "end",
           "finished_at", "end_time", "commit", "git_commit", "parameters", "inputs",
-          "notebooks", "versions", "package_versions", "status")
+          "notebooks", "versions", "package_versions", "status", "editions")
 
 _INDEX_CSS = f"""
 body {{ font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; margin: 2rem auto;
@@ -365,6 +365,8 @@ def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
         "</head>",
         "<body>",
         "<h1>Coalition workbook reports</h1>",
+        *(f'<p class="edition"><a href="{html.escape(str(e.get("href", "")), quote=True)}">'
+          f"{_text(e.get('label'))}</a></p>" for e in manifest.get("editions") or []),
         '<h2 id="reports">Reports</h2>',
         '<table class="reports"><tr><th>report</th><th>status</th><th>seconds</th></tr>',
         *rows,

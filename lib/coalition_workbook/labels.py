@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-LANGS = ("en", "ar")
+from .vocab import LANGS
 
 #: Qualifier words put before a figure. ``exact`` has none.
 QUALIFIER_WORDS: dict[str, dict[str, str]] = {

@@ -24,8 +24,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .dataset import Dataset
+from .vocab import BOUNDS
 
-BOUNDS = ("as_lower_bound", "exclude")
 OVERLAPS = ("duplicate_of", "part_of", "measures_same_as")
 _DIRECTION = {"exact": 0, "at_least": 1, "at_most": -1, "approx": None}
 _QUALIFIER = {0: "exact", 1: "at_least", -1: "at_most", None: "approx"}

@@ -159,41 +159,42 @@ def field_spec(table: str, column: str) -> dict[str, Any]:
     return FIELDS[_FIELD_ALIASES.get(table, {}).get(column, column)]
 
 
+#: The constraints pandera checks, each as a named check: the name is the constraint's
+#: key, so a failure is explained from the declaration, not from pandera's wording.
+_CHECKS: dict[str, Any] = {
+    "enum": lambda v: pa.Check.isin(v, error="enum"),
+    "pattern": lambda v: pa.Check.str_matches(v, error="pattern"),
+    "minimum": lambda v: pa.Check.ge(v, error="minimum"),
+}
+
+
 def build_schema(table: str) -> pa.DataFrameSchema:
     """Turn the declared metadata of ``table`` into a pandera schema.
 
-    Emptiness and numeric parsing are checked before pandera runs (so their
-    messages can be precise); pandera checks vocabularies, patterns, ranges
-    and uniqueness, and reports every failing cell.
+    Emptiness, numeric parsing and uniqueness (``_duplicate_keys``, which names
+    the row a key repeats) are checked before pandera runs, so their messages
+    can be precise; pandera checks vocabularies, patterns and ranges, and
+    reports every failing cell under the constraint's name.
     """
     columns: dict[str, pa.Column] = {}
     for name in TABLES[table]["fields"]:
         spec = field_spec(table, name)
         cons = spec.get("constraints", {})
-        checks: list[pa.Check] = []
-        if "enum" in cons:
-            checks.append(pa.Check.isin(cons["enum"]))
-        if "pattern" in cons:
-            checks.append(pa.Check.str_matches(cons["pattern"]))
-        if "minimum" in cons:
-            checks.append(pa.Check.ge(cons["minimum"]))
+        checks = [make(cons[key]) for key, make in _CHECKS.items() if key in cons]
         dtype = {"number": float, "integer": "Int64", "string": str}[spec["type"]]
-        columns[name] = pa.Column(dtype, checks, nullable=True,
-                                  unique=bool(cons.get("unique")))
+        columns[name] = pa.Column(dtype, checks, nullable=True)
     return pa.DataFrameSchema(columns, strict=True, ordered=False)
 
 
 def _reason(table: str, column: str, check: str, value: object) -> str:
+    """Explain a failing cell from the declared constraint the check is named after."""
     cons = field_spec(table, column).get("constraints", {})
-    if check.startswith("isin"):
-        return f'"{value}" is not one of: {", ".join(cons["enum"])}'
-    if check.startswith("str_matches"):
-        return f'"{value}" does not match {cons["pattern"]}'
-    if check.startswith("greater_than_or_equal_to"):
-        return f"{value} is below the minimum {cons['minimum']}"
-    if check.startswith("field_uniqueness"):
-        return f'duplicate {column} "{value}"'
-    return f'"{value}" fails {check}'
+    reasons = {
+        "enum": lambda: f'"{value}" is not one of: {", ".join(cons["enum"])}',
+        "pattern": lambda: f'"{value}" does not match {cons["pattern"]}',
+        "minimum": lambda: f"{value} is below the minimum {cons['minimum']}",
+    }
+    return reasons[check]() if check in reasons else f'"{value}" fails {check}'
 
 
 def read_csv_text(path: Path) -> str:
@@ -291,8 +292,6 @@ def load_table(path: str | Path, table: str | None = None, *,
             if idx is None or pd.isna(idx):
                 continue
             col = f["column"]
-            if str(f["check"]).startswith("field_uniqueness"):
-                continue  # reported by _duplicate_keys, once per repeat, naming the first
             problems.append(Problem(name, int(rows[int(idx)]), col,
                                     _reason(table, col, str(f["check"]), f["failure_case"])))
     if problems:
@@ -364,6 +363,39 @@ def _read_records_slow(text: str, name: str) -> tuple[list[str], pd.DataFrame, l
     body = pd.DataFrame([r for _, r in numbered], columns=range(len(header)), dtype=object)
     body = body.apply(_strip)
     return header, body, [n for n, _ in numbered]
+
+
+def foreign_keys(table: str) -> list[tuple[str, str, str]]:
+    """The declared foreign keys of a table: ``(column, target table, target column)``."""
+    out = []
+    for col in TABLES[table]["fields"]:
+        target = field_spec(table, col).get("constraints", {}).get("foreign_key")
+        if target:
+            ref_table, ref_col = target.split(".")
+            out.append((col, ref_table, ref_col))
+    return out
+
+
+def check_foreign_keys(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Every non-empty cell of a declared foreign key must be a key of its target table.
+
+    Checks the keys between the loaded ``tables`` (name -> ``load_table`` result);
+    a key whose target table did not load is skipped (its problems are reported).
+    """
+    problems = []
+    for table, df in tables.items():
+        for col, ref_table, ref_col in foreign_keys(table):
+            if ref_table not in tables:
+                continue
+            ref = tables[ref_table]
+            values = df[col]
+            bad = (values != "") & ~values.isin(ref[ref_col])
+            rows = df.attrs["rows"]
+            where = Path(ref.attrs["file"]).name
+            problems += [Problem(df.attrs["file"], rows[i], col,
+                                 f'"{v}" is not a known {ref_col} in {where}')
+                         for i, v in values[bad].items()]
+    return problems
 
 
 def _duplicate_keys(df: pd.DataFrame, table: str, rows: pd.Series, name: str) -> list[Problem]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from coalition_workbook import numerals, runner
+from coalition_workbook.params import NOTEBOOKS, defaults
 from tests.conftest import EVIL, copy_project, digest, read_rows, workbook, write_rows
 
 pytestmark = pytest.mark.slow
@@ -35,7 +36,7 @@ def project(published_report: Path, tmp_path: Path) -> Path:
 def test_full_run_publishes_every_report(published_report: Path) -> None:
     latest = published_report / "reports" / "latest"
     assert latest.is_symlink() and latest.is_dir()
-    for name in runner.NOTEBOOKS:
+    for name in NOTEBOOKS:
         executed = json.loads((latest / f"{name}.ipynb").read_text(encoding="utf-8"))
         stray = [o for c in executed["cells"] for o in c.get("outputs", [])
                  if o["output_type"] in ("stream", "error")]
@@ -47,9 +48,9 @@ def test_full_run_publishes_every_report(published_report: Path) -> None:
 
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "ok"
-    assert manifest["parameters"] == runner.defaults()
+    assert manifest["parameters"] == defaults()
     assert manifest["started"] <= manifest["finished"]
-    assert set(manifest["notebooks"]) == set(runner.NOTEBOOKS)
+    assert set(manifest["notebooks"]) == set(NOTEBOOKS)
     assert all(n["status"] == "ok" and n["seconds"] > 0 for n in manifest["notebooks"].values())
     assert {"papermill", "altair", "pandas", "python"} <= set(manifest["versions"])
     for rel in ("data/figures.csv", "data/forces.csv", "data/relations.csv",
@@ -71,9 +72,9 @@ def test_unchanged_rerun_is_skipped_and_a_change_is_not(project: Path) -> None:
     assert "up to date" in done.stdout
     assert digest(project / "reports" / "latest") == before
     # the fingerprint sees parameters: a different one is a real run, so only check it differs
-    params = runner.defaults()
+    params = defaults()
     old = json.loads((project / "reports/latest/manifest.json").read_text("utf-8"))
-    assert old["fingerprint"] != runner.fingerprint({**params, "lang": "ar"}, runner.NOTEBOOKS)
+    assert old["fingerprint"] != runner.run_fingerprint({**params, "lang": "ar"})
 
 
 @pytest.mark.parametrize("args", [("-p", "no_such_param", "1"), ("-p", "lang", "xx")],

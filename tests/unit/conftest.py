@@ -56,3 +56,16 @@ def tables(tmp_path: Path) -> Tables:
     root = tmp_path / "data"
     shutil.copytree(config.DATA_DIR, root)
     return Tables(root)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of data/ and notebooks/ that config (and so the runner) points at."""
+    root = tmp_path / "project"
+    shutil.copytree(config.DATA_DIR, root / "data")
+    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    monkeypatch.setattr(config, "ROOT", root)
+    monkeypatch.setattr(config, "DATA_DIR", root / "data")
+    monkeypatch.setattr(config, "SOURCES_DIR", root / "data" / "sources")
+    return root

@@ -1,0 +1,58 @@
+"""The fingerprint: any input, parameter, notebook or library change changes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coalition_workbook import fingerprint as fpr
+from coalition_workbook.params import NOTEBOOKS, defaults
+
+
+def test_fingerprint_changes_with_any_input_parameter_or_notebook(project: Path) -> None:
+    params = defaults()
+    base = fpr.fingerprint(params, NOTEBOOKS)
+    assert fpr.fingerprint(params, NOTEBOOKS) == base
+    assert fpr.fingerprint({**params, "lang": "ar"}, NOTEBOOKS) != base
+    assert fpr.fingerprint(params, NOTEBOOKS[:2]) != base
+    assert fpr.fingerprint(params, NOTEBOOKS, with_code=True) != base
+    for rel in ("data/figures.csv", "data/relations.csv", "data/forces.csv",
+                "data/sources/000_6b99b92fd73bce01.txt", "notebooks/aid.ipynb"):
+        f = project / rel
+        original = f.read_bytes()
+        f.write_bytes(original + b"\n")
+        assert fpr.fingerprint(params, NOTEBOOKS) != base, rel
+        f.write_bytes(original)
+    assert fpr.fingerprint(params, NOTEBOOKS) == base
+
+
+
+
+def test_fingerprint_changes_when_a_library_file_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    """Edit a copy of the package's source: the fingerprint must see it."""
+    import shutil
+
+    pkg = tmp_path / "pkg" / "coalition_workbook"
+    shutil.copytree(Path(fpr.__file__).parent, pkg,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fpr, "__file__", str(pkg / "fingerprint.py"))
+    params = defaults()
+    base = fpr.fingerprint(params, NOTEBOOKS)
+    target = pkg / "metrics.py"
+    target.write_text(target.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert fpr.fingerprint(params, NOTEBOOKS) != base
+    (pkg / "templates_new.tpl").write_text("x", encoding="utf-8")  # a new file counts too
+    assert fpr.fingerprint(params, NOTEBOOKS) != base
+
+
+def test_fingerprint_sees_a_figures_table_in_another_folder(project: Path, tmp_path: Path) -> None:
+    """A figures table elsewhere brings its own forces.csv: that file is an input."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    for name in ("figures.csv", "forces.csv"):
+        (folder / name).write_bytes((project / "data" / name).read_bytes())
+    files = fpr.input_files(folder / "figures.csv")
+    assert folder / "forces.csv" in files
+    assert project / "data" / "relations.csv" in files  # not there: the project's
