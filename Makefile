@@ -36,13 +36,13 @@ chromium:
 validate: $(STAMP)
 	$(BIN)/workbook validate
 
-## Validate, execute the notebooks and publish reports/latest/ (HTML, metrics.csv, manifest.json)
+## Publish both editions: English in reports/latest/, Arabic in reports/ar/latest/ (each links the other)
 report: $(STAMP)
-	$(BIN)/workbook run
-	@if [ -x $(CHROMIUM) ]; then $(BIN)/workbook screenshots --report-dir reports/latest; \
-	  else echo "screenshots skipped: no $(CHROMIUM) (make chromium)"; fi
+	@SHOTS=$$( [ -x $(CHROMIUM) ] && echo --screenshots || echo "screenshots skipped: no $(CHROMIUM) (make chromium)" >&2 ); \
+	$(BIN)/workbook run $$SHOTS --edition "العربية" ../ar/latest/index.html && \
+	$(BIN)/workbook run $$SHOTS --reports reports/ar -p lang ar --edition English ../../latest/index.html
 
-## Open each published report offline in Chromium and save reports/latest/screenshots/*.png
+## Re-take the screenshots of the published English report (make report takes them inside each run)
 screenshots: $(STAMP) chromium
 	$(BIN)/workbook screenshots --report-dir reports/latest
 
@@ -61,6 +61,7 @@ baseline: $(STAMP)
 	$(BIN)/workbook baseline
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
 	  --ExecutePreprocessor.store_widget_state=False notebooks/explore.ipynb
+	$(PY) -c "from coalition_workbook.baseline import scrub_file; scrub_file('notebooks/explore.ipynb')"
 
 ## Open the explorer in JupyterLab (the venv's kernel has the package installed)
 lab: $(STAMP)

@@ -11,7 +11,12 @@ where a ratio is the point; nothing here asserts a wall-clock time.
    a one-byte change to an input (must run for real).
 3. Scale: validation and metrics of synthetic 10 k / 100 k / 1 M row tables
    (``bench/scale.py``).
-4. Size: bytes of each published HTML report.
+   Each size also times ``pandas.read_csv`` of the same file, so the largest
+   prints ``scale_1m/read_csv ratio: X.XX`` (validate + metrics over merely
+   parsing the file).
+4. Naive peer: the ``papermill`` CLI plus ``jupyter nbconvert --to html`` per
+   notebook, one after another, timed once on the same copy.
+5. Size: bytes of each published HTML report.
 
 Results go to ``reports/bench.json``; the last line printed is
 ``regeneration/plain ratio: X.XX``.
@@ -93,6 +98,26 @@ def regeneration(root: Path, repeats: int) -> dict[str, object]:
             "plain_runs_s": [round(x, 3) for x in plain]}
 
 
+NAIVE = r"""
+set -e
+for nb in "$@"; do
+  papermill --log-level WARNING --cwd "$PWD" "notebooks/$nb.ipynb" "naive/$nb.ipynb"
+  jupyter nbconvert --log-level WARN --to html "naive/$nb.ipynb"
+done
+"""
+
+
+def naive(root: Path) -> float:
+    """The way without the workbook: papermill's CLI, then ``jupyter nbconvert --to html``,
+    one notebook after another (no validation, no publish; HTML not offline)."""
+    (root / "naive").mkdir(exist_ok=True)
+    env_bin = str(Path(sys.executable).parent)
+    cmd = ["bash", "-c", f'PATH="{env_bin}:$PATH"; {NAIVE}', "naive", *NOTEBOOKS]
+    seconds, _ = timed(cmd, root)
+    shutil.rmtree(root / "naive")
+    return round(seconds, 3)
+
+
 def noop(root: Path) -> dict[str, object]:
     skipped_s, done = timed(workbook("run"), root)
     skipped = "up to date" in done.stdout + done.stderr
@@ -117,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="workbook-bench-") as tmp:
         root = copy_project(Path(tmp) / "project")
         regen = regeneration(root, args.repeats)
+        regen["naive_s"] = naive(root)
         no_op = noop(root)
         html = sizes(root)
     scaled = scale.run_scale(args.sizes)
@@ -130,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * 58)
     print(f"{'full workbook run (median s)':<44}{regen['full_run_s']:>14.2f}")
     print(f"{'plain python, same code cells (median s)':<44}{regen['plain_python_s']:>14.2f}")
+    print(f"{'naive: papermill CLI + nbconvert html (s)':<44}{regen['naive_s']:>14.2f}")
+    print(f"{'naive/full run (times faster)':<44}{regen['naive_s'] / regen['full_run_s']:>14.2f}")
     print(f"{'no-op rerun (s)':<44}{no_op['noop_s']:>14.2f}")
     print(f"{'no-op rerun skipped execution':<44}{no_op['noop_skipped']!s:>14}")
     print(f"{'rerun after an input change ran (s)':<44}{no_op['after_change_s']:>14.2f}")
@@ -138,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(scale.format_table(scaled))
     print(f"results: {out}")
+    big = max(scaled, key=lambda r: int(r["rows"]))  # type: ignore[arg-type]
+    rows = int(big["rows"])  # type: ignore[call-overload]
+    label = "scale_1m" if rows == 1_000_000 else f"scale_{rows}"
+    print(f"{label}/read_csv ratio: {big['read_csv_ratio']:.2f}")
     print(f"regeneration/plain ratio: {regen['ratio']:.2f}")
     return 0
 
