@@ -78,8 +78,15 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     index = figures.index.to_numpy()
     rows = figures.attrs["rows"].array[index] if "rows" in figures.attrs else index + 2
     paragraph = figures["paragraph"].to_numpy(dtype=np.int64, na_value=0)
-    codes, keys = pd.MultiIndex.from_arrays(
-        [figures["source"].to_numpy(), paragraph, figures["quote"].to_numpy()]).factorize()
+    # Distinct (source, paragraph, quote): factorize each column, then their combination.
+    combined = np.zeros(len(figures), dtype=np.int64)
+    for column in (figures["source"].to_numpy(), paragraph, figures["quote"].to_numpy()):
+        part, uniques = pd.factorize(column)
+        combined = pd.factorize(combined * len(uniques) + part)[0]  # stays below len(figures)
+    codes = combined
+    first = np.unique(codes, return_index=True)[1]
+    keys = list(zip(figures["source"].to_numpy()[first], paragraph[first],
+                    figures["quote"].to_numpy()[first], strict=True))
     # One reading per distinct quote.
     found: list[tuple[int, int, str, str]] = []  # (position, order, column, reason)
     n = len(keys)
