@@ -179,3 +179,22 @@ def test_nbval_passes_on_an_unchanged_copy(project: Path) -> None:
     """The red runs above are red because of the change, not because of the copy."""
     done = _nbval(project, "trainees.ipynb")
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_an_edition_publishes_beside_the_default_and_links_it(project: Path) -> None:
+    before = digest(project / "reports" / "latest")
+    done = workbook(project, "run", "--reports", "reports/ar", "-p", "lang", "ar",
+                    "--notebook", "summary", "--edition", "English", "../../latest/index.html")
+    assert done.returncode == 0, done.stderr
+    ar = project / "reports" / "ar"
+    assert (ar / "latest").is_symlink() and (ar / ".lock").is_file()
+    manifest = json.loads((ar / "latest" / "manifest.json").read_text("utf-8"))
+    assert manifest["parameters"]["lang"] == "ar"
+    assert manifest["editions"] == [{"label": "English", "href": "../../latest/index.html",
+                                     "lang": ""}]
+    index = (ar / "latest" / "index.html").read_text("utf-8")
+    assert 'href="../../latest/index.html"' in index
+    # a browser resolves the link lexically (not through the latest symlink)
+    assert Path(os.path.normpath(ar / "latest" / "../../latest/index.html")) == \
+        project / "reports" / "latest" / "index.html"
+    assert digest(project / "reports" / "latest") == before  # the default edition is untouched
