@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup
 
 from coalition_workbook import browser
 from coalition_workbook.html_export import MAX_REPORT_BYTES, export_notebook, write_index
+from tests.browser import pages as probes
 
 pytestmark = pytest.mark.browser
 
@@ -85,15 +86,15 @@ def visits(report_dir) -> dict[str, Visit]:
                 page, report = browser.open_report(context, html)
                 try:
                     visit = Visit(html=html, page=report)
-                    visit.arabic_problems = pages.arabic_direction_problems(page)
+                    visit.arabic_problems = probes.arabic_direction_problems(page)
                     visit.body_text = page.inner_text("body")
                     visit.screenshot = browser.screenshot(
                         page, report_dir / "screenshots" / f"{html.stem}.png")
                     embeds = page.locator(browser.CONTAINER_SELECTOR)
                     for i in range(embeds.count()):
                         chart_id = embeds.nth(i).get_attribute("id") or f"chart {i + 1}"
-                        visit.tooltips[chart_id] = pages.hover_tooltip(page, embeds.nth(i))
-                        visit.reacts[chart_id] = pages.click_changes_chart(page, embeds.nth(i))
+                        visit.tooltips[chart_id] = probes.hover_tooltip(page, embeds.nth(i))
+                        visit.reacts[chart_id] = probes.click_changes_chart(page, embeds.nth(i))
                     results[html.stem] = visit
                 finally:
                     page.close()
