@@ -99,6 +99,11 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
             for col in ("figure_id", "other_id"):
                 problems += _foreign_keys(tables["relations"], col, ids,
                                           f"figure id in {figures_path.name}")
+        if "relations" in tables and not problems:
+            # Only on sound tables: the rule of what is summed (metrics.py) needs valid ids.
+            from .metrics import canonical_relations, slot_problems
+            problems += slot_problems(figures, tables["relations"])
+            tables["relations"] = canonical_relations(tables["relations"])
     if problems:
         raise TableValidationError(problems=problems)
     return Dataset(tables["figures"], tables["forces"], tables["relations"],

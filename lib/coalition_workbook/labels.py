@@ -128,8 +128,27 @@ _TEXT: dict[str, dict[str, str]] = {
         "explorer_pick": "Click a bar or pick a figure to see its quote.",
         "relation_duplicate_of": "restates",
         "relation_part_of": "is part of",
-        "relation_measures_same_as": "measures the same as",
-        "relation_conflicts_with": "conflicts with",
+        "relation_measures_same_as": "measures the same in another unit as",
+        "relation_conflicts_with": "disagrees with",
+        "relation_supersedes": "corrects (supersedes)",
+        "relation_adds_to": "adds to",
+        "status_counted": "counted",
+        "status_disputed": "counted as one account of a disputed figure",
+        "status_restates": "restates {other}, counted once",
+        "status_other_unit_of": "the same as {other} in another unit",
+        "status_superseded_by": "superseded by {other}",
+        "status_part_of": "part of {other}",
+        "status_excluded": "a bound ({qualifier}), left out (bounds=exclude)",
+        "status_excluded_for": "a bound ({qualifier}); {other} stands in for it",
+        "status_not_summed": "not summed",
+        "no_figure": "no figure",
+        "disputed": "disputed",
+        "range_sep": "–",
+        "exact_only": "exact figures only",
+        "complete_total": "with every figure, at its bound: {total}",
+        "disputed_note": ("Disputed: the accounts below disagree, so this is a range from the "
+                          "lowest to the highest, never their sum."),
+        "source_of": "source",
     },
     "ar": {
         "trainees_title": "العناصر العراقية التي درّبها التحالف",
@@ -206,8 +225,27 @@ _TEXT: dict[str, dict[str, str]] = {
         "explorer_pick": "انقر على عمود أو اختر رقمًا لقراءة نصه.",
         "relation_duplicate_of": "يكرر",
         "relation_part_of": "جزء من",
-        "relation_measures_same_as": "يقيس الشيء نفسه مثل",
+        "relation_measures_same_as": "يقيس الشيء نفسه بوحدة أخرى مثل",
         "relation_conflicts_with": "يتعارض مع",
+        "relation_supersedes": "يصحّح (يحلّ محل)",
+        "relation_adds_to": "يُضاف إلى",
+        "status_counted": "محسوب",
+        "status_disputed": "محسوب كإحدى روايتين متعارضتين",
+        "status_restates": "يكرر {other}، يُحسب مرة واحدة",
+        "status_other_unit_of": "الشيء نفسه مثل {other} بوحدة أخرى",
+        "status_superseded_by": "صحّحه {other}",
+        "status_part_of": "جزء من {other}",
+        "status_excluded": "حد ({qualifier})، مستبعد",
+        "status_excluded_for": "حد ({qualifier})؛ يحل محله {other}",
+        "status_not_summed": "لا يُجمع",
+        "no_figure": "لا رقم",
+        "disputed": "متنازع عليه",
+        "range_sep": "–",
+        "exact_only": "الأرقام الدقيقة فقط",
+        "complete_total": "مع كل الأرقام بحدودها: {total}",
+        "disputed_note": ("متنازع عليه: الروايات أدناه متعارضة، فهذا نطاق من أدناها إلى "
+                          "أعلاها وليس مجموعها."),
+        "source_of": "المصدر",
     },
 }
 
@@ -322,7 +360,8 @@ def format_number(value: float | int | None, *, decimals: int = 0) -> str:
 
 
 def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: str = "en",
-                  unit: str | None = None, decimals: int = 0) -> str:
+                  unit: str | None = None, decimals: int = 0,
+                  high: float | int | None = None) -> str:
     """A figure as a reader should say it: qualifier word, number, unit.
 
     Examples:
@@ -334,8 +373,18 @@ def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: 
         'US$ 3,000,000'
         >>> format_figure(12.5, "at_most", unit="pct", decimals=1)
         'at most 12.5%'
+        >>> format_figure(29000, "exact", unit="persons", high=29500)
+        '29,000–29,500 persons (disputed)'
+        >>> format_figure(None, unit="persons")
+        'no figure'
     """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return text("no_figure", lang)
     number = format_number(value, decimals=decimals)
+    ranged = high is not None and not (isinstance(high, float) and math.isnan(high)) \
+        and float(high) != float(value)
+    if ranged:
+        number = f"{number}{text('range_sep', lang)}{format_number(high, decimals=decimals)}"
     if unit == "pct":
         number = f"{number}{unit_label(unit, lang)}"
     elif unit == "usd" and lang == "en":
@@ -343,4 +392,5 @@ def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: 
     elif unit:
         number = f"{number} {unit_label(unit, lang)}"
     word = qualifier_word(qualifier, lang)
-    return f"{word} {number}" if word else number
+    out = f"{word} {number}" if word else number
+    return f"{out} ({text('disputed', lang)})" if ranged else out

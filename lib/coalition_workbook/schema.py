@@ -35,7 +35,11 @@ CATEGORIES = [
     "coalition", "timeline", "training", "aid_vehicles", "aid_cash", "aid_weapons",
     "troops", "airstrikes", "cost",
 ]
-RELATIONS = ["duplicate_of", "part_of", "conflicts_with", "measures_same_as"]
+RELATIONS = ["duplicate_of", "supersedes", "conflicts_with", "part_of", "measures_same_as",
+             "adds_to",
+             # plainer names a curator may write, read as the ones above (metrics.RELATION_ALIASES)
+             "restates", "corrects", "disagrees_with", "other_unit_of", "same_in_other_unit",
+             "subset_of"]
 
 FIELDS: dict[str, dict[str, Any]] = {
     "id": {"type": "string", "description": "Unique snake_case name of the figure.",
@@ -84,10 +88,14 @@ FIELDS: dict[str, dict[str, Any]] = {
     "figure_id": {"type": "string", "description": "The figure the relation is about.",
                   "constraints": {"required": True, "foreign_key": "figures.id"}},
     "relation": {"type": "string",
-                 "description": "duplicate_of: same quantity restated, count other_id only; "
-                                "part_of: a subset of other_id, never added to it; "
-                                "conflicts_with: same quantity, different value; "
-                                "measures_same_as: same thing in another unit.",
+                 "description": "duplicate_of (restates): the same quantity restated, "
+                                "other_id counts once; supersedes (corrects): a correction, "
+                                "figure_id counts and other_id is shown as superseded; "
+                                "conflicts_with (disagrees_with): two accounts that disagree, "
+                                "never summed, shown as a disputed range; part_of (subset_of): "
+                                "a subset of other_id, never added to it; measures_same_as "
+                                "(other_unit_of): the same thing in another unit; adds_to: "
+                                "separate amounts of one slot that add up.",
                  "constraints": {"required": True, "enum": RELATIONS}},
     "other_id": {"type": "string", "description": "The figure it relates to.",
                  "constraints": {"required": True, "foreign_key": "figures.id"}},
