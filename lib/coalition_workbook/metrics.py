@@ -593,10 +593,10 @@ def figure_status(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
             out[b] = ("", "superseded_by", a)
     # Figures no metric sums still follow their relations: a restatement is not shown twice.
     for a, r, b in rel[["figure_id", "relation", "other_id"]].itertuples(index=False, name=None):
-        if a in out and b in out and out[a][1] == "not_summed":
-            if r in COUNT_ONCE or r == "part_of":
-                word = {"duplicate_of": "restates", "measures_same_as": "other_unit_of"}
-                out[a] = ("", word.get(r, r), b)
+        if a in out and b in out and out[a][1] == "not_summed" \
+                and (r in COUNT_ONCE or r == "part_of"):
+            word = {"duplicate_of": "restates", "measures_same_as": "other_unit_of"}
+            out[a] = ("", word.get(r, r), b)
     if bounds == "exclude":  # a bound is left out even where nothing is summed
         for fid, q in zip(ds.figures["id"], ds.figures["qualifier"], strict=True):
             if q != "exact" and out[fid][1] == "not_summed":
