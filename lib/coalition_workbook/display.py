@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from . import labels, metrics
+from . import labels, metrics, sourceview
 from .dataset import Dataset
 from .provenance import source_lines
 
@@ -119,9 +119,16 @@ def text_html(value: object) -> str:
                            s)
 
 
-def quote(value: object) -> str:
-    """A verbatim quote in Arabic guillemets, right-to-left."""
-    return ar(f"«{'' if value is None else value}»", cls="wb-quote")
+def quote(value: object, href: str = "") -> str:
+    """A verbatim quote in Arabic guillemets, right-to-left; a link to ``href`` if given."""
+    q = ar(f"«{'' if value is None else value}»", cls="wb-quote")
+    return f'<a class="wb-src" href="{esc(href)}">{q}</a>' if href else q
+
+
+def _src(ds: Dataset, figure_id: str) -> str:
+    """The figure's quote on its source page (``sources/<stem>.html#fig-<id>``)."""
+    source = ds.figures.loc[ds.figures["id"] == figure_id, "source"]
+    return sourceview.figure_href(str(source.iloc[0]), figure_id) if len(source) else ""
 
 
 def _provenance_title(row: pd.Series | dict, lang: str) -> str:
@@ -185,7 +192,7 @@ def _inputs(ds: Dataset, ids: str) -> pd.DataFrame:
 
 def _quotes_cell(ds: Dataset, ids: str, lang: str) -> str:
     figs = _inputs(ds, ids)
-    return "<br>".join(f"{quote(r['quote'])} "
+    return "<br>".join(f"{quote(r['quote'], _src(ds, r['id']))} "
                        f"<small>({text_html(labels.text('paragraph_n', lang, n=r['paragraph']))})"
                        f"</small>" for _, r in figs.iterrows())
 
@@ -256,7 +263,7 @@ def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
               labels.text("quote", lang)]
     rows = [[_td(esc(r["id"])),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"]), num=True),
-             _td(quote(r["quote"]))] for r in ex.to_dict("records")]
+             _td(quote(r["quote"], _src(ds, r["id"])))] for r in ex.to_dict("records")]
     return _table(header, rows, lang=lang, caption=labels.text("excluded", lang))
 
 
@@ -314,7 +321,7 @@ def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
     number = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                          title=_provenance_title(r, lang))
     para = text_html(labels.text("paragraph_n", lang, n=r["paragraph"]))
-    return (f"{number}<br>{quote(r['quote'])} "
+    return (f"{number}<br>{quote(r['quote'], _src(ds, figure_id))} "
             f"<small>({para}, <code>{esc(figure_id)}</code>)</small>")
 
 
@@ -342,7 +349,7 @@ def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
     rows = [[_td(text_html(r["subject_en"])),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                              title=_provenance_title(r, lang)), num=True),
-             _td(quote(r["quote"])), _td(esc(r["paragraph"]), num=True),
+             _td(quote(r["quote"], _src(ds, r["id"]))), _td(esc(r["paragraph"]), num=True),
              _td(text_html(r["attributed_to"])), _td(text_html(r["note"]))]
             for r in f.to_dict("records")]
     return _table(header, rows, lang=lang, caption=labels.text(caption_key, lang))
@@ -385,8 +392,8 @@ def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
             value = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                                 title=title)
         rows.append([_td(text_html(r["subject_en"])), _td(value, num=True),
-                     _td(quote(r["quote"])), _td(esc(r["paragraph"]), num=True),
-                     _td(esc(r["as_of"]))])
+                     _td(quote(r["quote"], _src(ds, r["id"]))),
+                     _td(esc(r["paragraph"]), num=True), _td(esc(r["as_of"]))])
     return _table(header, rows, lang=lang, caption=labels.text("timeline_table", lang))
 
 
@@ -444,7 +451,7 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         para = int(r["paragraph"])
         ptext = "" if (r["source"], para) in shown else _paragraph_text(ds, r["source"], para)
         shown.add((r["source"], para))
-        foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"])} — '
+        foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"], _src(ds, fid))} — '
                     f"{text_html(labels.text('paragraph_n', lang, n=para))} "
                     f"<small><code>{esc(fid)}</code></small>"
                     f"{ar(ptext, tag='blockquote') if ptext else ''}</li>")
