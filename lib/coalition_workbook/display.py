@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import labels, metrics
+from . import labels, metrics, sourceview
 from .dataset import Dataset
 from .provenance import source_lines
 
@@ -125,9 +125,16 @@ def text_html(value: object) -> str:
                            s)
 
 
-def quote(value: object) -> str:
-    """A verbatim quote in Arabic guillemets, right-to-left."""
-    return ar(f"«{'' if value is None else value}»", cls="wb-quote")
+def quote(value: object, href: str = "") -> str:
+    """A verbatim quote in Arabic guillemets, right-to-left; a link to ``href`` if given."""
+    q = ar(f"«{'' if value is None else value}»", cls="wb-quote")
+    return f'<a class="wb-src" href="{esc(href)}">{q}</a>' if href else q
+
+
+def _src(ds: Dataset, figure_id: str) -> str:
+    """The figure's quote on its source page (``sources/<stem>.html#fig-<id>``)."""
+    source = ds.figures.loc[ds.figures["id"] == figure_id, "source"]
+    return sourceview.figure_href(str(source.iloc[0]), figure_id) if len(source) else ""
 
 
 def _source_name(ds: Dataset | None, source: str) -> str:
@@ -227,7 +234,8 @@ def _inputs(ds: Dataset, ids: str) -> pd.DataFrame:
 
 def _quotes_cell(ds: Dataset, ids: str, lang: str) -> str:
     figs = _inputs(ds, ids)
-    return "<br>".join(f"{quote(r['quote'])} <small>({text_html(cite(r, lang, ds))})</small>"
+    return "<br>".join(f"{quote(r['quote'], _src(ds, r['id']))} "
+                       f"<small>({text_html(cite(r, lang, ds))})</small>"
                        for _, r in figs.iterrows())
 
 
@@ -344,7 +352,7 @@ def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
               labels.text("quote", lang), labels.text("why_not_counted", lang)]
     rows = [[_td(esc(r["id"])),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"]), num=True),
-             _td(quote(r["quote"])),
+             _td(quote(r["quote"], _src(ds, r["id"]))),
              _td(text_html(status_text(status.at[r["id"], "status"],
                                        status.at[r["id"], "other_id"], lang, r["qualifier"])))]
             for r in ex.to_dict("records")]
@@ -432,7 +440,7 @@ def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
     number = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                          title=_provenance_title(r, lang, ds))
     note = f'<br><span class="wb-note">{text_html(r["note"])}</span>' if r["note"] else ""
-    return (f"{number}<br>{quote(r['quote'])} "
+    return (f"{number}<br>{quote(r['quote'], _src(ds, figure_id))} "
             f"<small>({text_html(cite(r, lang, ds))}, <code>{esc(figure_id)}</code>)</small>"
             f"{note}")
 
@@ -476,7 +484,7 @@ def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
     rows = [[_td(text_html(r["subject_en"])),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                              title=_provenance_title(r, lang, ds)), num=True),
-             _td(quote(r["quote"])), _td(text_html(cite(r, lang, ds))),
+             _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
              _td(text_html(r["attributed_to"])), _td(text_html(r["note"]))]
             for r in f.to_dict("records")]
     return _table(header, rows, lang=lang, caption=labels.text(caption_key, lang))
@@ -522,7 +530,7 @@ def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
             value = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                                 title=title)
         rows.append([_td(text_html(r["subject_en"])), _td(value, num=True),
-                     _td(quote(r["quote"])), _td(text_html(cite(r, lang, ds))),
+                     _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
                      _td(esc(r["as_of"])), _td(text_html(r["note"]))])
     return _table(header, rows, lang=lang, caption=labels.text("timeline_table", lang))
 
@@ -589,7 +597,7 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         ptext = "" if (r["source"], para) in shown else _paragraph_text(ds, r["source"], para)
         shown.add((r["source"], para))
         note = f'<br><span class="wb-note">{text_html(r["note"])}</span>' if r["note"] else ""
-        foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"])} — '
+        foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"], _src(ds, fid))} — '
                     f"{text_html(cite({**r.to_dict(), 'id': fid}, lang, ds))} "
                     f"<small><code>{esc(fid)}</code></small>{note}"
                     f"{ar(ptext, tag='blockquote') if ptext else ''}</li>")

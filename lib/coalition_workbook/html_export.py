@@ -347,7 +347,10 @@ def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
                 if (report_dir / target).is_file() else _text(name))
         rows.append(f'<tr><td>{link}</td><td class="{html.escape(status.lower(), quote=True)}">'
                     f"{_text(status)}</td><td>{_text(seconds)}</td></tr>")
-    extra_files = [f for f in ("metrics.csv", "manifest.json") if (report_dir / f).is_file()]
+    extra_files = [f for f in ("metrics.csv", "manifest.json", "datapackage.json",
+                               "claims.jsonld") if (report_dir / f).is_file()]
+    sources = sorted(p.relative_to(report_dir).as_posix()
+                     for p in report_dir.glob("sources/*.html"))
     others = {k: v for k, v in manifest.items() if k not in _KNOWN}
     started = _get(manifest, "started", "start", "started_at", "start_time")
     finished = _get(manifest, "finished", "end", "finished_at", "end_time")
@@ -373,6 +376,10 @@ def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
     if extra_files:
         parts.append("<p>Data: " + ", ".join(
             f'<a href="{html.escape(f, quote=True)}">{html.escape(f)}</a>' for f in extra_files)
+            + "</p>")
+    if sources:
+        parts.append("<p>Sources: " + ", ".join(
+            f'<a href="{html.escape(f, quote=True)}">{html.escape(f)}</a>' for f in sources)
             + "</p>")
     parts += [
         '<h2 id="run">Run</h2>',
