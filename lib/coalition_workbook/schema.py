@@ -114,7 +114,7 @@ FIELDS: dict[str, dict[str, Any]] = {
                   "constraints": {"pattern": r"^(.*\{n\}.*)?$"}},
     "nouns_ar": {"type": "string",
                  "description": "Optional: Arabic nouns (space-separated, without diacritics) "
-                                "that count this unit; `workbook draft` guesses the unit from them.",
+                                "that count this unit; `workbook draft` guesses units from them.",
                  "constraints": {}},
     "draft_category": {"type": "string",
                        "description": "Optional: the category `workbook draft` suggests for a "
