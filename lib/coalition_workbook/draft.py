@@ -214,8 +214,8 @@ def _year_word(line: str, f: Found) -> int | None:
     if not (f.value is not None and re.fullmatch(r"\D{0,3}(1[89]|20)\d\d", t)):
         return None
     prev = _word_before(line, f.start)
-    if prev and _bare(prev[1]) in _RELATIVE_YEAR:  # العام الماضي 2020
-        prev = _word_before(line, prev[0]) or prev
+    if prev and _bare(prev[1]) in _RELATIVE_YEAR | {"الأول", "الثاني"}:
+        prev = _word_before(line, prev[0]) or prev  # العام الماضي 2020, تشرين الأول 2023
     if prev and (_bare(prev[1]) in _YEAR_WORDS or _bare(prev[1]) in _MONTHS
                  or _bare(prev[1])[1:] in _MONTHS):
         return prev[0]
