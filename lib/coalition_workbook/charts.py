@@ -22,7 +22,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from . import labels, metrics
+from . import labels, metrics, sources
 from .dataset import Dataset
 
 #: Qualifier -> colour; exact figures in blue, bounds in orange/red, approximations in teal.
@@ -45,8 +45,8 @@ def _provenance(ds: Dataset, inputs: pd.Series, lang: str) -> tuple[list[str], l
     for ids in inputs:
         wanted = [i for i in str(ids).split(";") if i]
         quotes.append(" / ".join(f"«{f.at[i, 'quote']}»" for i in wanted))
-        paras.append(", ".join(labels.text("paragraph_n", lang, n=f.at[i, "paragraph"])
-                               for i in wanted))
+        paras.append("; ".join(sources.citation(f.at[i, "source"], f.at[i, "paragraph"], lang,
+                                                ds.sources_dir) for i in wanted))
     return quotes, paras
 
 
@@ -176,9 +176,9 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     relation = ["; ".join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
         "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
-                  f"{labels.text('paragraph_n', lang, n=p)}"
-                  for v, q, u, p in zip(f["value"], f["qualifier"], f["unit"], f["paragraph"],
-                                        strict=True)],
+                  f"{sources.citation(s, p, lang, ds.sources_dir)}"
+                  for v, q, u, s, p in zip(f["value"], f["qualifier"], f["unit"], f["source"],
+                                           f["paragraph"], strict=True)],
         "value": f["value"].astype(float).to_list(),
         "shown": [labels.format_figure(v, q, lang=lang, unit=u)
                   for v, q, u in zip(f["value"], f["qualifier"], f["unit"], strict=True)],
@@ -186,7 +186,8 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         "said_by": f["attributed_to"].to_list(),
         "relation": relation,
         "quote": [f"«{q}»" for q in f["quote"]],
-        "paragraph": [labels.text("paragraph_n", lang, n=p) for p in f["paragraph"]],
+        "paragraph": [sources.citation(s, p, lang, ds.sources_dir)
+                      for s, p in zip(f["source"], f["paragraph"], strict=True)],
     })
     pick = alt.selection_point(name="coalition_pick", fields=["label"], on="click")
     extra = [alt.Tooltip("said_by:N", title=labels.text("attributed_to", lang)),
@@ -212,6 +213,7 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     """
     t = metrics.timeline(ds)
     t = t[t["unit"] == "year"]
+    source_of = ds.figures.set_index("id")["source"]
     label = (t["quote"] if lang == "ar" else t["subject_en"]).to_list()
     data = pd.DataFrame({
         "label": label,
@@ -220,7 +222,8 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
                   for v, q in zip(t["value"], t["qualifier"], strict=True)],
         "qualifier": [labels.qualifier_name(q, lang) for q in t["qualifier"]],
         "quote": [f"«{q}»" for q in t["quote"]],
-        "paragraph": [labels.text("paragraph_n", lang, n=p) for p in t["paragraph"]],
+        "paragraph": [sources.citation(source_of[i], p, lang, ds.sources_dir)
+                      for i, p in zip(t["id"], t["paragraph"], strict=True)],
     })
     lo, hi = int(data["year"].min()) - 1, int(data["year"].max()) + 1
     base = alt.Chart(data).encode(

@@ -9,9 +9,10 @@ Three rules hold for every view here:
   force's Arabic name, an Arabic heading) sits in an element with
   ``dir="rtl" lang="ar" class="ar"``; English text with an Arabic word in it
   gets only that word wrapped.
-* **Every number is traceable.** A figure shows its verbatim quote and
-  paragraph: beside it in tables, as a hover (``title``) on the number, and in
-  ``summary`` as numbered footnotes with the paragraph's full text.
+* **Every number is traceable.** A figure shows its verbatim quote and its
+  citation (``sources.citation``: the source's short title and ¶, the line of
+  its text file): beside it in tables, as a hover (``title``) on the number,
+  and in ``summary`` as numbered footnotes with the paragraph's full text.
 
 Views return ``Html``, which Jupyter shows as HTML and ``str()`` turns into markup.
 """
@@ -24,7 +25,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from . import labels, metrics
+from . import labels, metrics, sources
 from .dataset import Dataset
 from .provenance import source_lines
 
@@ -124,9 +125,14 @@ def quote(value: object) -> str:
     return ar(f"«{'' if value is None else value}»", cls="wb-quote")
 
 
-def _provenance_title(row: pd.Series | dict, lang: str) -> str:
-    para = labels.text("paragraph_n", lang, n=row["paragraph"])
-    return esc(f"«{row['quote']}» — {para}")
+def _cite(ds: Dataset | None, row: pd.Series | dict, lang: str) -> str:
+    """``Short title, ¶N`` for a figure row (``sources.citation``)."""
+    return sources.citation(row["source"], int(row["paragraph"]), lang,
+                            ds.sources_dir if ds is not None else None)
+
+
+def _provenance_title(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
+    return esc(f"«{row['quote']}» — {_cite(ds, row, lang)}")
 
 
 def figure_html(value: float, qualifier: str, *, lang: str, unit: str | None = None,
@@ -186,13 +192,13 @@ def _inputs(ds: Dataset, ids: str) -> pd.DataFrame:
 def _quotes_cell(ds: Dataset, ids: str, lang: str) -> str:
     figs = _inputs(ds, ids)
     return "<br>".join(f"{quote(r['quote'])} "
-                       f"<small>({text_html(labels.text('paragraph_n', lang, n=r['paragraph']))})"
+                       f"<small>({text_html(_cite(ds, r, lang))})"
                        f"</small>" for _, r in figs.iterrows())
 
 
 def _title_for(ds: Dataset, ids: str, lang: str) -> str:
     figs = _inputs(ds, ids)
-    return " + ".join(_provenance_title(r, lang) for _, r in figs.iterrows())
+    return " + ".join(_provenance_title(r, lang, ds) for _, r in figs.iterrows())
 
 
 # --------------------------------------------------------------------------- views
@@ -312,8 +318,8 @@ def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
     r = ds.figures.set_index("id").loc[figure_id]
     r = {**r.to_dict(), "id": figure_id}
     number = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
-                         title=_provenance_title(r, lang))
-    para = text_html(labels.text("paragraph_n", lang, n=r["paragraph"]))
+                         title=_provenance_title(r, lang, ds))
+    para = text_html(_cite(ds, r, lang))
     return (f"{number}<br>{quote(r['quote'])} "
             f"<small>({para}, <code>{esc(figure_id)}</code>)</small>")
 
@@ -341,8 +347,8 @@ def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
               labels.text("attributed_to", lang), labels.text("note", lang)]
     rows = [[_td(text_html(r["subject_en"])),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
-                             title=_provenance_title(r, lang)), num=True),
-             _td(quote(r["quote"])), _td(esc(r["paragraph"]), num=True),
+                             title=_provenance_title(r, lang, ds)), num=True),
+             _td(quote(r["quote"])), _td(text_html(_cite(ds, r, lang))),
              _td(text_html(r["attributed_to"])), _td(text_html(r["note"]))]
             for r in f.to_dict("records")]
     return _table(header, rows, lang=lang, caption=labels.text(caption_key, lang))
@@ -375,8 +381,10 @@ def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
               labels.text("quote", lang), labels.text("paragraph", lang),
               labels.text("as_of", lang)]
     rows = []
+    source_of = ds.figures.set_index("id")["source"]
     for r in t.to_dict("records"):
-        title = _provenance_title(r, lang)
+        r["source"] = source_of[r["id"]]
+        title = _provenance_title(r, lang, ds)
         if r["unit"] == "year":  # a calendar year, printed without a thousands separator
             value = (f'<span class="wb-figure" title="{title}">'
                      f'{text_html(labels.qualifier_word(r["qualifier"], lang))} '
@@ -385,7 +393,7 @@ def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
             value = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                                 title=title)
         rows.append([_td(text_html(r["subject_en"])), _td(value, num=True),
-                     _td(quote(r["quote"])), _td(esc(r["paragraph"]), num=True),
+                     _td(quote(r["quote"])), _td(text_html(_cite(ds, r, lang))),
                      _td(esc(r["as_of"]))])
     return _table(header, rows, lang=lang, caption=labels.text("timeline_table", lang))
 
@@ -445,7 +453,7 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         ptext = "" if (r["source"], para) in shown else _paragraph_text(ds, r["source"], para)
         shown.add((r["source"], para))
         foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"])} — '
-                    f"{text_html(labels.text('paragraph_n', lang, n=para))} "
+                    f"{text_html(_cite(ds, r, lang))} "
                     f"<small><code>{esc(fid)}</code></small>"
                     f"{ar(ptext, tag='blockquote') if ptext else ''}</li>")
     bounds_text = text_html(labels.text(f"bounds_{bounds}", lang))
@@ -453,4 +461,5 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
     return Html(f'{CSS}<div class="wb-summary"{direction}><ul>{"".join(items)}</ul>'
                 f"<p><small>{bounds_text}</small></p>"
                 f"<h3>{text_html(labels.text('notes_title', lang))}</h3>"
+                f"<p><small>{text_html(sources.PARAGRAPH_MEANS[lang])}</small></p>"
                 f'<ol class="wb-fn">{"".join(foot)}</ol></div>')
