@@ -183,9 +183,9 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     relation = ["; ".join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
         "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
-                  f"{labels.text('paragraph_n', lang, n=p)}"
-                  for v, q, u, p in zip(f["value"], f["qualifier"], f["unit"], f["paragraph"],
-                                        strict=True)],
+                  f"{display.cite({'source': s, 'paragraph': p}, lang, ds)}"
+                  for v, q, u, s, p in zip(f["value"], f["qualifier"], f["unit"], f["source"],
+                                           f["paragraph"], strict=True)],
         "value": f["value"].astype(float).to_list(),
         "shown": [labels.format_figure(v, q, lang=lang, unit=u)
                   for v, q, u in zip(f["value"], f["qualifier"], f["unit"], strict=True)],

@@ -80,6 +80,62 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from . import config, draft
+
+    source = Path(args.source)
+    rows = draft.draft_rows(source, accounted=draft.read_accounted(
+        Path(args.figures) if args.figures else None))
+    out = Path(args.out) if args.out else config.DATA_DIR / "drafts" / f"{source.stem}.csv"
+    if not args.out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(out, lambda tmp: draft.write_rows(Path(tmp), rows))
+    guessed = sum(bool(r["unit"]) for r in rows)
+    print(f"wrote {out}: {len(rows)} draft rows from {source.name} ({guessed} with a unit "
+          "guessed); fill the blank columns, copy the rows into figures.csv, then "
+          "`workbook validate`")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from . import config, coverage
+
+    sources_dir = Path(args.sources) if args.sources else config.SOURCES_DIR
+    if not sources_dir.is_dir():
+        raise WorkbookError("folder not found", file=str(sources_dir))
+    results = coverage.coverage(sources_dir, Path(args.figures) if args.figures else None)
+    for line in coverage.report_lines(results, sources_dir):
+        print(line)
+    missing = sum(len(r.unaccounted) for r in results)
+    if args.strict and missing:
+        print(f"error: {missing} number(s) not accounted for: curate them in figures.csv or "
+              "list them in ignored.csv with a reason", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _article_parsers(sub: argparse._SubParsersAction) -> None:
+    d = sub.add_parser("draft", help="draft figures rows for every uncurated number of an article",
+                       description="List every number of a source text not yet curated (nor in "
+                       "ignored.csv) as a figures.csv row: value, qualifier, quote, source and "
+                       "paragraph filled, id suggested, unit/category guessed when the counted "
+                       "noun is in units.csv. Paragraph = line of the text file.")
+    d.add_argument("source", help="the article text, e.g. data/sources/NAME.txt")
+    d.add_argument("--out", help="write here (default data/drafts/NAME.csv)")
+    d.add_argument("--figures", help="curated figures CSV (default data/figures.csv)")
+    d.set_defaults(func=cmd_draft)
+    c = sub.add_parser("coverage", help="per source: numbers curated, ignored, not accounted for",
+                       description="For each data/sources/*.txt, count its numbers curated in "
+                       "figures.csv and ignored in ignored.csv, then list each number not "
+                       "accounted for as FILE:LINE: \"TEXT\". Exit 0; with --strict, exit 2 "
+                       "when any is not accounted for.")
+    c.add_argument("--strict", action="store_true", help="exit 2 if any number is unaccounted")
+    c.add_argument("--figures", help="curated figures CSV (default data/figures.csv); its "
+                   "ignored.csv is read from beside it")
+    c.add_argument("--sources", help="folder of source texts (default data/sources)")
+    c.set_defaults(func=cmd_coverage)
+
+
 def _run_parser(sub: argparse._SubParsersAction) -> None:
     from .runner import NOTEBOOKS, SPEC
 
@@ -127,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 if a report makes a request, logs an error or a chart stays blank")
     s.set_defaults(func=cmd_screenshots)
     _run_parser(sub)
+    _article_parsers(sub)
     return p
 
 

@@ -9,9 +9,10 @@ Three rules hold for every view here:
   force's Arabic name, an Arabic heading) sits in an element with
   ``dir="rtl" lang="ar" class="ar"``; English text with an Arabic word in it
   gets only that word wrapped.
-* **Every number is traceable.** A figure shows its verbatim quote and
-  paragraph: beside it in tables, as a hover (``title``) on the number, and in
-  ``summary`` as numbered footnotes with the paragraph's full text.
+* **Every number is traceable.** A figure shows its verbatim quote and its
+  citation (``sources.citation``: the source's short title and ¶, the line of
+  its text file): beside it in tables, as a hover (``title``) on the number,
+  and in ``summary`` as numbered footnotes with the paragraph's full text.
 
 Views return ``Html``, which Jupyter shows as HTML and ``str()`` turns into markup.
 """
@@ -21,12 +22,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from . import labels, metrics, sourceview
+from . import labels, metrics, sources, sourceview
 from .dataset import Dataset
 from .provenance import source_lines
 
@@ -137,32 +136,15 @@ def _src(ds: Dataset, figure_id: str) -> str:
     return sourceview.figure_href(str(source.iloc[0]), figure_id) if len(source) else ""
 
 
-def _source_name(ds: Dataset | None, source: str) -> str:
-    """A source's short name: its sidecar's title, else the file name."""
-    if ds is None:
-        return source
-    meta = ds.sources_dir / (Path(source).stem + ".meta.yml")
-    try:
-        data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        data = {}
-    return str(data.get("title_en") or data.get("title_ar") or source)
-
-
-def several_sources(ds: Dataset) -> bool:
-    """Whether figures come from more than one article (then every citation names it)."""
-    return ds.figures["source"].nunique() > 1
-
-
 def cite(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
-    """Where a figure is in its article, as plain text: "paragraph 11" (line of the text).
+    """Where a figure is: the source's short title and paragraph (line of the text file).
 
-    With figures from several sources, the source's short name comes first.
+    Examples:
+        >>> cite({"source": "000_6b99b92fd73bce01.txt", "paragraph": 11}, "en")
+        'Iraq confronts ISIS…, ¶11'
     """
-    para = labels.text("paragraph_n", lang, n=row["paragraph"])
-    if ds is not None and several_sources(ds):
-        return f"{_source_name(ds, str(row['source']))}, {para}"
-    return para
+    return sources.citation(str(row["source"]), int(row["paragraph"]), lang,
+                            ds.sources_dir if ds is not None else None)
 
 
 def _provenance_title(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
@@ -605,5 +587,7 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
     direction = ' dir="rtl"' if lang == "ar" else ""
     return Html(f'{CSS}<div class="wb-summary"{direction}><ul>{"".join(items)}</ul>'
                 f"<p><small>{bounds_text}</small></p>"
+                f"<p><small>{text_html(sources.PARAGRAPH_MEANS[lang])}</small></p>"
                 f"<h3>{text_html(labels.text('notes_title', lang))}</h3>"
+                f"<p><small>{text_html(sources.PARAGRAPH_MEANS[lang])}</small></p>"
                 f'<ol class="wb-fn">{"".join(foot)}</ol></div>')

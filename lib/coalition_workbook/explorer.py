@@ -21,7 +21,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from . import charts, display, labels, metrics
+from . import charts, display, labels, metrics, sources
 from .dataset import Dataset
 from .display import ar, text_html
 from .metrics import BOUNDS
@@ -202,11 +202,13 @@ class ExplorerState:
         if d is None:
             return f"<p><em>{text_html(labels.text('explorer_pick', self.lang))}</em></p>"
         e = html.escape
+        cite = sources.citation(d["source"], d["paragraph"], self.lang, self.ds.sources_dir)
         return (
             f'<div class="explorer-detail" data-figure-id="{e(d["id"])}">'
             f"<p><strong>{e(d['subject_en'])}</strong> <code>{e(d['id'])}</code></p>"
             f'<div style="font-size:1.2em">{ar(d["quote"], tag="blockquote")}</div>'
-            f"<p>Paragraph {d['paragraph']} of <code>{e(d['source'])}</code>; "
+            f"<p>{e(cite)} "
+            f"(<code>{e(d['source'])}</code>, line {d['paragraph']}); "
             f"attributed to {e(d['attributed_to'])}.</p>"
             + (f"<p>Note: {e(d['note'])}</p>" if d["note"] else "")
             + "</div>"

@@ -137,7 +137,11 @@ def table_schema(table: str, known: set[str] | None = None) -> dict[str, Any]:
                            "primaryKey": list(meta["primary_key"])}
     fks = []
     for col in meta["fields"]:
-        ref = schema.field_spec(table, col).get("constraints", {}).get("foreign_key")
+        cons = schema.field_spec(table, col).get("constraints", {})
+        ref = cons.get("foreign_key")
+        if not ref and cons.get("vocabulary"):  # a vocabulary table's key column
+            vocab = cons["vocabulary"]
+            ref = f"{vocab}.{schema.VOCABULARIES[vocab]}"
         if not ref:
             continue
         ref_table, ref_field = ref.split(".", 1)

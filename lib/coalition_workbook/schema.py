@@ -9,6 +9,12 @@ header = row 1) in one ``TableValidationError``.
 
 Unknown columns are an error, not a warning: a misspelt optional column
 ("qualifer") would otherwise vanish silently from the analysis.
+
+Units and categories are vocabularies kept as data (``data/units.csv``,
+``data/categories.csv``): a ``vocabulary`` constraint on a figures column names
+the table whose keys it allows, read from beside the figures file (else from
+the project's ``data/``). A new unit or category is one row with its key and
+two labels.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +30,13 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from . import config
 from .errors import Problem, TableValidationError
 
 SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
-UNITS = [
-    "persons", "brigades", "vehicles", "usd", "usd_per_aircraft", "countries",
-    "members", "soldiers", "airstrikes", "years", "year",
-]
 QUALIFIERS = ["exact", "at_least", "at_most", "approx"]
-CATEGORIES = [
-    "coalition", "timeline", "training", "aid_vehicles", "aid_cash", "aid_weapons",
-    "troops", "airstrikes", "cost",
-]
+#: Vocabulary table -> its key column. Their keys are what figures.unit/category allow.
+VOCABULARIES = {"units": "unit", "categories": "category"}
 RELATIONS = ["duplicate_of", "supersedes", "conflicts_with", "part_of", "measures_same_as",
              "adds_to",
              # plainer names a curator may write, read as the ones above (metrics.RELATION_ALIASES)
@@ -47,8 +49,8 @@ FIELDS: dict[str, dict[str, Any]] = {
     "value": {"type": "number",
               "description": "The figure, as numerals.parse_number() reads its quote.",
               "constraints": {"required": True, "minimum": 0}},
-    "unit": {"type": "string", "description": "What one of `value` is.",
-             "constraints": {"required": True, "enum": UNITS}},
+    "unit": {"type": "string", "description": "What one of `value` is (a row of units.csv).",
+             "constraints": {"required": True, "vocabulary": "units"}},
     "qualifier": {"type": "string",
                   "description": "exact, or a bound: at_least ('أكثر من', 'تتجاوز'), "
                                  "at_most ('لا يتجاوز'), approx ('نحو').",
@@ -59,10 +61,13 @@ FIELDS: dict[str, dict[str, Any]] = {
               "constraints": {"required": True}},
     "source": {"type": "string", "description": "File name of the article under data/sources/.",
                "constraints": {"required": True}},
-    "paragraph": {"type": "integer", "description": "1-based line of the source holding the quote.",
+    "paragraph": {"type": "integer",
+                  "description": "1-based line of the source text file holding the quote "
+                                 "(the headline is line 1); reports cite it as ¶.",
                   "constraints": {"required": True, "minimum": 1}},
-    "category": {"type": "string", "description": "Which analysis the figure feeds.",
-                 "constraints": {"required": True, "enum": CATEGORIES}},
+    "category": {"type": "string",
+                 "description": "Which analysis the figure feeds (a row of categories.csv).",
+                 "constraints": {"required": True, "vocabulary": "categories"}},
     "subject_en": {"type": "string", "description": "What the figure counts, in English.",
                    "constraints": {"required": True}},
     "attributed_to": {"type": "string", "description": "Who the article says stated the figure.",
@@ -99,10 +104,45 @@ FIELDS: dict[str, dict[str, Any]] = {
                  "constraints": {"required": True, "enum": RELATIONS}},
     "other_id": {"type": "string", "description": "The figure it relates to.",
                  "constraints": {"required": True, "foreign_key": "figures.id"}},
+    "unit_pk": {"type": "string", "description": "Unit key, as figures.unit names it.",
+                "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+    "category_pk": {"type": "string", "description": "Category key, as figures.category names it.",
+                    "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+    "label_en": {"type": "string", "description": "How reports in English name it.",
+                 "constraints": {"required": True}},
+    "label_ar": {"type": "string", "description": "How reports in Arabic name it.",
+                 "constraints": {"required": True}},
+    "format_en": {"type": "string",
+                  "description": "Optional: how a number in this unit is written in English, "
+                                 "`{n}` standing for the number (e.g. `US$ {n}`, `{n}%`); "
+                                 "default `{n} label_en`.",
+                  "constraints": {"pattern": r"^(.*\{n\}.*)?$"}},
+    "format_ar": {"type": "string",
+                  "description": "Optional: the same in Arabic; default `{n} label_ar`.",
+                  "constraints": {"pattern": r"^(.*\{n\}.*)?$"}},
+    "nouns_ar": {"type": "string",
+                 "description": "Optional: Arabic nouns (space-separated, without diacritics) "
+                                "that count this unit; `workbook draft` guesses units from them.",
+                 "constraints": {}},
+    "draft_category": {"type": "string",
+                       "description": "Optional: the category `workbook draft` suggests for a "
+                                      "figure in this unit, when the unit alone makes it clear.",
+                       "constraints": {"vocabulary": "categories"}},
+    "source_file": {"type": "string", "description": "File name of the article under "
+                                                     "data/sources/.",
+                    "constraints": {"required": True}},
+    "text": {"type": "string",
+             "description": "The number expression verbatim, as numerals.find_numbers() "
+                          "returns it.",
+             "constraints": {"required": True}},
+    "reason": {"type": "string", "description": "Why this number is deliberately not a figure.",
+               "constraints": {"required": True}},
 }
 
 # Column name in the file -> key in FIELDS when they differ.
-_FIELD_ALIASES = {"forces": {"force_id": "force_id_pk"}}
+_FIELD_ALIASES = {"forces": {"force_id": "force_id_pk"}, "units": {"unit": "unit_pk"},
+                  "categories": {"category": "category_pk"},
+                  "ignored": {"source": "source_file"}}
 
 TABLES: dict[str, dict[str, Any]] = {
     "figures": {
@@ -115,6 +155,14 @@ TABLES: dict[str, dict[str, Any]] = {
                "min_rows": 1},
     "relations": {"fields": ["figure_id", "relation", "other_id", "note"],
                   "primary_key": ["figure_id", "relation", "other_id"], "min_rows": 0},
+    "units": {"fields": ["unit", "label_en", "label_ar", "format_en", "format_ar", "nouns_ar",
+                         "draft_category"],
+              "optional_fields": ["format_en", "format_ar", "nouns_ar", "draft_category"],
+              "primary_key": ["unit"], "min_rows": 1},
+    "categories": {"fields": ["category", "label_en", "label_ar"], "primary_key": ["category"],
+                   "min_rows": 1},
+    "ignored": {"fields": ["source", "paragraph", "text", "reason"],
+                "primary_key": ["source", "paragraph", "text"], "min_rows": 0},
 }
 
 
@@ -167,20 +215,81 @@ def field_spec(table: str, column: str) -> dict[str, Any]:
     return FIELDS[_FIELD_ALIASES.get(table, {}).get(column, column)]
 
 
-def build_schema(table: str) -> pa.DataFrameSchema:
+def vocabulary_path(name: str, folder: Path | None = None) -> Path:
+    """The vocabulary table ``name`` (``units``, ``categories``) beside ``folder``'s tables.
+
+    A folder of tables (say a copy of ``data/`` for a new article) uses its own
+    ``units.csv`` when it has one, else the project's.
+    """
+    local = folder / f"{name}.csv" if folder is not None else None
+    return local if local is not None and local.exists() else config.DATA_DIR / f"{name}.csv"
+
+
+@lru_cache(maxsize=16)
+def _vocabulary(path: Path, mtime_ns: int) -> pd.DataFrame:
+    return load_table(path, path.stem)
+
+
+def vocabulary(name: str, folder: Path | None = None) -> pd.DataFrame:
+    """A vocabulary table (validated, cached per file version).
+
+    Args:
+        name: ``units`` or ``categories``.
+        folder: The folder of the tables that use it; see ``vocabulary_path``.
+
+    Raises:
+        TableValidationError: If the vocabulary table itself is broken, located.
+    """
+    path = vocabulary_path(name, folder)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1  # load_table reports the missing file
+    return _vocabulary(path, mtime)
+
+
+def vocabulary_keys(name: str, folder: Path | None = None) -> list[str]:
+    """The keys a vocabulary allows, in table order (e.g. every ``unit``)."""
+    return vocabulary(name, folder)[VOCABULARIES[name]].to_list()
+
+
+def __getattr__(name: str) -> list[str]:
+    """``UNITS`` and ``CATEGORIES``: the project's vocabularies, read from data/ on use."""
+    if name in ("UNITS", "CATEGORIES"):
+        return vocabulary_keys(name.lower())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _allowed(table: str, folder: Path | None) -> dict[str, list[str]]:
+    """Column -> allowed values, for every enum or vocabulary column of ``table``."""
+    out = {}
+    for name in TABLES[table]["fields"]:
+        cons = field_spec(table, name).get("constraints", {})
+        if "enum" in cons:
+            out[name] = list(cons["enum"])
+        elif "vocabulary" in cons:
+            out[name] = vocabulary_keys(cons["vocabulary"], folder)
+    return out
+
+
+def build_schema(table: str, allowed: Mapping[str, list[str]] | None = None
+                 ) -> pa.DataFrameSchema:
     """Turn the declared metadata of ``table`` into a pandera schema.
 
     Emptiness and numeric parsing are checked before pandera runs (so their
     messages can be precise); pandera checks vocabularies, patterns, ranges
-    and uniqueness, and reports every failing cell.
+    and uniqueness, and reports every failing cell. ``allowed`` gives the
+    values of enum and vocabulary columns (default: the project's).
     """
+    allowed = _allowed(table, None) if allowed is None else allowed
     columns: dict[str, pa.Column] = {}
     for name in TABLES[table]["fields"]:
         spec = field_spec(table, name)
         cons = spec.get("constraints", {})
         checks: list[pa.Check] = []
-        if "enum" in cons:
-            checks.append(pa.Check.isin(cons["enum"]))
+        if name in allowed:
+            values = allowed[name] if cons.get("required") else [*allowed[name], ""]
+            checks.append(pa.Check.isin(values))
         if "pattern" in cons:
             checks.append(pa.Check.str_matches(cons["pattern"]))
         if "minimum" in cons:
@@ -191,10 +300,12 @@ def build_schema(table: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=True, ordered=False)
 
 
-def _reason(table: str, column: str, check: str, value: object) -> str:
+def _reason(table: str, column: str, check: str, value: object,
+            allowed: Mapping[str, list[str]]) -> str:
     cons = field_spec(table, column).get("constraints", {})
     if check.startswith("isin"):
-        return f'"{value}" is not one of: {", ".join(cons["enum"])}'
+        where = f" (rows of {cons['vocabulary']}.csv)" if "vocabulary" in cons else ""
+        return f'"{value}" is not one of: {", ".join(allowed[column])}{where}'
     if check.startswith("str_matches"):
         return f'"{value}" does not match {cons["pattern"]}'
     if check.startswith("greater_than_or_equal_to"):
@@ -254,8 +365,9 @@ def load_table(path: str | Path, table: str | None = None, *,
         if col not in declared:
             problems.append(Problem(name, 1, col or "(blank)",
                                     f"unknown column; expected only: {', '.join(declared)}"))
+    optional = TABLES[table].get("optional_fields", [])
     for col in declared:
-        if col not in header:
+        if col not in header and col not in optional:
             problems.append(Problem(name, 1, col, "required column is missing"))
     dupes = {c for c in header if header.count(c) > 1}
     for col in sorted(dupes):
@@ -266,7 +378,11 @@ def load_table(path: str | Path, table: str | None = None, *,
         raise TableValidationError(problems=[Problem(name, 2, None,
                                                      "no data rows below the header")])
 
-    df = body.set_axis(header, axis=1)[declared].reset_index(drop=True)
+    df = body.set_axis(header, axis=1).reset_index(drop=True)
+    for col in declared:
+        if col not in header:  # an optional column left out: all cells empty
+            df[col] = pd.Series([""] * len(df), index=df.index, dtype="str")
+    df = df[declared]
     rows = pd.Series(rows, index=df.index)
     for col in declared:
         spec = field_spec(table, col)
@@ -290,8 +406,9 @@ def load_table(path: str | Path, table: str | None = None, *,
                        else num.astype(float))
     problems += _duplicate_keys(df, table, rows, name)
 
+    allowed = _allowed(table, path.parent)
     try:
-        build_schema(table).validate(df, lazy=True)
+        build_schema(table, allowed).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         for _, f in fc.iterrows():
@@ -302,7 +419,8 @@ def load_table(path: str | Path, table: str | None = None, *,
             if str(f["check"]).startswith("field_uniqueness"):
                 continue  # reported by _duplicate_keys, once per repeat, naming the first
             problems.append(Problem(name, int(rows[int(idx)]), col,
-                                    _reason(table, col, str(f["check"]), f["failure_case"])))
+                                    _reason(table, col, str(f["check"]), f["failure_case"],
+                                                    allowed)))
     if problems:
         problems.sort(key=lambda p: (p.row or 0,
                                      declared.index(p.column) if p.column in declared else 99))
@@ -431,6 +549,10 @@ def data_dictionary() -> str:
             allowed = []
             if "enum" in cons:
                 allowed.append(", ".join(f"`{v}`" for v in cons["enum"]))
+            if "vocabulary" in cons:
+                vocab = cons["vocabulary"]
+                keys = ", ".join(f"`{v}`" for v in vocabulary_keys(vocab))
+                allowed.append(f"→ `{vocab}.{VOCABULARIES[vocab]}` (today: {keys})")
             if "pattern" in cons:
                 allowed.append(f"pattern `{cons['pattern']}`")
             if "minimum" in cons:
@@ -441,6 +563,18 @@ def data_dictionary() -> str:
                 allowed.append(f"→ `{cons['foreign_key']}`")
             desc = spec["description"].replace("|", "\\|")
             req = "yes" if cons.get("required") else ""
+            if col in meta.get("optional_fields", []):
+                req = "column optional"
             out.append(f"| `{col}` | {spec['type']} | {req} | {'; '.join(allowed)} | {desc} |")
         out.append("")
+    from .sources import PARAGRAPH_MEANS, SIDECAR_FIELDS, TITLE_KEYS
+
+    out += ["## `data/sources/NAME.meta.yml`", "",
+            "One YAML sidecar beside each article text `NAME.txt`; `workbook validate` checks "
+            f"it. `{TITLE_KEYS[0]}` or `{TITLE_KEYS[1]}` is required, every other key is "
+            "optional, an unknown key is an error. Reports cite a figure as "
+            f"`short title, ¶N`: {PARAGRAPH_MEANS['en']}.", "",
+            "| key | type | description |", "|---|---|---|"]
+    out += [f"| `{k}` | {t.__name__} | {d} |" for k, (t, d) in SIDECAR_FIELDS.items()]
+    out.append("")
     return "\n".join(out)

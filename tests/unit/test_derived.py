@@ -22,6 +22,7 @@ from coalition_workbook.dataset import load_dataset
 from coalition_workbook.errors import TableValidationError
 
 SECOND = "second_source.txt"
+SECOND_TITLE = "Ministry statement"
 
 
 def _training(tables) -> list[dict[str, str]]:
@@ -36,6 +37,8 @@ def add_second_source_figure(tables, base: dict[str, str], value: int, *,
     quote = f"{words}{value} شخص"
     (tables.sources / SECOND).write_text(f"عنوان\nوقال المصدر إن {quote} تلقوا التدريب.\n",
                                          encoding="utf-8")
+    (tables.sources / SECOND.replace(".txt", ".meta.yml")).write_text(
+        f"file: {SECOND}\ntitle_en: {SECOND_TITLE}\nlanguage: ar\n", encoding="utf-8")
     header, rows = tables.read(tables.figures)
     row = dict(base, id=new_id, value=str(value), qualifier=qualifier, quote=quote,
                source=SECOND, paragraph="2", note=note, attributed_to="A second source")
@@ -107,7 +110,7 @@ def test_a_correction_from_another_source_counts_and_the_old_figure_stays_visibl
     assert police["quote"] in html and display.relation_label("supersedes") in html
     # With a second source contributing, every citation names its source.
     trainees = str(display.trainees_table(ds))
-    assert f"{SECOND}, " in trainees
+    assert f"{SECOND_TITLE}, " in trainees
     other = next(r for r in _training(tables) if r["id"] != police["id"])
     assert display.cite(other, "en", ds) in trainees and ", " in display.cite(other, "en", ds)
 

@@ -13,7 +13,7 @@ import html
 
 import pytest
 
-from coalition_workbook import config, labels, load_dataset, metrics
+from coalition_workbook import config, labels, load_dataset, metrics, sources
 from coalition_workbook.display import ar
 from coalition_workbook.explorer import ALL, PICK, ExplorerState, build_explorer
 
@@ -167,7 +167,8 @@ def test_picking_a_figure_shows_its_verbatim_quote_right_to_left(ex):
     ex.figure.value = fig["id"]
     detail = ex.detail.value
     assert ar(fig["quote"], tag="blockquote") in detail
-    assert f"Paragraph {fig['paragraph']} " in detail
+    cite = sources.citation(fig["source"], int(fig["paragraph"]))
+    assert html.escape(cite) in detail  # names the source (short title) and ¶ = line
     assert html.escape(fig["attributed_to"]) in detail
 
 

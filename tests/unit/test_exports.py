@@ -113,6 +113,8 @@ def _dup_dataset(root: Path, *, bom: bool, crlf: bool) -> tuple[Dataset, str]:
     text = f"مقدمة{nl}قال {quote} أولا{nl}ثم كرر {quote} ثانيا"
     data = text.encode("utf-8")
     (root / "sources" / "dup.txt").write_bytes(b"\xef\xbb\xbf" + data if bom else data)
+    (root / "sources" / "dup.meta.yml").write_text("file: dup.txt\ntitle_en: Dup\n",
+                                                   encoding="utf-8")
     rec.update(id="dup_second", source="dup.txt", paragraph="3")
     write_rows(root / "figures.csv", header, [*rows, [rec[h] for h in header]])
     return load_dataset(root / "figures.csv"), quote
@@ -175,7 +177,7 @@ def test_table_schemas_are_generated_from_schema_py(run_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(("table", "column", "bad", "error"), [
-    ("figures", "unit", "bananas", "constraint-error"),
+    ("figures", "unit", "bananas", "foreign-key"),
     ("figures", "force_id", "navy_that_is_not_in_forces", "foreign-key"),
     ("relations", "other_id", "no_such_figure", "foreign-key"),
 ])
