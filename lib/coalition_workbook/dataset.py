@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config, provenance, schema, sources
+from . import config, metrics, provenance, schema, sources
 from .errors import Problem, TableValidationError
 
 
@@ -103,9 +103,8 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
                                           f"figure id in {figures_path.name}")
         if "relations" in tables and not problems:
             # Only on sound tables: the rule of what is summed (metrics.py) needs valid ids.
-            from .metrics import canonical_relations, slot_problems
-            problems += slot_problems(figures, tables["relations"])
-            tables["relations"] = canonical_relations(tables["relations"])
+            problems += metrics.slot_problems(figures, tables["relations"])
+            tables["relations"] = metrics.canonical_relations(tables["relations"])
     if problems:
         raise TableValidationError(problems=problems)
     return Dataset(tables["figures"], tables["forces"], tables["relations"],

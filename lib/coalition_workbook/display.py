@@ -148,7 +148,7 @@ def cite(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
 
 
 def _provenance_title(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
-    note = row.get("note", "") if hasattr(row, "get") else ""
+    note = row.get("note", "")
     tail = f" — {note}" if isinstance(note, str) and note else ""
     return esc(f"«{row['quote']}» — {cite(row, lang, ds)}{tail}")
 
@@ -295,10 +295,10 @@ def trainees_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
         foot.insert(1, _td(""))
     out = str(_table(header, rows, lang=lang, caption=labels.text("trainees_table", lang),
                      foot=foot))
-    return Html(out + _disputes_html(ds, tr["inputs"], tr["disputed"], lang))
+    return Html(out + _disputes_html(tr["disputed"], lang))
 
 
-def _disputes_html(ds: Dataset, inputs: pd.Series, disputed: pd.Series, lang: str) -> str:
+def _disputes_html(disputed: pd.Series, lang: str) -> str:
     """A sentence under a table with a disputed row: it is a range, not a sum."""
     if not disputed.any():
         return ""
@@ -365,7 +365,7 @@ def _breakdown_table(ds: Dataset, frame: pd.DataFrame, *, key: str, label_of, co
         return Html(f"<p><strong>{text_html(caption)}</strong>: "
                     f"{figure_html(None, 'exact', lang=lang)}</p>")
     table = str(_table(header, rows, lang=lang, caption=caption))
-    return Html(table + _disputes_html(ds, frame["inputs"], frame["disputed"], lang))
+    return Html(table + _disputes_html(frame["disputed"], lang))
 
 
 def vehicles_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",

@@ -53,19 +53,10 @@ if TYPE_CHECKING:
 BOUNDS = ("as_lower_bound", "exclude")
 #: Relations after which one figure of the pair is not counted (the other stands for both).
 COUNT_ONCE = ("duplicate_of", "measures_same_as")
-#: Every relation and what it does to sums (see the module docstring).
-RELATION_EFFECTS = {
-    "duplicate_of": "count once", "measures_same_as": "count once",
-    "supersedes": "newer counts", "part_of": "whole counts",
-    "conflicts_with": "disputed, never summed", "adds_to": "summed",
-}
 #: Older or plainer names a curator may write; read as the canonical relation.
 RELATION_ALIASES = {"restates": "duplicate_of", "corrects": "supersedes",
                     "disagrees_with": "conflicts_with", "other_unit_of": "measures_same_as",
                     "same_in_other_unit": "measures_same_as", "subset_of": "part_of"}
-#: A relation between two figures of one slot that says how they combine.
-_DECLARES_SLOT = {"duplicate_of", "measures_same_as", "supersedes", "part_of",
-                  "conflicts_with", "adds_to"}
 #: How far apart two ``approx`` figures may be and still be one statement restated.
 APPROX_TOLERANCE = 0.05
 
@@ -377,10 +368,11 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
     file, rows = figures.attrs.get("file", "figures.csv"), figures.attrs.get("rows", {})
     row_of = {fid: rows.get(i, i + 2) for i, fid in figures["id"].items()}
     problems: list[Problem] = []
+    f = figures.set_index("id")
     for summed in SUMMED.values():
         for a, b in resolve(figures, relations, summed).undeclared:
             first, second = sorted((a, b), key=lambda i: row_of.get(i, 0))
-            force, kind = _slot_key(figures.set_index("id").loc[first])
+            force, kind = _slot_key(f.loc[first])
             where = ", ".join(f"{c}={v}" for c, v in (("force_id", force), ("kind", kind)) if v)
             slot = f"{summed.name} ({where})" if where else summed.name
             problems.append(Problem(file, row_of.get(second, 0), "id", (
@@ -389,7 +381,6 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
                 "restatement), supersedes (a correction), conflicts_with (a disagreement), "
                 "adds_to (separate amounts that add up) or part_of")))
     rel = canonical_relations(relations)
-    f = figures.set_index("id")
     rel_file, rel_rows = relations.attrs.get("file", "relations.csv"), \
         relations.attrs.get("rows", {})
     for idx, a, r, b in rel[["figure_id", "relation", "other_id"]].itertuples(name=None):
@@ -458,11 +449,9 @@ def _total_row(res: Resolution, metric: str) -> dict[str, object] | None:
     low, high = float(slots["low"].sum()), float(slots["high"].sum())
     qualifier = combine_qualifiers(list(slots["qualifier"].unique())
                                    + (["at_least"] if res.excluded else []))
-    return {"metric": metric, "value": low, "value_high": high if high != low else math.nan,
-            "qualifier": qualifier, "unit": res.summed.unit, "inputs": _join(res.counted),
-            "excluded": _join(res.excluded),
-            "disputed": _join(i for s in slots.loc[slots["disputed"], "inputs"]
-                              for i in s.split(";"))}
+    return _row(metric, low, high if high != low else math.nan, qualifier, res.summed.unit,
+                _join(res.counted), _join(res.excluded),
+                _join(i for s in slots.loc[slots["disputed"], "inputs"] for i in s.split(";")))
 
 
 def summed_total(ds: Dataset, name: str, bounds: str = "as_lower_bound"
@@ -506,17 +495,18 @@ def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.Data
     out["share_high_pct"] = share_high.where(share_high != share_low)
     # A share rises with its part and falls with the rest, so flip the others' bounds.
     extra = ["at_least"] if res.excluded else []
-    quals = out["qualifier"].tolist()
-    out["share_qualifier"] = [share_qualifier(q, quals[:n] + quals[n + 1:] + extra)
-                              for n, q in enumerate(quals)] if len(quals) < 1000 else \
-        _share_qualifiers_many(out["qualifier"], extra)
+    out["share_qualifier"] = _share_qualifiers(out["qualifier"], extra)
     out = out.rename_axis("group").reset_index()[BREAKDOWN_COLUMNS]
     return out.sort_values(["value", "group"], ascending=[False, True],
                            kind="stable").reset_index(drop=True)
 
 
-def _share_qualifiers_many(quals: pd.Series, extra: list[str]) -> list[str]:
-    """``share_qualifier`` for many groups: count each qualifier once, leave one's own out."""
+def _share_qualifiers(quals: pd.Series, extra: list[str]) -> list[str]:
+    """``share_qualifier`` of each group against the others' qualifiers (counted, not listed).
+
+    Counting keeps a breakdown of many groups linear: each group's "others" is
+    every qualifier that some *other* group has.
+    """
     counts = quals.value_counts()
     out = []
     for q in quals:
@@ -555,16 +545,6 @@ def vehicles_by_type(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFram
 def weapons_by_recipient(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
     """Weapons and equipment value per receiving force, overlaps counted once."""
     return _named(breakdown(ds, "aid_weapons", bounds), ds, "force_id", "value_usd")
-
-
-def total(ds: Dataset, *, category: str, unit: str, name: str,
-          bounds: str = "as_lower_bound") -> dict[str, object] | None:
-    """The total of the summed metric over ``category``/``unit``, named ``name``; None if none."""
-    for summed in SUMMED.values():
-        if (summed.category, summed.unit) == (category, unit):
-            row = summed_total(ds, summed.name, bounds)
-            return None if row is None else {**row, "metric": name}
-    raise ValueError(f"no summed metric over {category}/{unit}")
 
 
 def aid_by_category(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
