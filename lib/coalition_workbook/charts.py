@@ -13,6 +13,10 @@ Every chart:
 The bar charts bind a point selection to their qualifier legend (click a
 legend entry to highlight those bars); the coalition chart highlights the
 clicked bar. Both work in a standalone HTML file: they need no kernel.
+
+Importing this module makes Altair's HTML output script-safe (see
+``script_safe_renderer``): the notebooks, JupyterLab and the nbconvert export
+all show charts through it.
 """
 
 from __future__ import annotations
@@ -21,14 +25,62 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.utils.display import HTMLRenderer
+from altair.utils.html import TEMPLATES
 
-from . import display, labels, metrics
+from . import display, escaping, labels, metrics
 from .dataset import Dataset
 
 #: Qualifier -> colour; exact figures in blue, bounds in orange/red, approximations in teal.
 QUALIFIER_COLOURS = {"exact": "#4c78a8", "at_least": "#f58518", "at_most": "#e45756",
                      "approx": "#72b7b2"}
 WIDTH = 420
+
+
+# --------------------------------------------------------------------------- rendering
+
+class _ScriptSafeTemplate:
+    """Altair's own HTML template, fed script-safe JSON.
+
+    ``altair.utils.html.spec_to_html`` renders ``spec`` and ``embed_options``
+    as raw ``json.dumps`` text inside ``<script>`` (altair 6.3): a ``</script>``
+    in any data string ends the element and the rest runs as HTML. This wraps
+    the template and passes both through ``escaping.script_safe_json_text``
+    first; everything else (markup, the ``maybeLoadScript`` versions that
+    ``html_export`` reads) stays Altair's.
+    """
+
+    def __init__(self, template: Any) -> None:
+        self._template = template
+
+    def render(self, **kwargs: Any) -> str:
+        for key in ("spec", "embed_options"):
+            if isinstance(kwargs.get(key), str):
+                kwargs[key] = escaping.script_safe_json_text(kwargs[key])
+        return self._template.render(**kwargs)
+
+
+#: Altair's "html" renderer (template "universal"), but script-safe.
+script_safe_renderer = HTMLRenderer(
+    mode="vega-lite", template=_ScriptSafeTemplate(TEMPLATES["universal"]),
+    vega_version=alt.VEGA_VERSION, vegaembed_version=alt.VEGAEMBED_VERSION,
+    vegalite_version=alt.VEGALITE_VERSION)
+
+
+def use_script_safe_renderer() -> None:
+    """Register ``script_safe_renderer`` as ``workbook`` and as Altair's
+    ``default``/``html``, and enable it unless a non-HTML renderer is active.
+
+    Called on import, so any kernel that imports this package shows charts
+    safely, even after ``alt.renderers.enable("default")``.
+    """
+    for name in ("workbook", "default", "html"):
+        alt.renderers.register(name, script_safe_renderer)
+    if alt.renderers.active in ("", "default", "html", "workbook"):
+        alt.renderers.enable("workbook")
+
+
+use_script_safe_renderer()
 
 
 def _qualifier_colour(lang: str) -> alt.Color:

@@ -14,7 +14,6 @@ verbatim Arabic quote.
 from __future__ import annotations
 
 import dataclasses
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,8 @@ import pandas as pd
 
 from . import charts, display, labels, metrics, sources
 from .dataset import Dataset
-from .display import ar, text_html
+from .escaping import arabic_html as ar
+from .escaping import escape_html, text_html
 from .metrics import BOUNDS
 
 ALL = "all"
@@ -201,7 +201,7 @@ class ExplorerState:
         d = self.detail(figure_id)
         if d is None:
             return f"<p><em>{text_html(labels.text('explorer_pick', self.lang))}</em></p>"
-        e = html.escape
+        e = escape_html
         cite = sources.citation(d["source"], d["paragraph"], self.lang, self.ds.sources_dir)
         return (
             f'<div class="explorer-detail" data-figure-id="{e(d["id"])}">'
@@ -234,8 +234,8 @@ class ExplorerState:
                 elif c == "label":  # force names, subjects or quotes: Arabic runs marked rtl
                     cells.append(f"<td>{text_html(v)}</td>")
                 else:
-                    cells.append(f"<td>{html.escape(str(v))}</td>")
-            body.append(f'<tr data-figure-id="{html.escape(r["id"])}">{"".join(cells)}</tr>')
+                    cells.append(f"<td>{escape_html(v)}</td>")
+            body.append(f'<tr data-figure-id="{escape_html(r["id"])}">{"".join(cells)}</tr>')
         return (f'<table class="explorer-table"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(body)}</tbody></table>")
 

@@ -15,6 +15,15 @@ Units and categories are vocabularies kept as data (``data/units.csv``,
 the table whose keys it allows, read from beside the figures file (else from
 the project's ``data/``). A new unit or category is one row with its key and
 two labels.
+
+Every field declares a ``max_length`` in characters, sized for what the column
+holds with room to spare: identifiers and vocabulary words 32-100, a quote 300
+(the *shortest* span stating one figure: a phrase, never a paragraph), names
+and "said by" 300, a subject 500 (a sentence or two), notes 2000 (a short
+paragraph). A longer cell is reported as ``file:row:column`` with its length,
+never echoed, and checked no further. The reader itself has no field limit
+(Python's ``csv`` stops at 128 KiB with a traceback), so any cell size gets
+that one-line message.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,56 +52,62 @@ RELATIONS = ["duplicate_of", "supersedes", "conflicts_with", "part_of", "measure
              # plainer names a curator may write, read as the ones above (metrics.RELATION_ALIASES)
              "restates", "corrects", "disagrees_with", "other_unit_of", "same_in_other_unit",
              "subset_of"]
+#: Limit for a field that declares no ``max_length`` (characters).
+DEFAULT_MAX_LENGTH = 2000
 
 FIELDS: dict[str, dict[str, Any]] = {
     "id": {"type": "string", "description": "Unique snake_case name of the figure.",
-           "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+           "constraints": {"max_length": 100, "required": True, "pattern": SNAKE_CASE,
+                           "unique": True}},
     "value": {"type": "number",
               "description": "The figure, as numerals.parse_number() reads its quote.",
-              "constraints": {"required": True, "minimum": 0}},
+              "constraints": {"max_length": 32, "required": True, "minimum": 0}},
     "unit": {"type": "string", "description": "What one of `value` is (a row of units.csv).",
-             "constraints": {"required": True, "vocabulary": "units"}},
+             "constraints": {"max_length": 32, "required": True, "vocabulary": "units"}},
     "qualifier": {"type": "string",
                   "description": "exact, or a bound: at_least ('أكثر من', 'تتجاوز'), "
                                  "at_most ('لا يتجاوز'), approx ('نحو').",
-                  "constraints": {"required": True, "enum": QUALIFIERS}},
+                  "constraints": {"max_length": 32, "required": True, "enum": QUALIFIERS}},
     "quote": {"type": "string",
               "description": "Shortest verbatim span of the source that states the figure, "
                              "comparative words included.",
-              "constraints": {"required": True}},
+              "constraints": {"max_length": 300, "required": True}},
     "source": {"type": "string", "description": "File name of the article under data/sources/.",
-               "constraints": {"required": True}},
+               "constraints": {"max_length": 255, "required": True}},
     "paragraph": {"type": "integer",
                   "description": "1-based line of the source text file holding the quote "
                                  "(the headline is line 1); reports cite it as ¶.",
-                  "constraints": {"required": True, "minimum": 1}},
+                  "constraints": {"max_length": 12, "required": True, "minimum": 1}},
     "category": {"type": "string",
                  "description": "Which analysis the figure feeds (a row of categories.csv).",
-                 "constraints": {"required": True, "vocabulary": "categories"}},
+                 "constraints": {"max_length": 32, "required": True, "vocabulary": "categories"}},
     "subject_en": {"type": "string", "description": "What the figure counts, in English.",
-                   "constraints": {"required": True}},
+                   "constraints": {"max_length": 500, "required": True}},
     "attributed_to": {"type": "string", "description": "Who the article says stated the figure.",
-                      "constraints": {"required": True}},
+                      "constraints": {"max_length": 300, "required": True}},
     "as_of": {"type": "string",
               "description": "Date or period the figure refers to (YYYY, YYYY-MM); "
                              "empty if the article gives none.",
-              "constraints": {"pattern": r"^(\d{4}(-\d{2}){0,2})?$"}},
-    "note": {"type": "string", "description": "Overlaps, conflicts, caveats.", "constraints": {}},
+              "constraints": {"max_length": 10, "pattern": r"^(\d{4}(-\d{2}){0,2})?$"}},
+    "note": {"type": "string", "description": "Overlaps, conflicts, caveats.",
+             "constraints": {"max_length": 2000}},
     "force_id": {"type": "string",
                  "description": "The Iraqi force trained or supplied (forces.csv).",
-                 "constraints": {"pattern": r"^([a-z][a-z0-9_]*)?$",
+                 "constraints": {"max_length": 100, "pattern": r"^([a-z][a-z0-9_]*)?$",
                                  "foreign_key": "forces.force_id"}},
     "kind": {"type": "string",
              "description": "Sub-type within the category, e.g. armored vehicles.",
-             "constraints": {"pattern": r"^([a-z][a-z0-9_]*)?$"}},
+             "constraints": {"max_length": 100, "pattern": r"^([a-z][a-z0-9_]*)?$"}},
     "force_id_pk": {"type": "string", "description": "Force identifier.",
-                    "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+                    "constraints": {"max_length": 100, "required": True, "pattern": SNAKE_CASE,
+                                    "unique": True}},
     "name_ar": {"type": "string", "description": "Arabic name as the article writes it.",
-                "constraints": {"required": True}},
+                "constraints": {"max_length": 300, "required": True}},
     "name_en": {"type": "string", "description": "English name.",
-                "constraints": {"required": True}},
+                "constraints": {"max_length": 300, "required": True}},
     "figure_id": {"type": "string", "description": "The figure the relation is about.",
-                  "constraints": {"required": True, "foreign_key": "figures.id"}},
+                  "constraints": {"max_length": 100, "required": True,
+                                  "foreign_key": "figures.id"}},
     "relation": {"type": "string",
                  "description": "duplicate_of (restates): the same quantity restated, "
                                 "other_id counts once; supersedes (corrects): a correction, "
@@ -101,42 +117,45 @@ FIELDS: dict[str, dict[str, Any]] = {
                                 "a subset of other_id, never added to it; measures_same_as "
                                 "(other_unit_of): the same thing in another unit; adds_to: "
                                 "separate amounts of one slot that add up.",
-                 "constraints": {"required": True, "enum": RELATIONS}},
+                 "constraints": {"max_length": 32, "required": True, "enum": RELATIONS}},
     "other_id": {"type": "string", "description": "The figure it relates to.",
-                 "constraints": {"required": True, "foreign_key": "figures.id"}},
+                 "constraints": {"max_length": 100, "required": True,
+                                 "foreign_key": "figures.id"}},
     "unit_pk": {"type": "string", "description": "Unit key, as figures.unit names it.",
-                "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+                "constraints": {"max_length": 32, "required": True, "pattern": SNAKE_CASE,
+                                "unique": True}},
     "category_pk": {"type": "string", "description": "Category key, as figures.category names it.",
-                    "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+                    "constraints": {"max_length": 32, "required": True, "pattern": SNAKE_CASE,
+                                    "unique": True}},
     "label_en": {"type": "string", "description": "How reports in English name it.",
-                 "constraints": {"required": True}},
+                 "constraints": {"max_length": 200, "required": True}},
     "label_ar": {"type": "string", "description": "How reports in Arabic name it.",
-                 "constraints": {"required": True}},
+                 "constraints": {"max_length": 200, "required": True}},
     "format_en": {"type": "string",
                   "description": "Optional: how a number in this unit is written in English, "
                                  "`{n}` standing for the number (e.g. `US$ {n}`, `{n}%`); "
                                  "default `{n} label_en`.",
-                  "constraints": {"pattern": r"^(.*\{n\}.*)?$"}},
+                  "constraints": {"max_length": 200, "pattern": r"^(.*\{n\}.*)?$"}},
     "format_ar": {"type": "string",
                   "description": "Optional: the same in Arabic; default `{n} label_ar`.",
-                  "constraints": {"pattern": r"^(.*\{n\}.*)?$"}},
+                  "constraints": {"max_length": 200, "pattern": r"^(.*\{n\}.*)?$"}},
     "nouns_ar": {"type": "string",
                  "description": "Optional: Arabic nouns (space-separated, without diacritics) "
                                 "that count this unit; `workbook draft` guesses units from them.",
-                 "constraints": {}},
+                 "constraints": {"max_length": 500}},
     "draft_category": {"type": "string",
                        "description": "Optional: the category `workbook draft` suggests for a "
                                       "figure in this unit, when the unit alone makes it clear.",
-                       "constraints": {"vocabulary": "categories"}},
+                       "constraints": {"max_length": 32, "vocabulary": "categories"}},
     "source_file": {"type": "string", "description": "File name of the article under "
                                                      "data/sources/.",
-                    "constraints": {"required": True}},
+                    "constraints": {"max_length": 255, "required": True}},
     "text": {"type": "string",
              "description": "The number expression verbatim, as numerals.find_numbers() "
                           "returns it.",
-             "constraints": {"required": True}},
+             "constraints": {"max_length": 300, "required": True}},
     "reason": {"type": "string", "description": "Why this number is deliberately not a figure.",
-               "constraints": {"required": True}},
+               "constraints": {"max_length": 2000, "required": True}},
 }
 
 # Column name in the file -> key in FIELDS when they differ.
@@ -213,6 +232,17 @@ class RowNumbers(Mapping[int, int]):
 def field_spec(table: str, column: str) -> dict[str, Any]:
     """Return the FIELDS entry for a column of a table."""
     return FIELDS[_FIELD_ALIASES.get(table, {}).get(column, column)]
+
+
+def max_length(table: str, column: str) -> int:
+    """The most characters a cell of ``table.column`` may hold.
+
+    Examples:
+        >>> max_length("figures", "quote")
+        300
+    """
+    return int(field_spec(table, column).get("constraints", {}).get("max_length",
+                                                                    DEFAULT_MAX_LENGTH))
 
 
 def vocabulary_path(name: str, folder: Path | None = None) -> Path:
@@ -384,6 +414,8 @@ def load_table(path: str | Path, table: str | None = None, *,
             df[col] = pd.Series([""] * len(df), index=df.index, dtype="str")
     df = df[declared]
     rows = pd.Series(rows, index=df.index)
+    too_long = _cut_long_cells(df, table, rows, name)
+    problems += too_long
     for col in declared:
         spec = field_spec(table, col)
         cons = spec.get("constraints", {})
@@ -420,7 +452,11 @@ def load_table(path: str | Path, table: str | None = None, *,
                 continue  # reported by _duplicate_keys, once per repeat, naming the first
             problems.append(Problem(name, int(rows[int(idx)]), col,
                                     _reason(table, col, str(f["check"]), f["failure_case"],
-                                                    allowed)))
+                                            allowed)))
+    if too_long:  # a cut cell is reported once, for its length, and not as empty or invalid
+        cut, length_problems = {(p.row, p.column) for p in too_long}, set(too_long)
+        problems = [p for p in problems
+                    if (p.row, p.column) not in cut or p in length_problems]
     if problems:
         problems.sort(key=lambda p: (p.row or 0,
                                      declared.index(p.column) if p.column in declared else 99))
@@ -431,6 +467,43 @@ def load_table(path: str | Path, table: str | None = None, *,
     df.attrs["file"] = name
     df.attrs["table"] = table
     return df
+
+
+def _cut_long_cells(df: pd.DataFrame, table: str, rows: pd.Series, name: str) -> list[Problem]:
+    """Report each cell over its column's ``max_length`` and empty it in ``df``.
+
+    The message gives the length, not the text (a cell can be megabytes). The
+    emptied cell is then not checked again; ``load_table`` drops the
+    "required"/vocabulary complaints about it.
+    """
+    problems = []
+    for col in df.columns:
+        limit = max_length(table, col)
+        lengths = df[col].str.len()
+        long_ = lengths > limit
+        if not long_.any():
+            continue
+        for idx in df.index[long_]:
+            problems.append(Problem(name, int(rows[idx]), col,
+                                    f"is {int(lengths[idx]):,} characters long; "
+                                    f"at most {limit:,} allowed in {col}"))
+        df.loc[long_, col] = ""
+    return problems
+
+
+@contextmanager
+def _no_field_limit(size: int) -> Iterator[None]:
+    """Let the ``csv`` module read a field as large as the whole file, then restore its limit.
+
+    Its default limit (128 KiB) raises ``csv.Error`` from deep in the reader;
+    no field can be larger than the file, so that bound is safe.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, list[int]]:
@@ -451,8 +524,9 @@ def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, list[int]]:
         if not text.strip():
             raise TableValidationError(problems=[Problem(
                 name, 1, None, "file is empty; expected a header row")])
+    size = path.stat().st_size
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
+        with path.open(encoding="utf-8-sig", newline="") as fh, _no_field_limit(size):
             cells = np.fromiter(map(len, csv.reader(fh)), dtype=np.int64)
         raw = pd.read_csv(path, header=None, dtype=object, encoding="utf-8-sig",
                           keep_default_na=False, na_filter=False, skip_blank_lines=False)
@@ -463,7 +537,8 @@ def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, list[int]]:
         raw = None
     if (raw is None or len(raw) != len(cells) or raw.shape[1] != cells[0]
             or not np.isin(cells[1:], (0, cells[0])).all()):
-        return _read_records_slow(path.read_text(encoding="utf-8-sig"), name)
+        with _no_field_limit(size):
+            return _read_records_slow(path.read_text(encoding="utf-8-sig"), name)
     raw = raw.apply(_strip)
     header = [str(h) for h in raw.iloc[0]]
     body = raw.iloc[1:]
@@ -536,7 +611,8 @@ def data_dictionary() -> str:
     out = ["# Data dictionary", "",
            "Generated from `lib/coalition_workbook/schema.py` by `make docs`; do not edit by hand.",
            "Unknown columns are an error. Rows are numbered as a spreadsheet shows them "
-           "(header = row 1).", ""]
+           "(header = row 1). A cell longer than its column's limit (≤ N chars) is an "
+           "error naming file:row:column.", ""]
     for table, meta in TABLES.items():
         key = ", ".join(meta["primary_key"])
         out += [f"## `data/{table}.csv`", "",
@@ -559,6 +635,7 @@ def data_dictionary() -> str:
                 allowed.append(f"≥ {cons['minimum']}")
             if cons.get("unique"):
                 allowed.append("unique")
+            allowed.append(f"≤ {max_length(table, col):,} chars")
             if "foreign_key" in cons:
                 allowed.append(f"→ `{cons['foreign_key']}`")
             desc = spec["description"].replace("|", "\\|")
