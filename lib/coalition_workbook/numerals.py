@@ -123,9 +123,12 @@ for _v, _forms in {
     7: ("سبع", "سبعه"), 8: ("ثمان", "ثماني", "ثمانيه"), 9: ("تسع", "تسعه"),
 }.items():
     _add(UNIT, _v, _forms)
-_add(TEEN_ONLY, 1, ("احد", "احدي"))  # alone: "one of"/"someone", not a figure
+    _add(UNIT, _v, tuple(f + "ا" for f in _forms if f[-1] not in "هي" and _v > 2))  # سبعاً
+_add(UNIT, 1, ("واحدا",))
+_add(UNIT, 8, ("ثمانيا",))
+_add(TEEN_ONLY, 1, ("احد", "احدي", "احده"))  # alone: "one of"/"someone", not a figure
 _add(TEEN_ONLY, 2, ("اثنا", "اثني", "اثنتا", "اثنتي"))
-_add(TEN, 10, ("عشر", "عشره"))
+_add(TEN, 10, ("عشر", "عشره", "عشرا"))
 for _v, _stem in {20: "عشر", 30: "ثلاث", 40: "اربع", 50: "خمس", 60: "ست", 70: "سبع",
                   80: "ثمان", 90: "تسع"}.items():
     _add(TENS, _v, (_stem + "ون", _stem + "ين"))
@@ -156,13 +159,14 @@ _add(FRACTION_PLURAL, 5, ("اخماس",))
 _add(DUAL_UNIT, 2, (
     "عامين", "عامان", "عامي", "سنتين", "سنتان", "شهرين", "شهران", "يومين", "يومان",
     "اسبوعين", "اسبوعان", "ساعتين", "ساعتان", "دقيقتين", "دقيقتان", "عقدين", "عقدان",
-    "قرنين", "قرنان"))
+    "قرنين", "قرنان", "دولارين", "دولاران", "دينارين", "ديناران", "مرتين", "مرتان"))
 _add(ORDINAL, 0, (
     "اول", "اولي", "ثاني", "ثانيه", "ثان", "ثالث", "ثالثه", "رابع", "رابعه", "خامس", "خامسه",
     "سادس", "سادسه", "سابع", "سابعه", "ثامن", "ثامنه", "تاسع", "تاسعه", "عاشر", "عاشره",
     "حادي", "حاديه"))
 _add(VAGUE, 0, ("عشرات", "مئات", "بضع", "بضعه"))
 
+_UNIT_STEMS = ("واحد", "احد", "اثن", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثمان", "تسع")
 _NUMBERISH = {UNIT, TEEN_ONLY, TEN, TENS, HUNDRED, SCALE, FRACTION, FRACTION_PLURAL, DUAL_UNIT}
 _CONTINUES = _NUMBERISH | {"digits"}
 # Prefixes a word may carry: conjunction, preposition, article ("وبال", "لل", ...).
@@ -195,6 +199,7 @@ class _Tok:
     conj: bool = False   # joined to the previous token by و
     article: bool = False
     joined: bool = False  # only spaces (and a lone و) since the previous token
+    tanween: bool = False  # the original spells it with fathatan ("ألفًا", "مليوناً")
 
 
 def _strip(word: str) -> tuple[str, str] | None:
@@ -246,6 +251,11 @@ def _tokenize(folded: str) -> list[_Tok]:
                 pre, stem = hit
                 kind_, value, form = _LEX[stem]
                 tok.kind, tok.stem, tok.value, tok.form = kind_, stem, value, form
+                if (stem in ("واحد", "واحده") and not pre and not tok.conj and tok.joined and toks
+                        and toks[-1].kind in _CONTINUES):
+                    # after a number, "واحد" is و + أحد: "مئتين وأحد عشر"
+                    pre, stem, (kind_, value, form) = "و", stem[1:], _LEX[stem[1:]]
+                    tok.kind, tok.stem, tok.value, tok.form = kind_, stem, value, form
                 tok.conj = tok.conj or pre.startswith("و")
                 tok.article = pre.endswith("ال") or pre.endswith("لل")
                 if tok.article and stem in ("اثنين", "احد"):
@@ -338,11 +348,11 @@ class _Reader:
         kind = t[k].kind
         if kind in (UNIT, TEEN_ONLY) and self.at(k + 1, TEN, conj=False):
             return value + t[k].value + 10, k + 2
+        if kind in (UNIT, TEEN_ONLY) and self.at(k + 1, TENS, conj=True):
+            return value + t[k].value + t[k + 1].value, k + 2  # "إحدى وعشرون"
         if kind == TEEN_ONLY:
             raise _Uncertain(f'"{t[k].folded}" is only a number before عشر', start, k)
         if kind == UNIT:
-            if self.at(k + 1, TENS, conj=True):
-                return value + t[k].value + t[k + 1].value, k + 2
             return value + t[k].value, k + 1
         if kind in (TEN, TENS):
             return value + t[k].value, k + 1
@@ -383,7 +393,8 @@ class _Reader:
                 return _Term(frac * t[k2].value, int(t[k2].value), k2 + 1, False)
             return _Term(frac, 0, k2, False)
         if a.kind in (UNIT, TEEN_ONLY, TEN, TENS, HUNDRED):
-            if a.kind == TEEN_ONLY and not self.at(k + 1, TEN, conj=False):
+            if a.kind == TEEN_ONLY and not (self.at(k + 1, TEN, conj=False)
+                                            or self.at(k + 1, TENS, conj=True)):
                 if a.value == 1:
                     return None  # أحد / إحدى alone: "one of", "someone"
                 raise _Uncertain(f'"{a.folded}" is only a number before عشر', k, k)
@@ -393,7 +404,11 @@ class _Reader:
         if a.kind == SCALE:
             if a.form == "plural":
                 return None  # آلاف, ملايين alone: vague ("thousands")
-            count = 1 if a.form == "sing" else 2
+            # "مليون" is one; "مليونان", "مليونا دولار" two; but "مليوناً" with
+            # tanween is the accusative singular: one.
+            count = 1 if a.form == "sing" or a.tanween else 2
+            if a.form == "acc" and not a.tanween and self.at(k + 1, *_CONTINUES, conj=True):
+                raise _Uncertain(f'"{a.folded}" without tanween before و: one or two?', k, k + 1)
             return _Term(a.value * count, int(a.value), k + 1, False)
         if a.kind == DUAL_UNIT:
             return _Term(Decimal(2), 0, k + 1, False)
@@ -402,6 +417,10 @@ class _Reader:
     def expression(self, k: int) -> tuple[Decimal, int] | None:
         """Read a whole expression from token k: terms joined by و in falling scale order."""
         t = self.toks
+        if (t[k].conj and t[k].kind == TENS and t[k].joined and t[k - 1].kind == "word"
+                and t[k - 1].folded.startswith(_UNIT_STEMS)):
+            # "سبعاً وأربعين" with an accusative we do not know: not forty
+            raise _Uncertain(f'"{t[k - 1].folded}" before و and tens', k - 1, k)
         first = self.term(k)
         if first is None:
             return None
@@ -451,16 +470,19 @@ _MORE_VERBS = ("يتجاوز", "تتجاوز", "يفوق", "تفوق", "يتعد
 _MORE_PREP_VERBS = ("يزيد على", "يزيد عن", "تزيد على", "تزيد عن", "يربو على", "تربو على")
 _PAST_MORE_VERBS = ("تجاوز", "تجاوزت", "فاق", "فاقت", "تخطى", "تخطت", "تعدى", "تعدت")
 _NEAR_VERBS = ("يناهز", "تناهز", "ناهز", "ناهزت", "يقارب", "تقارب", "قارب", "قاربت")
+_NEGATIONS = ("لا", "لم", "لن", "ما لا", "ألا", "أن لا")
 _VERBS = {w for (w,) in _markers(*_MORE_VERBS, *_PAST_MORE_VERBS, *_NEAR_VERBS)}
-# Prefix markers: (folded words, qualifier, may a verb stand up to two words before
-# the number, as in "تجاوز عدد القتلى 100"). Longest first, so "لا يتجاوز" wins.
-_PREFIX: list[tuple[tuple[str, ...], str, bool]] = []
+_PREPOSITIONS = {"علي", "عن", "من"}
+# Prefix markers: (folded words, qualifier, where up to two other words may stand:
+# "verb" after it, "تجاوز عدد القتلى 100"; "prep" before its preposition,
+# "لا يقل عدد المصابين عن 70"; "" nowhere). Longest first, so "لا يتجاوز" wins.
+_PREFIX: list[tuple[tuple[str, ...], str, str]] = []
 for _qual, _phrases in (
-    ("at_most", [f"{neg} {v}" for neg in ("لا", "لم", "لن", "ما لا")
-                 for v in _MORE_VERBS + _MORE_PREP_VERBS]
+    ("at_most", [f"{neg} {v}" for neg in _NEGATIONS for v in _MORE_VERBS + _MORE_PREP_VERBS]
      + ["لم يزد على", "لم يزد عن", "لم تزد على", "لم تزد عن", "لم يتعد", "لم تتعد",
         "أقل من", "دون", "ما دون", "على الأكثر", "بحد أقصى", "كحد أقصى", "حد أقصى"]),
-    ("at_least", ["لا يقل عن", "لا تقل عن", "ما لا يقل عن", "لم يقل عن", "لم تقل عن",
+    ("at_least", [f"{neg} {v} عن" for neg in _NEGATIONS for v in ("يقل", "تقل")]
+     + ["لم يقل عن", "لم تقل عن",
                   *_MORE_VERBS, *_MORE_PREP_VERBS, *_PAST_MORE_VERBS, "أكثر من", "أزيد من",
                   "ما يزيد على", "ما يزيد عن", "ما يفوق", "ما يتجاوز", "ما فوق", "فوق",
                   "على الأقل", "زاد على", "زاد عن", "زادت على", "زادت عن", "كحد أدنى",
@@ -470,7 +492,9 @@ for _qual, _phrases in (
                 "ما يقدر ب", "يقدر ب", "تقدر ب"]),
 ):
     for _m in _markers(*_phrases):
-        _PREFIX.append((_m, _qual, _m[-1] in _VERBS))
+        _where = "verb" if _m[-1] in _VERBS else "prep" if (
+            len(_m) > 1 and _m[-1] in _PREPOSITIONS) else ""
+        _PREFIX.append((_m, _qual, _where))
 _PREFIX.sort(key=lambda m: -len(m[0]))
 _POSTFIX: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
     [(m, "at_least") for m in _markers("على الأقل", "أو أكثر", "وأكثر", "فأكثر", "ونيف",
@@ -481,26 +505,32 @@ _POSTFIX: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
     key=lambda m: -len(m[0])))
 
 
-def _word_matches(tok: _Tok, want: str, first: bool) -> bool:
-    """Does a token spell ``want``? The first word of a marker may carry و or ف."""
+def _word_matches(tok: _Tok, want: str | None, first: bool) -> bool:
+    """Does a token spell ``want`` (None: any plain word)? A marker's first word may
+    carry و ف ب ل ("وأكثر", "بنحو", "بأقل من"), but "بدون" is "without", not "below"."""
+    if tok.kind in ("digits", "pct", "pct_word", "other"):
+        return False
     w = tok.folded
-    return tok.kind not in ("digits", "pct", "pct_word", "other") and (
-        w == want or (first and len(w) > 1 and w[0] in "وف" and w[1:] == want))
+    if want is None:
+        return tok.kind == "word"
+    return w == want or (first and len(w) > 1 and w[1:] == want
+                         and w[0] in ("وف" if want == "دون" else "وفبل"))
 
 
 def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] | None:
     """Find comparative words next to tokens [first, end): (qualifier, tok_from, tok_to)."""
     for gap in range(3):
-        for marker, qual, may_gap in _PREFIX:
-            if gap and not may_gap:
+        for marker, qual, where in _PREFIX:
+            if gap and not where:
                 continue
-            lo = first - gap - len(marker)
+            words: tuple[str | None, ...] = (
+                marker + (None,) * gap if where == "verb"
+                else marker[:-1] + (None,) * gap + marker[-1:])
+            lo = first - len(words)
             if lo < 0 or not all(toks[j].joined for j in range(lo + 1, first + 1)):
                 continue
-            if any(toks[j].kind != "word" for j in range(first - gap, first)):
-                continue
-            if all(_word_matches(toks[lo + i], w, i == 0) for i, w in enumerate(marker)):
-                return qual, lo, lo + len(marker)
+            if all(_word_matches(toks[lo + i], w, i == 0) for i, w in enumerate(words)):
+                return qual, lo, lo + len(marker) if where == "verb" else first
     for gap in range(3):
         for marker, qual in _POSTFIX:
             lo = end + gap
@@ -567,6 +597,10 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
     """
     norm, index = _normalize_map(text)
     toks = _tokenize(norm.translate(_FOLD))
+    if index is not None:
+        for tok in toks:
+            if tok.form == "acc":
+                tok.tanween = "\u064b" in text[index[tok.start]:index[tok.end]]
     reader = _Reader(toks)
 
     def span(a: int, b: int) -> tuple[int, int]:
@@ -600,6 +634,7 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
         else:
             exc = None
         if exc is not None:
+            exc.first = min(exc.first, i)  # report from the start of the expression
             last = max(exc.last, exc.first)
             while (last + 1 < len(toks) and toks[last + 1].joined
                    and toks[last + 1].kind in _CONTINUES):
@@ -673,7 +708,7 @@ def _scan_qualifier(text: str) -> str:
     """The first comparative phrase anywhere in ``text`` (for texts without one number)."""
     toks = _tokenize(normalize(text).translate(_FOLD))
     for k in range(len(toks)):
-        for marker, qual, _ in _PREFIX:
+        for marker, qual, _where in _PREFIX:
             hi = k + len(marker)
             if hi <= len(toks) and all(toks[j].joined for j in range(k + 1, hi)) and all(
                     _word_matches(toks[k + i], w, i == 0) for i, w in enumerate(marker)):
