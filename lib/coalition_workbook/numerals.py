@@ -517,29 +517,57 @@ def _word_matches(tok: _Tok, want: str | None, first: bool) -> bool:
                          and w[0] in ("وف" if want == "دون" else "وفبل"))
 
 
+def _index(markers: list[tuple[tuple[str, ...], str, str]], at: int,
+           ) -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+    """Markers by their word at position ``at`` (0 first, -1 last), longest first."""
+    out: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for m in sorted(markers, key=lambda m: -len(m[0])):
+        out.setdefault(m[0][at], []).append(m)
+    return out
+
+
+_PREFIX_BY_LAST = _index(_PREFIX, -1)
+_PREFIX_BY_FIRST = _index(_PREFIX, 0)
+_POSTFIX_BY_FIRST = _index([(m, q, "") for m, q in _POSTFIX], 0)
+
+
+def _candidates(index: dict[str, list[tuple[tuple[str, ...], str, str]]], tok: _Tok,
+                ) -> list[tuple[tuple[str, ...], str, str]]:
+    """Markers that may end/start at ``tok``, with or without a one-letter prefix on it."""
+    w = tok.folded
+    found = index.get(w, [])
+    if len(w) > 1 and w[0] in "وفبل" and w[1:] in index:
+        found = found + index[w[1:]]
+    return found
+
+
 def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] | None:
     """Find comparative words next to tokens [first, end): (qualifier, tok_from, tok_to)."""
     for gap in range(3):
-        for marker, qual, where in _PREFIX:
-            if gap and not where:
-                continue
+        if first - 1 - gap < 0:
+            break
+        tried = [(m, "verb") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1 - gap])
+                 if not gap or m[2] == "verb"]
+        if gap:
+            tried += [(m, "prep") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1])
+                      if m[2] == "prep"]
+        for (marker, qual, _where), shape in tried:
             words: tuple[str | None, ...] = (
-                marker + (None,) * gap if where == "verb"
+                marker + (None,) * gap if shape == "verb"
                 else marker[:-1] + (None,) * gap + marker[-1:])
             lo = first - len(words)
             if lo < 0 or not all(toks[j].joined for j in range(lo + 1, first + 1)):
                 continue
             if all(_word_matches(toks[lo + i], w, i == 0) for i, w in enumerate(words)):
-                return qual, lo, lo + len(marker) if where == "verb" else first
+                return qual, lo, lo + len(marker) if shape == "verb" else first
     for gap in range(3):
-        for marker, qual in _POSTFIX:
-            lo = end + gap
+        lo = end + gap
+        if lo >= len(toks) or (gap and toks[lo - 1].kind != "word"):
+            break
+        for marker, qual, _ in _POSTFIX_BY_FIRST.get(toks[lo].folded, []):
             hi = lo + len(marker)
-            if hi > len(toks) or not all(toks[j].joined for j in range(end, hi)):
-                continue
-            if any(toks[j].kind != "word" for j in range(end, lo)):
-                continue
-            if all(toks[lo + i].folded == w for i, w in enumerate(marker)):
+            if hi <= len(toks) and all(toks[j].joined for j in range(end, hi)) and all(
+                    toks[lo + i].folded == w for i, w in enumerate(marker)):
                 return qual, lo, hi
     return None
 
@@ -707,13 +735,13 @@ def parse_number(text: str) -> Decimal:
 def _scan_qualifier(text: str) -> str:
     """The first comparative phrase anywhere in ``text`` (for texts without one number)."""
     toks = _tokenize(normalize(text).translate(_FOLD))
-    for k in range(len(toks)):
-        for marker, qual, _where in _PREFIX:
+    for k, tok in enumerate(toks):
+        for marker, qual, _ in _candidates(_PREFIX_BY_FIRST, tok):
             hi = k + len(marker)
             if hi <= len(toks) and all(toks[j].joined for j in range(k + 1, hi)) and all(
                     _word_matches(toks[k + i], w, i == 0) for i, w in enumerate(marker)):
                 return qual
-        for marker, qual in _POSTFIX:
+        for marker, qual, _ in _POSTFIX_BY_FIRST.get(tok.folded, []):
             hi = k + len(marker)
             if hi <= len(toks) and all(toks[j].joined for j in range(k + 1, hi)) and all(
                     toks[k + i].folded == w for i, w in enumerate(marker)):
