@@ -21,10 +21,13 @@ What is read:
 - comparative words before ("أكثر من", "تجاوزت", "لا يتجاوز", "ما يناهز") or
   after ("على الأقل", "أو أكثر", "تقريباً") the number, as its qualifier.
 
-Ordinals (الأول, الحادي عشر) and vague plurals (عشرات, آلاف, ملايين alone) are
-not figures and are skipped. Anything else that looks like a number but does not
-compose (e.g. "عشرين خمسة", "خمسة وعشرة", "3 322 145") is an error naming the
-words, never a guess: a silent misread would let a wrong curated value validate.
+Ordinals (الأول, الحادي عشر), weekdays (الاثنين), "أحد" = "one of" and vague
+plurals (عشرات, آلاف, ملايين alone) are not figures and are skipped. Tanween
+tells the accusative singular "مليوناً" (one) from the construct dual "مليونا
+دولار" (two). Anything else that looks like a number but does not compose
+("عشرين خمسة", "خمسة وعشرة", "3 322 145", an unknown "سبعى" before عشر) is an
+error naming the words, never a guess: a silent misread would let a wrong
+curated value validate.
 
 Entry points: ``find_numbers`` lists the expressions of a text with spans into
 the original text, ``parse_number`` reads a text holding exactly one, and
@@ -167,6 +170,14 @@ _add(ORDINAL, 0, (
 _add(VAGUE, 0, ("عشرات", "مئات", "بضع", "بضعه"))
 
 _UNIT_STEMS = ("واحد", "احد", "اثن", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثمان", "تسع")
+_NOT_UNITS = {"اثناء", "احدث"}  # "during", "latest": start like a unit, are not one
+
+
+def _looks_like_unit(tok: _Tok) -> bool:
+    """An unknown word that is a unit stem plus at most two letters ("سبعةً" misspelt)."""
+    w = tok.folded
+    return tok.kind == "word" and w not in _NOT_UNITS and any(
+        w.startswith(stem) and len(w) - len(stem) <= 2 for stem in _UNIT_STEMS)
 _NUMBERISH = {UNIT, TEEN_ONLY, TEN, TENS, HUNDRED, SCALE, FRACTION, FRACTION_PLURAL, DUAL_UNIT}
 _CONTINUES = _NUMBERISH | {"digits"}
 # Prefixes a word may carry: conjunction, preposition, article ("وبال", "لل", ...).
@@ -417,10 +428,11 @@ class _Reader:
     def expression(self, k: int) -> tuple[Decimal, int] | None:
         """Read a whole expression from token k: terms joined by و in falling scale order."""
         t = self.toks
-        if (t[k].conj and t[k].kind == TENS and t[k].joined and t[k - 1].kind == "word"
-                and t[k - 1].folded.startswith(_UNIT_STEMS)):
-            # "سبعاً وأربعين" with an accusative we do not know: not forty
-            raise _Uncertain(f'"{t[k - 1].folded}" before و and tens', k - 1, k)
+        if (((t[k].conj and t[k].kind == TENS) or (not t[k].conj and t[k].kind in (TEN, SCALE)))
+                and t[k].joined and _looks_like_unit(t[k - 1])):
+            # An unknown spelling of a unit before its tens, عشر or scale word
+            # ("سبعاً وأربعين" before سبعاً was known): not the second word's value.
+            raise _Uncertain(f'"{t[k - 1].folded}" may be a number word', k - 1, k)
         first = self.term(k)
         if first is None:
             return None

@@ -318,3 +318,17 @@ def test_lenient_mode_reports_the_uncertain_words_and_keeps_going() -> None:
 def test_huge_digit_runs_are_refused_not_rounded() -> None:
     with pytest.raises(NumeralParseError, match="with certainty"):
         parse_number("1" * 500 + " مليون")
+
+
+@pytest.mark.parametrize("text", ["سبعى عشر", "خمست عشر", "ثلاثى وأربعين", "اربعت آلاف"])
+def test_unknown_unit_spelling_before_its_partner_is_refused(text: str) -> None:
+    """An unread first word must not leave the second word's value (10, 40, 1000)."""
+    with pytest.raises(NumeralParseError, match="with certainty"):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ستكون عشرة أيام", 10), ("ستقدم مليون دولار", MILLION), ("أثناء عشر سنوات", 10),
+])
+def test_verbs_that_start_like_units_do_not_block_the_number(text: str, expected: int) -> None:
+    assert parse_number(text) == expected
