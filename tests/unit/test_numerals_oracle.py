@@ -118,7 +118,7 @@ def test_fractions_of_a_scale(n: int, scale: int, half: tuple[str, Decimal]) -> 
     word, fraction = half
     scale_word = num2words(scale, lang="ar")
     assert parse_number(f"{word} {scale_word}") == fraction * scale
-    if n >= 3:
+    if n >= 3 and not oracle_is_wrong(n * scale):
         assert parse_number(f"{words(n * scale, False)} و{word}") == (n + fraction) * scale
 
 
