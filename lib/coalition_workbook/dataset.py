@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config, provenance, schema
+from . import config, metrics, provenance, schema, sources
 from .errors import Problem, TableValidationError
 
 
@@ -31,8 +31,9 @@ class Dataset:
         """Every file the tables were read from, for manifests and change detection."""
         files = [self.figures_path, Path(self.forces.attrs["file"]),
                  Path(self.relations.attrs["file"])]
-        files += sorted({self.sources_dir / s for s in self.figures["source"].unique()})
-        return files
+        files += [schema.vocabulary_path(v, self.figures_path.parent) for v in schema.VOCABULARIES]
+        texts = sorted({self.sources_dir / s for s in self.figures["source"].unique()})
+        return files + texts + [sources.sidecar_path(t) for t in texts]
 
 
 _QUOTE_COLUMNS = {"source", "paragraph", "quote", "value", "qualifier"}
@@ -91,6 +92,7 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
         sound = figures[[figures.attrs["rows"][i] not in unsound for i in figures.index]] \
             if unsound else figures
         problems += provenance.check_quotes(sound, sources_dir_for(figures_path))
+        problems += sources.check_sources(set(figures["source"]), sources_dir_for(figures_path))
         if "forces" in tables:
             problems += _foreign_keys(figures, "force_id",
                                       set(tables["forces"]["force_id"]), "force_id in forces.csv")
@@ -99,6 +101,10 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
             for col in ("figure_id", "other_id"):
                 problems += _foreign_keys(tables["relations"], col, ids,
                                           f"figure id in {figures_path.name}")
+        if "relations" in tables and not problems:
+            # Only on sound tables: the rule of what is summed (metrics.py) needs valid ids.
+            problems += metrics.slot_problems(figures, tables["relations"])
+            tables["relations"] = metrics.canonical_relations(tables["relations"])
     if problems:
         raise TableValidationError(problems=problems)
     return Dataset(tables["figures"], tables["forces"], tables["relations"],

@@ -1122,6 +1122,9 @@ def _run_locked(layout: Layout, params: dict[str, Any], names: list[str], fp: st
         table = metrics.compute_metrics(ds, bounds=params["bounds"])
         metrics.write_metrics(table, str(staged / "metrics.csv"))
         manifest["metrics"] = {"file": "metrics.csv", "rows": len(table)}
+        from .exports import write_exports  # source pages, datapackage.json, claims.jsonld
+
+        manifest.update(write_exports(staged, ds, table, lang=params["lang"]))
     manifest["finished"] = _now()
     manifest["seconds"] = round(time.monotonic() - t0, 3)
     (staged / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False)
