@@ -276,8 +276,11 @@ def draft_quote(line: str, f: Found) -> Quote:
     if f.value is None:
         return Quote(line[start:end], "", False, False)
     candidates = [max(end, n[1]) for n in reversed(nouns)] + [end]
-    for stop in candidates:
-        quote = line[start:stop].strip()
+    # A glued و/ف/ب/ل before the comparative word (وأكثر من) is left out when the
+    # quote reads the same without it: the quote is the shortest span.
+    starts = [start + 1, start] if line[start:start + 1] in ("و", "ف", "ب", "ل") else [start]
+    for stop, begin in ((stop, begin) for stop in candidates for begin in starts):
+        quote = line[begin:stop].strip()
         if _quote_ok(quote, f.value, f.qualifier):
             noun = f.text if _is_dual_noun(f) else " ".join(w for _, e, w in nouns if e <= stop)
             return Quote(quote, noun, year_at is not None, True)

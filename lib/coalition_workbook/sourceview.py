@@ -41,7 +41,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from . import labels, numerals
-from .errors import ExportError, NumeralParseError
+from .errors import ExportError
 from .files import atomic_write_text
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -153,26 +153,14 @@ def number_spans(line: str) -> list[tuple[int, int, str]]:
     """Every number expression ``numerals.find_numbers`` reads in a line, as
     ``(start, end, text)`` in the line's own code points (not the normalised text).
 
-    ``numerals.normalize`` works character by character (drops tatweel and
-    diacritics, maps digits one to one), so each normalised position maps back
-    to one original character.
-
     Examples:
         >>> number_spans("درّبت 17 لواءًا")
         [(6, 8, '17')]
     """
-    kept = [i for i, ch in enumerate(line) if numerals.normalize(ch)]
-    if len(kept) != len(numerals.normalize(line)):  # normalisation stopped being per character
-        return []
-    try:
-        found = numerals.find_numbers(line)
-    except NumeralParseError:
-        return []
-    out = []
-    for m in found:
-        start, end = kept[m.start], kept[m.end - 1] + 1
-        out.append((start, end, line[start:end]))
-    return out
+    # find_numbers gives spans into the text it was given; strict=False keeps a
+    # form it cannot read (value None), which is still a number to account for.
+    return [(m.start, m.end, line[m.start:m.end])
+            for m in numerals.find_numbers(line, strict=False)]
 
 
 # --------------------------------------------------------------------------- marks
