@@ -49,6 +49,7 @@ screenshots: $(STAMP) chromium
 ## Set up and run every test: unit, notebooks (nbval), browser and JupyterLab end-to-end
 test: $(STAMP) chromium
 	$(BIN)/ruff check lib tests
+	$(BIN)/workbook coverage --strict
 	$(PY) -m pytest lib tests notebooks --ignore=tests/fixtures $(NBVAL)
 
 ## Only the notebook regression checks (nbval over notebooks/ against their stored outputs)

@@ -71,6 +71,9 @@ def make_project(folder: Path, rows: int, seed: int = 7) -> Path:
     lines = [f"قال المتحدث في الفقرة {i + 1} إن التحالف قدم {q} خلال الفترة الماضية."
              for i, q in enumerate(pool["quote"])]
     (folder / "sources" / SOURCE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "sources" / SOURCE.replace(".txt", ".meta.yml")).write_text(
+        f"file: {SOURCE}\ntitle_en: Synthetic source for the scale benchmark\n",
+        encoding="utf-8")
     shutil.copy(config.FORCES_CSV, folder / "forces.csv")
 
     pick = np.random.default_rng(seed + 1).integers(0, len(pool), rows)
@@ -81,7 +84,9 @@ def make_project(folder: Path, rows: int, seed: int = 7) -> Path:
         "quote": fig["quote"], "source": SOURCE, "paragraph": fig["paragraph"],
         "category": fig["category"], "subject_en": "Synthetic figure " + ids,
         "attributed_to": "Synthetic spokesman", "as_of": "2021", "note": "",
-        "force_id": fig["force_id"], "kind": fig["kind"],
+        "force_id": fig["force_id"],
+        # One slot per row (metrics' slot rule): two figures in one slot need a relation.
+        "kind": (fig["kind"].where(fig["kind"] != "", "batch") + "_" + ids.str[4:]),
     })
     path = folder / "figures.csv"
     figures.to_csv(path, index=False, lineterminator="\n")
@@ -91,8 +96,8 @@ def make_project(folder: Path, rows: int, seed: int = 7) -> Path:
     for a in range(0, min(rows, 200) - 1, 2):
         if (figures.at[a, "category"] == figures.at[a + 1, "category"]
                 and figures.at[a, "unit"] == figures.at[a + 1, "unit"]):
-            rel.append({"figure_id": ids[a + 1], "relation": "duplicate_of",
-                        "other_id": ids[a], "note": "synthetic restatement"})
+            rel.append({"figure_id": ids[a + 1], "relation": "adds_to",
+                        "other_id": ids[a], "note": "synthetic: separate amounts"})
     pd.DataFrame(rel, columns=["figure_id", "relation", "other_id", "note"]).to_csv(
         folder / "relations.csv", index=False, lineterminator="\n")
     return path

@@ -106,3 +106,18 @@ def published_report(tmp_path_factory: pytest.TempPathFactory) -> PublishedRepor
     done = workbook(root, "run")
     assert done.returncode == 0, f"workbook run failed:\n{done.stdout}\n{done.stderr}"
     return PublishedReport(root)
+
+
+def restamp_sidecar(text_path: Path) -> None:
+    """After a test edits a source text on purpose, record its new sha256 in the sidecar.
+
+    ``workbook validate`` refuses a text whose sha256 differs from its sidecar's
+    (the article must stay byte-identical); a test that changes the article
+    stands for a deliberate new copy, so it re-stamps it.
+    """
+    import re
+
+    meta = text_path.with_name(text_path.stem + ".meta.yml")
+    digest = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    meta.write_text(re.sub(r"(?m)^sha256:.*$", f"sha256: {digest}",
+                           meta.read_text(encoding="utf-8")), encoding="utf-8")

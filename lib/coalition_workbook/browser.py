@@ -178,9 +178,15 @@ def report_pages(report_dir: Path) -> list[Path]:
     return [*pages, index] if index.is_file() else pages
 
 
+def source_pages(report_dir: Path) -> list[Path]:
+    """The source pages of a run folder (``sources/*.html``)."""
+    return sorted(Path(report_dir).glob("sources/*.html"))
+
+
 def screenshot_reports(report_dir: Path,
                        out_dir: Path | None = None) -> list[tuple[Path, PageReport]]:
-    """Open each report of ``report_dir`` offline and save ``<out_dir>/<name>.png``.
+    """Open each report of ``report_dir`` offline and save ``<out_dir>/<name>.png``
+    (source pages: ``<out_dir>/sources/<stem>.png``).
 
     Args:
         report_dir: A published run, e.g. ``reports/latest``.
@@ -203,10 +209,11 @@ def screenshot_reports(report_dir: Path,
     with launch() as browser:
         context = new_context(browser)
         try:
-            for html_path in pages:
+            for html_path in [*pages, *source_pages(report_dir)]:
+                png = out_dir / html_path.relative_to(report_dir).with_suffix(".png")
                 page, report = open_report(context, html_path)
                 try:
-                    results.append((screenshot(page, out_dir / f"{html_path.stem}.png"), report))
+                    results.append((screenshot(page, png), report))
                 finally:
                     page.close()
         finally:

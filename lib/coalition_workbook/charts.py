@@ -13,6 +13,10 @@ Every chart:
 The bar charts bind a point selection to their qualifier legend (click a
 legend entry to highlight those bars); the coalition chart highlights the
 clicked bar. Both work in a standalone HTML file: they need no kernel.
+
+Importing this module makes Altair's HTML output script-safe (see
+``script_safe_renderer``): the notebooks, JupyterLab and the nbconvert export
+all show charts through it.
 """
 
 from __future__ import annotations
@@ -21,14 +25,62 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.utils.display import HTMLRenderer
+from altair.utils.html import TEMPLATES
 
-from . import labels, metrics
+from . import display, escaping, labels, metrics
 from .dataset import Dataset
 
 #: Qualifier -> colour; exact figures in blue, bounds in orange/red, approximations in teal.
 QUALIFIER_COLOURS = {"exact": "#4c78a8", "at_least": "#f58518", "at_most": "#e45756",
                      "approx": "#72b7b2"}
 WIDTH = 420
+
+
+# --------------------------------------------------------------------------- rendering
+
+class _ScriptSafeTemplate:
+    """Altair's own HTML template, fed script-safe JSON.
+
+    ``altair.utils.html.spec_to_html`` renders ``spec`` and ``embed_options``
+    as raw ``json.dumps`` text inside ``<script>`` (altair 6.3): a ``</script>``
+    in any data string ends the element and the rest runs as HTML. This wraps
+    the template and passes both through ``escaping.script_safe_json_text``
+    first; everything else (markup, the ``maybeLoadScript`` versions that
+    ``html_export`` reads) stays Altair's.
+    """
+
+    def __init__(self, template: Any) -> None:
+        self._template = template
+
+    def render(self, **kwargs: Any) -> str:
+        for key in ("spec", "embed_options"):
+            if isinstance(kwargs.get(key), str):
+                kwargs[key] = escaping.script_safe_json_text(kwargs[key])
+        return self._template.render(**kwargs)
+
+
+#: Altair's "html" renderer (template "universal"), but script-safe.
+script_safe_renderer = HTMLRenderer(
+    mode="vega-lite", template=_ScriptSafeTemplate(TEMPLATES["universal"]),
+    vega_version=alt.VEGA_VERSION, vegaembed_version=alt.VEGAEMBED_VERSION,
+    vegalite_version=alt.VEGALITE_VERSION)
+
+
+def use_script_safe_renderer() -> None:
+    """Register ``script_safe_renderer`` as ``workbook`` and as Altair's
+    ``default``/``html``, and enable it unless a non-HTML renderer is active.
+
+    Called on import, so any kernel that imports this package shows charts
+    safely, even after ``alt.renderers.enable("default")``.
+    """
+    for name in ("workbook", "default", "html"):
+        alt.renderers.register(name, script_safe_renderer)
+    if alt.renderers.active in ("", "default", "html", "workbook"):
+        alt.renderers.enable("workbook")
+
+
+use_script_safe_renderer()
 
 
 def _qualifier_colour(lang: str) -> alt.Color:
@@ -38,16 +90,18 @@ def _qualifier_colour(lang: str) -> alt.Color:
                      legend=alt.Legend(orient="bottom", direction="horizontal"))
 
 
-def _provenance(ds: Dataset, inputs: pd.Series, lang: str) -> tuple[list[str], list[str]]:
-    """Quotes and paragraphs of each row's input figures (``a;b`` ids), joined."""
+def _provenance(ds: Dataset, inputs: pd.Series, lang: str
+                ) -> tuple[list[str], list[str], list[str]]:
+    """Quotes, citations and curated notes of each row's input figures (``a;b`` ids)."""
     f = ds.figures.set_index("id")
-    quotes, paras = [], []
+    quotes, paras, notes = [], [], []
     for ids in inputs:
         wanted = [i for i in str(ids).split(";") if i]
         quotes.append(" / ".join(f"«{f.at[i, 'quote']}»" for i in wanted))
-        paras.append(", ".join(labels.text("paragraph_n", lang, n=f.at[i, "paragraph"])
+        paras.append(", ".join(display.cite({**f.loc[i].to_dict(), "id": i}, lang, ds)
                                for i in wanted))
-    return quotes, paras
+        notes.append(" / ".join(f.at[i, "note"] for i in wanted if f.at[i, "note"]))
+    return quotes, paras, notes
 
 
 def _tooltip(lang: str, label_title: str, extra: list[alt.Tooltip] | None = None
@@ -57,7 +111,8 @@ def _tooltip(lang: str, label_title: str, extra: list[alt.Tooltip] | None = None
             *(extra or []),
             alt.Tooltip("qualifier:N", title=labels.text("qualifier", lang)),
             alt.Tooltip("quote:N", title=labels.text("quote", lang)),
-            alt.Tooltip("paragraph:N", title=labels.text("paragraph", lang))]
+            alt.Tooltip("paragraph:N", title=labels.text("paragraph", lang)),
+            alt.Tooltip("note:N", title=labels.text("note", lang))]
 
 
 def _bar_chart(data: pd.DataFrame, *, lang: str, title: str, label_title: str,
@@ -97,17 +152,20 @@ def _value_text(base: alt.Chart, lang: str) -> alt.Chart:
 
 def _frame(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_col: str,
            unit: str | None, lang: str) -> pd.DataFrame:
-    quotes, paras = _provenance(ds, table["inputs"], lang)
+    quotes, paras, notes = _provenance(ds, table["inputs"], lang)
     return pd.DataFrame({
         "label": label,
         "value": table[value_col].astype(float).to_list(),
-        "shown": [labels.format_figure(v, q, lang=lang, unit=unit)
-                  for v, q in zip(table[value_col], table["qualifier"], strict=True)],
-        "share": [labels.format_figure(v, q, lang=lang, unit="pct", decimals=1)
-                  for v, q in zip(table["share_pct"], table["share_qualifier"], strict=True)],
+        "shown": [labels.format_figure(v, q, lang=lang, unit=unit, high=h)
+                  for v, q, h in zip(table[value_col], table["qualifier"], table["value_high"],
+                                     strict=True)],
+        "share": [labels.format_figure(v, q, lang=lang, unit="pct", decimals=1, high=h)
+                  for v, q, h in zip(table["share_pct"], table["share_qualifier"],
+                                     table["share_high_pct"], strict=True)],
         "qualifier": [labels.qualifier_name(q, lang) for q in table["qualifier"]],
         "quote": quotes,
         "paragraph": paras,
+        "note": notes,
     })
 
 
@@ -124,8 +182,9 @@ def _share_chart(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_co
 
 
 def _force_names(table: pd.DataFrame, lang: str) -> list[str]:
-    return [labels.force_label(e, a, lang)
-            for e, a in zip(table["name_en"], table["name_ar"], strict=True)]
+    return [labels.force_label(e, a, lang) or f
+            for e, a, f in zip(table["name_en"], table["name_ar"], table["force_id"],
+                               strict=True)]
 
 
 def trainees_chart(ds: Dataset, *, lang: str = "en",
@@ -172,13 +231,13 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     said: dict[str, list[str]] = {}
     for fid, kind, other in ds.relations[["figure_id", "relation", "other_id"]].itertuples(
             index=False):
-        said.setdefault(fid, []).append(f"{labels.text(f'relation_{kind}', lang)} {other}")
+        said.setdefault(fid, []).append(f"{display.relation_label(kind, lang)} {other}")
     relation = ["; ".join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
         "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
-                  f"{labels.text('paragraph_n', lang, n=p)}"
-                  for v, q, u, p in zip(f["value"], f["qualifier"], f["unit"], f["paragraph"],
-                                        strict=True)],
+                  f"{display.cite({'source': s, 'paragraph': p}, lang, ds)}"
+                  for v, q, u, s, p in zip(f["value"], f["qualifier"], f["unit"], f["source"],
+                                           f["paragraph"], strict=True)],
         "value": f["value"].astype(float).to_list(),
         "shown": [labels.format_figure(v, q, lang=lang, unit=u)
                   for v, q, u in zip(f["value"], f["qualifier"], f["unit"], strict=True)],
@@ -186,7 +245,8 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         "said_by": f["attributed_to"].to_list(),
         "relation": relation,
         "quote": [f"«{q}»" for q in f["quote"]],
-        "paragraph": [labels.text("paragraph_n", lang, n=p) for p in f["paragraph"]],
+        "paragraph": [display.cite(r, lang, ds) for r in f.to_dict("records")],
+        "note": f["note"].to_list(),
     })
     pick = alt.selection_point(name="coalition_pick", fields=["label"], on="click")
     extra = [alt.Tooltip("said_by:N", title=labels.text("attributed_to", lang)),
@@ -220,7 +280,8 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
                   for v, q in zip(t["value"], t["qualifier"], strict=True)],
         "qualifier": [labels.qualifier_name(q, lang) for q in t["qualifier"]],
         "quote": [f"«{q}»" for q in t["quote"]],
-        "paragraph": [labels.text("paragraph_n", lang, n=p) for p in t["paragraph"]],
+        "paragraph": [display.cite(r, lang, ds) for r in t.to_dict("records")],
+        "note": t["note"].to_list(),
     })
     lo, hi = int(data["year"].min()) - 1, int(data["year"].max()) + 1
     base = alt.Chart(data).encode(

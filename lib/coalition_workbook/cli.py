@@ -1,15 +1,20 @@
 """The ``workbook`` command. Maps every WorkbookError to one line and an exit code.
 
 Exit codes: 0 ok, 1 a notebook or export failed, 2 bad input (table or
-parameter), 3 another run holds the lock.
+parameter), 3 another run holds the lock, 141 the reader of stdout went away
+(e.g. ``workbook metrics | head -1``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from .errors import WorkbookError
 from .files import atomic_write
@@ -84,6 +89,62 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from . import config, draft
+
+    source = Path(args.source)
+    rows = draft.draft_rows(source, accounted=draft.read_accounted(
+        Path(args.figures) if args.figures else None))
+    out = Path(args.out) if args.out else config.DATA_DIR / "drafts" / f"{source.stem}.csv"
+    if not args.out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(out, lambda tmp: draft.write_rows(Path(tmp), rows))
+    guessed = sum(bool(r["unit"]) for r in rows)
+    print(f"wrote {out}: {len(rows)} draft rows from {source.name} ({guessed} with a unit "
+          "guessed); fill the blank columns, copy the rows into figures.csv, then "
+          "`workbook validate`")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from . import config, coverage
+
+    sources_dir = Path(args.sources) if args.sources else config.SOURCES_DIR
+    if not sources_dir.is_dir():
+        raise WorkbookError("folder not found", file=str(sources_dir))
+    results = coverage.coverage(sources_dir, Path(args.figures) if args.figures else None)
+    for line in coverage.report_lines(results, sources_dir):
+        print(line)
+    missing = sum(len(r.unaccounted) for r in results)
+    if args.strict and missing:
+        print(f"error: {missing} number(s) not accounted for: curate them in figures.csv or "
+              "list them in ignored.csv with a reason", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _article_parsers(sub: argparse._SubParsersAction) -> None:
+    d = sub.add_parser("draft", help="draft figures rows for every uncurated number of an article",
+                       description="List every number of a source text not yet curated (nor in "
+                       "ignored.csv) as a figures.csv row: value, qualifier, quote, source and "
+                       "paragraph filled, id suggested, unit/category guessed when the counted "
+                       "noun is in units.csv. Paragraph = line of the text file.")
+    d.add_argument("source", help="the article text, e.g. data/sources/NAME.txt")
+    d.add_argument("--out", help="write here (default data/drafts/NAME.csv)")
+    d.add_argument("--figures", help="curated figures CSV (default data/figures.csv)")
+    d.set_defaults(func=cmd_draft)
+    c = sub.add_parser("coverage", help="per source: numbers curated, ignored, not accounted for",
+                       description="For each data/sources/*.txt, count its numbers curated in "
+                       "figures.csv and ignored in ignored.csv, then list each number not "
+                       "accounted for as FILE:LINE: \"TEXT\". Exit 0; with --strict, exit 2 "
+                       "when any is not accounted for.")
+    c.add_argument("--strict", action="store_true", help="exit 2 if any number is unaccounted")
+    c.add_argument("--figures", help="curated figures CSV (default data/figures.csv); its "
+                   "ignored.csv is read from beside it")
+    c.add_argument("--sources", help="folder of source texts (default data/sources)")
+    c.set_defaults(func=cmd_coverage)
+
+
 def _run_parser(sub: argparse._SubParsersAction) -> None:
     from .params import NOTEBOOKS, SPEC
 
@@ -138,11 +199,68 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 if a report makes a request, logs an error or a chart stays blank")
     s.set_defaults(func=cmd_screenshots)
     _run_parser(sub)
+    _article_parsers(sub)
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+#: 128 + SIGPIPE: what a shell shows for a Unix tool whose reader went away.
+EXIT_READER_GONE = 141
+
+
+class _ReaderGuard:
+    """A stdout/stderr whose reader may go away: output is then dropped, not raised.
+
+    Python ignores SIGPIPE, so a write to a closed pipe raises BrokenPipeError
+    wherever it happens (deep in pandas' ``to_csv``, in a progress line, or at
+    exit when the buffer is flushed). The first such error points the file
+    descriptor at ``/dev/null`` (as the Python docs advise, so the final flush
+    cannot fail either) and sets ``gone``; the command carries on to its end,
+    so a run still publishes or fails cleanly instead of stopping halfway.
+    Restoring SIGPIPE's default instead would kill the process mid-publish,
+    and through any socket write (kernels talk over ZeroMQ).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def _went_away(self) -> None:
+        self.gone = True
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, self.stream.fileno())
+            finally:
+                os.close(devnull)
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._went_away()
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._went_away()
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding, buffer...
+        return getattr(self.stream, name)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error (argparse printed it)
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     try:
         return int(args.func(args))
     except WorkbookError as exc:
@@ -151,6 +269,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; returns its exit code.
+
+    When the reader of stdout goes away (``workbook metrics | head -1``), the
+    rest of the output is dropped without a traceback and, if the command
+    itself succeeded, the exit code is 141 (128 + SIGPIPE) rather than 0: a
+    script with ``set -o pipefail`` sees the output was cut short, exactly as
+    for ``seq 1000000 | head -1``; without pipefail the pipeline's status is
+    the reader's, so nothing changes interactively. A failing command keeps
+    its own code (2 bad input, ...), which says more.
+    """
+    out, err = _ReaderGuard(sys.stdout), _ReaderGuard(sys.stderr)
+    sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
+    try:
+        code = _run(argv)
+        out.flush()
+        err.flush()
+    finally:
+        sys.stdout, sys.stderr = out.stream, err.stream
+    return EXIT_READER_GONE if out.gone and code == 0 else code
 
 
 if __name__ == "__main__":

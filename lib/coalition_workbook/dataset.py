@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config, provenance, schema
+from . import config, metrics, provenance, schema, sources
 from .errors import Problem, TableValidationError
 
 
@@ -32,8 +32,9 @@ class Dataset:
         """Every file the tables were read from, for manifests and change detection."""
         files = [self.figures_path, Path(self.forces.attrs["file"]),
                  Path(self.relations.attrs["file"])]
-        files += sorted({self.sources_dir / s for s in self.figures["source"].unique()})
-        return files
+        files += [schema.vocabulary_path(v, self.figures_path.parent) for v in schema.VOCABULARIES]
+        texts = sorted({self.sources_dir / s for s in self.figures["source"].unique()})
+        return files + texts + [sources.sidecar_path(t) for t in texts]
 
 
 _QUOTE_COLUMNS = {"source", "paragraph", "quote", "value", "qualifier"}
@@ -71,9 +72,14 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
                    if p.file == figures.attrs["file"] and p.column in _QUOTE_COLUMNS}
         sound = figures[~np.isin(figures.attrs["rows"].array, list(unsound))] \
             if unsound else figures
-        problems += provenance.check_quotes(sound, config.beside_figures(figures_path,
-                                                                          "sources"))
+        sources_dir = config.beside_figures(figures_path, "sources")
+        problems += provenance.check_quotes(sound, sources_dir)
+        problems += sources.check_sources(set(figures["source"]), sources_dir)
     problems += schema.check_foreign_keys(tables)
+    if "figures" in tables and "relations" in tables and not problems:
+        # Only on sound tables: the rule of what is summed (metrics.py) needs valid ids.
+        problems += metrics.slot_problems(tables["figures"], tables["relations"])
+        tables["relations"] = metrics.canonical_relations(tables["relations"])
     if problems:
         raise TableValidationError(problems=problems)
     return Dataset(tables["figures"], tables["forces"], tables["relations"],

@@ -3,36 +3,31 @@
 Three rules hold for every view here:
 
 * **Everything from the curated tables is escaped.** Cells, quotes, notes and
-  names go through ``html.escape``; a note reading ``<script>alert(1)</script>``
+  names go through ``escaping.escape_html``; a note reading ``<script>alert(1)</script>``
   shows as that text and runs nothing. Only this module writes markup.
 * **Arabic is marked right-to-left.** Every run of Arabic text (a quote, a
   force's Arabic name, an Arabic heading) sits in an element with
   ``dir="rtl" lang="ar" class="ar"``; English text with an Arabic word in it
   gets only that word wrapped.
-* **Every number is traceable.** A figure shows its verbatim quote and
-  paragraph: beside it in tables, as a hover (``title``) on the number, and in
-  ``summary`` as numbered footnotes with the paragraph's full text.
+* **Every number is traceable.** A figure shows its verbatim quote and its
+  citation (``sources.citation``: the source's short title and ¶, the line of
+  its text file): beside it in tables, as a hover (``title``) on the number,
+  and in ``summary`` as numbered footnotes with the paragraph's full text.
 
 Views return ``Html``, which Jupyter shows as HTML and ``str()`` turns into markup.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from . import labels, metrics
+from . import labels, metrics, sources, sourceview
 from .dataset import Dataset
+from .escaping import arabic_html as ar
+from .escaping import escape_html, text_html
 from .provenance import source_lines
-
-_ARABIC_RUN = re.compile(
-    r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]"
-    r"(?:[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF\u064B-\u065F\s\d.,:«»()\-–/]*"
-    r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF»)])?")
-_LATIN = re.compile(r"[A-Za-z]")
 
 CSS = """<style>
 .wb-table { border-collapse: collapse; margin: .5em 0 1em; font-size: .95em; }
@@ -47,6 +42,10 @@ CSS = """<style>
 .wb-fn { font-size: .9em; }
 .wb-fn blockquote { margin: .2em 0 .6em; color: #444; }
 .wb-pair td { width: 50%; }
+.wb-note { color: #444; font-size: .9em; }
+.wb-missing { color: #888; font-style: italic; }
+.wb-disputed { color: #a1001a; }
+.wb-quote { white-space: nowrap; }
 </style>"""
 
 
@@ -73,67 +72,52 @@ class Html:
 
 # --------------------------------------------------------------------------- text
 
-def esc(value: object) -> str:
-    """Escape any value for HTML; missing values (None, NaN, "") become "".
+# ``esc``, ``ar`` and ``text_html`` are the project's one escaper (escaping.py),
+# kept under these names for the views below and for explorer.py.
+esc = escape_html
+
+
+def quote(value: object, href: str = "") -> str:
+    """A verbatim quote in Arabic guillemets, right-to-left; a link to ``href`` if given."""
+    q = ar(f"«{'' if value is None else value}»", cls="wb-quote")
+    return f'<a class="wb-src" href="{esc(href)}">{q}</a>' if href else q
+
+
+def _src(ds: Dataset, figure_id: str) -> str:
+    """The figure's quote on its source page (``sources/<stem>.html#fig-<id>``)."""
+    source = ds.figures.loc[ds.figures["id"] == figure_id, "source"]
+    return sourceview.figure_href(str(source.iloc[0]), figure_id) if len(source) else ""
+
+
+def cite(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
+    """Where a figure is: the source's short title and paragraph (line of the text file).
 
     Examples:
-        >>> esc("<script>alert(1)</script>")
-        '&lt;script&gt;alert(1)&lt;/script&gt;'
+        >>> cite({"source": "000_6b99b92fd73bce01.txt", "paragraph": 11}, "en")
+        'Iraq confronts ISIS…, ¶11'
     """
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if value is pd.NA:
-        return ""
-    return html.escape(str(value), quote=True)
+    return sources.citation(str(row["source"]), int(row["paragraph"]), lang,
+                            ds.sources_dir if ds is not None else None)
 
 
-def ar(value: object, tag: str = "span", cls: str = "") -> str:
-    """Arabic text, escaped, in an element marked right-to-left.
+def _provenance_title(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
+    note = row.get("note", "")
+    tail = f" — {note}" if isinstance(note, str) and note else ""
+    return esc(f"«{row['quote']}» — {cite(row, lang, ds)}{tail}")
 
-    Examples:
-        >>> ar("أكثر من 10 آلاف")
-        '<span dir="rtl" lang="ar" class="ar">أكثر من 10 آلاف</span>'
+
+def figure_html(value: float | None, qualifier: str, *, lang: str, unit: str | None = None,
+                decimals: int = 0, title: str = "", high: float | None = None) -> str:
+    """A qualified number (or range); bounded figures get the ``wb-bound`` class and a hover.
+
+    A missing value (a metric with no figure) reads "no figure", never 0.
     """
-    classes = f"ar {cls}".strip()
-    return f'<{tag} dir="rtl" lang="ar" class="{classes}">{esc(value)}</{tag}>'
-
-
-def text_html(value: object) -> str:
-    """Escaped text with every Arabic run marked right-to-left.
-
-    Text without Latin letters is wrapped whole; mixed text gets each Arabic
-    run wrapped, so English stays left-to-right around it.
-
-    Examples:
-        >>> text_html("Dual noun عامين = two years <b>")
-        'Dual noun <span dir="rtl" lang="ar" class="ar">عامين</span> = two years &lt;b&gt;'
-        >>> text_html("الجيش العراقي")
-        '<span dir="rtl" lang="ar" class="ar">الجيش العراقي</span>'
-    """
-    s = esc(value)
-    if not _ARABIC_RUN.search(s):
-        return s
-    if not _LATIN.search(s):
-        return f'<span dir="rtl" lang="ar" class="ar">{s}</span>'
-    return _ARABIC_RUN.sub(lambda m: f'<span dir="rtl" lang="ar" class="ar">{m.group(0)}</span>',
-                           s)
-
-
-def quote(value: object) -> str:
-    """A verbatim quote in Arabic guillemets, right-to-left."""
-    return ar(f"«{'' if value is None else value}»", cls="wb-quote")
-
-
-def _provenance_title(row: pd.Series | dict, lang: str) -> str:
-    para = labels.text("paragraph_n", lang, n=row["paragraph"])
-    return esc(f"«{row['quote']}» — {para}")
-
-
-def figure_html(value: float, qualifier: str, *, lang: str, unit: str | None = None,
-                decimals: int = 0, title: str = "") -> str:
-    """A qualified number; bounded figures get the ``wb-bound`` class and a hover."""
-    text = labels.format_figure(value, qualifier, lang=lang, unit=unit, decimals=decimals)
-    cls = "wb-figure" + (" wb-bound" if qualifier != "exact" else "")
+    text = labels.format_figure(value, qualifier, lang=lang, unit=unit, decimals=decimals,
+                                high=high)
+    missing = value is None or (isinstance(value, float) and value != value)
+    cls = "wb-figure" + (" wb-bound" if qualifier != "exact" else "") + \
+        (" wb-missing" if missing else "") + \
+        (" wb-disputed" if high is not None and high == high and high != value else "")
     attr = f' title="{title}"' if title else ""
     return f'<span class="{cls}" data-qualifier="{esc(qualifier)}"{attr}>{text_html(text)}</span>'
 
@@ -150,7 +134,7 @@ def sentence(key: str, lang: str = "en") -> Html:
 
 def bounds_policy(bounds: str, lang: str = "en") -> Html:
     """How bounded figures enter totals under ``bounds``, in words."""
-    metrics._check_bounds(bounds)
+    metrics.check_bounds(bounds)
     return sentence(f"bounds_{bounds}", lang)
 
 
@@ -185,21 +169,48 @@ def _inputs(ds: Dataset, ids: str) -> pd.DataFrame:
 
 def _quotes_cell(ds: Dataset, ids: str, lang: str) -> str:
     figs = _inputs(ds, ids)
-    return "<br>".join(f"{quote(r['quote'])} "
-                       f"<small>({text_html(labels.text('paragraph_n', lang, n=r['paragraph']))})"
-                       f"</small>" for _, r in figs.iterrows())
+    return "<br>".join(f"{quote(r['quote'], _src(ds, r['id']))} "
+                       f"<small>({text_html(cite(r, lang, ds))})</small>"
+                       for _, r in figs.iterrows())
+
+
+def _notes_cell(ds: Dataset, ids: str) -> str:
+    """The curated notes of a metric's input figures (named by id when there are several)."""
+    figs = _inputs(ds, ids)
+    figs = figs[figs["note"].fillna("") != ""]
+    several = len(_inputs(ds, ids)) > 1
+    return "<br>".join(f'<span class="wb-note">{f"<code>{esc(r.id)}</code>: " if several else ""}'
+                       f"{text_html(r.note)}</span>" for r in figs.itertuples())
 
 
 def _title_for(ds: Dataset, ids: str, lang: str) -> str:
     figs = _inputs(ds, ids)
-    return " + ".join(_provenance_title(r, lang) for _, r in figs.iterrows())
+    return " + ".join(_provenance_title(r, lang, ds) for _, r in figs.iterrows())
 
 
 # --------------------------------------------------------------------------- views
 
+def _total_label(ds: Dataset, name: str, row: dict | None, lang: str, label: str) -> str:
+    """A total's label; when bounds left figures out it says so, and gives the whole."""
+    if row is None or not row.get("excluded"):
+        return text_html(label)
+    whole = metrics.summed_total(ds, name, "as_lower_bound")
+    said = "" if whole is None else "; " + labels.text("complete_total", lang, total=(
+        labels.format_figure(whole["value"], str(whole["qualifier"]), lang=lang,
+                             unit=str(whole["unit"]), high=whole["value_high"])))
+    return text_html(f"{label} ({labels.text('exact_only', lang)}{said})")
+
+
+def _total_cell(ds: Dataset, row: dict | None, lang: str, unit: str | None = None) -> str:
+    if row is None:
+        return figure_html(None, "exact", lang=lang)
+    return figure_html(row["value"], str(row["qualifier"]), lang=lang, unit=unit,
+                       high=row["value_high"], title=_title_for(ds, str(row["inputs"]), lang))
+
+
 def trainees_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",
                    decimals: int = 1) -> Html:
-    """Trainees per force: count and share with qualifiers, quote, and the total.
+    """Trainees per force: count and share with qualifiers, quote, note, and the total.
 
     Args:
         ds: The validated dataset.
@@ -208,43 +219,62 @@ def trainees_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
         decimals: Digits shown for shares.
     """
     tr = metrics.trainees_by_force(ds, bounds)
-    total = metrics.total(ds, category="training", unit="persons", name="trainees_total",
-                          bounds=bounds)
+    total = metrics.summed_total(ds, "trainees", bounds)
     header = [labels.text("force", lang), labels.text("trainees_count", lang),
-              labels.text("share_pct", lang), labels.text("quote", lang)]
+              labels.text("share_pct", lang), labels.text("quote", lang),
+              labels.text("note", lang)]
     if lang == "en":
         header.insert(1, labels.text("force_ar", lang))
     rows = []
     for r in tr.to_dict("records"):
-        cells = [_td(text_html(labels.force_label(r["name_en"], r["name_ar"], lang))),
+        cells = [_td(text_html(labels.force_label(r["name_en"], r["name_ar"], lang)
+                               or r["force_id"])),
                  _td(figure_html(r["trainees_count"], r["qualifier"], lang=lang,
+                                 high=r["value_high"],
                                  title=_title_for(ds, r["inputs"], lang)), num=True),
                  _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
-                                 decimals=decimals), num=True),
-                 _td(_quotes_cell(ds, r["inputs"], lang))]
+                                 decimals=decimals, high=r["share_high_pct"]), num=True),
+                 _td(_quotes_cell(ds, r["inputs"], lang)),
+                 _td(_notes_cell(ds, r["inputs"]))]
         if lang == "en":
             cells.insert(1, _td(ar(r["name_ar"])))
         rows.append(cells)
-    foot = [_td(text_html(labels.text("trainees_total", lang))),
-            _td(figure_html(total["value"], str(total["qualifier"]), lang=lang,
-                            title=_title_for(ds, str(total["inputs"]), lang)), num=True),
-            _td(figure_html(100.0 if len(tr) else float("nan"), "exact", lang=lang, unit="pct",
+    foot = [_td(_total_label(ds, "trainees", total, lang, labels.text("trainees_total", lang))),
+            _td(_total_cell(ds, total, lang), num=True),
+            _td(figure_html(100.0 if len(tr) else None, "exact", lang=lang, unit="pct",
                             decimals=decimals), num=True),
-            _td("")]
+            _td(""), _td("")]
     if lang == "en":
         foot.insert(1, _td(""))
-    return _table(header, rows, lang=lang, caption=labels.text("trainees_table", lang),
-                  foot=foot)
+    out = str(_table(header, rows, lang=lang, caption=labels.text("trainees_table", lang),
+                     foot=foot))
+    return Html(out + _disputes_html(tr["disputed"], lang))
+
+
+def _disputes_html(disputed: pd.Series, lang: str) -> str:
+    """A sentence under a table with a disputed row: it is a range, not a sum."""
+    if not disputed.any():
+        return ""
+    return f'<p class="wb-disputed">{text_html(labels.text("disputed_note", lang))}</p>'
 
 
 def total_line(ds: Dataset, metric: str, *, lang: str = "en",
                bounds: str = "as_lower_bound") -> Html:
-    """One published metric as a sentence: name, qualified value, and its inputs' quotes."""
-    row = metrics.compute_metrics(ds, bounds).set_index("metric").loc[metric]
+    """One published metric as a sentence: name, qualified value, its inputs' quotes and notes.
+
+    A metric with no counted figure says "no figure", never 0.
+    """
+    table = metrics.compute_metrics(ds, bounds).set_index("metric")
+    name = text_html(labels.metric_label(metric, lang))
+    if metric not in table.index:
+        return Html(f"<p><strong>{name}</strong>: {figure_html(None, 'exact', lang=lang)}</p>")
+    row = table.loc[metric]
     value = figure_html(row["value"], row["qualifier"], lang=lang, unit=row["unit"],
-                        title=_title_for(ds, row["inputs"], lang))
-    return Html(f'<p><strong>{text_html(labels.metric_label(metric, lang))}</strong>: {value} '
-                f'<small>{_quotes_cell(ds, row["inputs"], lang)}</small></p>')
+                        high=row["value_high"], title=_title_for(ds, row["inputs"], lang))
+    notes = _notes_cell(ds, row["inputs"])
+    return Html(f'<p><strong>{name}</strong>: {value} '
+                f'<small>{_quotes_cell(ds, row["inputs"], lang)}</small>'
+                + (f"<br>{notes}" if notes else "") + "</p>")
 
 
 def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> Html:
@@ -252,30 +282,48 @@ def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
     ex = metrics.excluded_bounds(ds, bounds)
     if ex.empty:
         return sentence("none_excluded", lang)
+    status = metrics.figure_status(ds, bounds).set_index("id")
     header = [labels.text("figure", lang), labels.text("value", lang),
-              labels.text("quote", lang)]
+              labels.text("quote", lang), labels.text("why_not_counted", lang)]
     rows = [[_td(esc(r["id"])),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"]), num=True),
-             _td(quote(r["quote"]))] for r in ex.to_dict("records")]
+             _td(quote(r["quote"], _src(ds, r["id"]))),
+             _td(text_html(status_text(status.at[r["id"], "status"],
+                                       status.at[r["id"], "other_id"], lang, r["qualifier"])))]
+            for r in ex.to_dict("records")]
     return _table(header, rows, lang=lang, caption=labels.text("excluded", lang))
+
+
+def status_text(status: str, other: str, lang: str, qualifier: str = "") -> str:
+    """Why a figure is or is not counted, in words (``metrics.figure_status``)."""
+    if status == "excluded" and other:
+        return labels.text("status_excluded_for", lang, other=other, qualifier=qualifier)
+    return labels.text(f"status_{status}", lang, other=other, qualifier=qualifier)
 
 
 def _breakdown_table(ds: Dataset, frame: pd.DataFrame, *, key: str, label_of, count_col: str,
                      unit: str | None, caption: str, lang: str, decimals: int) -> Html:
     header = [labels.text(key, lang), labels.text(count_col, lang),
-              labels.text("share_pct", lang), labels.text("quote", lang)]
+              labels.text("share_pct", lang), labels.text("quote", lang),
+              labels.text("note", lang)]
     rows = [[_td(text_html(label_of(r))),
              _td(figure_html(r[count_col], r["qualifier"], lang=lang, unit=unit,
+                             high=r["value_high"],
                              title=_title_for(ds, r["inputs"], lang)), num=True),
              _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
-                             decimals=decimals), num=True),
-             _td(_quotes_cell(ds, r["inputs"], lang))] for r in frame.to_dict("records")]
-    return _table(header, rows, lang=lang, caption=caption)
+                             decimals=decimals, high=r["share_high_pct"]), num=True),
+             _td(_quotes_cell(ds, r["inputs"], lang)),
+             _td(_notes_cell(ds, r["inputs"]))] for r in frame.to_dict("records")]
+    if not rows:
+        return Html(f"<p><strong>{text_html(caption)}</strong>: "
+                    f"{figure_html(None, 'exact', lang=lang)}</p>")
+    table = str(_table(header, rows, lang=lang, caption=caption))
+    return Html(table + _disputes_html(frame["disputed"], lang))
 
 
 def vehicles_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",
                    decimals: int = 1) -> Html:
-    """Vehicles given, per type, with shares and quotes."""
+    """Vehicles given, per type, with shares, quotes and notes."""
     return _breakdown_table(ds, metrics.vehicles_by_type(ds, bounds), key="kind",
                             label_of=lambda r: labels.kind_label(r["kind"], lang),
                             count_col="vehicles_count", unit=None,
@@ -283,26 +331,39 @@ def vehicles_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
                             decimals=decimals)
 
 
+def _recipient(r: dict, lang: str) -> str:
+    return labels.force_label(r["name_en"], r["name_ar"], lang) or r["force_id"] or "—"
+
+
 def weapons_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",
                   decimals: int = 1) -> Html:
     """Weapons and equipment (US$) per receiving force, overlaps counted once."""
     return _breakdown_table(ds, metrics.weapons_by_recipient(ds, bounds), key="force",
-                            label_of=lambda r: labels.force_label(r["name_en"], r["name_ar"],
-                                                                  lang),
+                            label_of=lambda r: _recipient(r, lang),
                             count_col="value_usd", unit="usd",
                             caption=labels.text("weapons_table", lang), lang=lang,
                             decimals=decimals)
 
 
 def aid_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> Html:
-    """Aid per category (vehicles, cash, weapons), never added to each other."""
-    aid = metrics.aid_by_category(ds, bounds)
+    """Aid per category (vehicles, cash, weapons), never added to each other.
+
+    A category with no counted figure shows "no figure".
+    """
     header = [labels.text("category", lang), labels.text("value", lang),
-              labels.text("quote", lang)]
-    rows = [[_td(text_html(labels.metric_label(r["metric"], lang))),
-             _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
-                             title=_title_for(ds, r["inputs"], lang)), num=True),
-             _td(_quotes_cell(ds, r["inputs"], lang))] for r in aid.to_dict("records")]
+              labels.text("quote", lang), labels.text("note", lang)]
+    rows = []
+    for name in ("vehicles", "aid_cash", "aid_weapons"):
+        r = metrics.summed_total(ds, name, bounds)
+        metric = metrics.TOTAL_NAMES[name]
+        if r is None:
+            rows.append([_td(text_html(labels.metric_label(metric, lang))),
+                         _td(figure_html(None, "exact", lang=lang), num=True), _td(""), _td("")])
+            continue
+        rows.append([_td(_total_label(ds, name, r, lang, labels.metric_label(metric, lang))),
+                     _td(_total_cell(ds, r, lang, unit=str(r["unit"])), num=True),
+                     _td(_quotes_cell(ds, str(r["inputs"]), lang)),
+                     _td(_notes_cell(ds, str(r["inputs"])))])
     table = _table(header, rows, lang=lang, caption=labels.text("aid_table", lang))
     note = text_html(labels.text("categories_not_added", lang))
     return Html(f"{table}<p>{note}</p>")
@@ -312,22 +373,38 @@ def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
     r = ds.figures.set_index("id").loc[figure_id]
     r = {**r.to_dict(), "id": figure_id}
     number = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
-                         title=_provenance_title(r, lang))
-    para = text_html(labels.text("paragraph_n", lang, n=r["paragraph"]))
-    return (f"{number}<br>{quote(r['quote'])} "
-            f"<small>({para}, <code>{esc(figure_id)}</code>)</small>")
+                         title=_provenance_title(r, lang, ds))
+    note = f'<br><span class="wb-note">{text_html(r["note"])}</span>' if r["note"] else ""
+    return (f"{number}<br>{quote(r['quote'], _src(ds, figure_id))} "
+            f"<small>({text_html(cite(r, lang, ds))}, <code>{esc(figure_id)}</code>)</small>"
+            f"{note}")
+
+
+def relation_label(relation: str, lang: str = "en") -> str:
+    """The one label of a relation, used by every report and the explorer."""
+    relation = metrics.RELATION_ALIASES.get(relation, relation)
+    return labels.text(f"relation_{relation}", lang)
 
 
 def overlaps_table(ds: Dataset, *, lang: str = "en") -> Html:
-    """The overlap policy in words, then each declared overlap: what is dropped and why."""
+    """The overlap policy in words, then each declared relation other than disagreements:
+
+    restatements, corrections, parts, other units and amounts that add up,
+    each with the figure that counts and the one that does not.
+    """
     ov = metrics.overlaps(ds)
-    header = [labels.text("not_counted", lang), labels.text("relation", lang),
-              labels.text("counted", lang), labels.text("note", lang)]
-    rows = [[_td(_figure_cell(ds, r["not_counted"], lang)),
-             _td(text_html(labels.text(f"relation_{r['relation']}", lang))),
-             _td(_figure_cell(ds, r["counted"], lang)),
+    header = [labels.text("figure", lang), labels.text("relation", lang),
+              labels.text("figure", lang), labels.text("counted", lang),
+              labels.text("note", lang)]
+    rows = [[_td(_figure_cell(ds, r["figure_id"], lang)),
+             _td(text_html(relation_label(r["relation"], lang))),
+             _td(_figure_cell(ds, r["other_id"], lang)),
+             _td(esc("; ".join(i for i in (r["counted"],) + (
+                 (r["figure_id"],) if r["relation"] == "adds_to" else ()) if i))),
              _td(text_html(r["note"]))] for r in ov.to_dict("records")]
     policy = text_html(labels.text("overlap_policy", lang))
+    if not rows:
+        return Html(f"<p>{policy}</p>")
     return Html(f"<p>{policy}</p>" + str(_table(header, rows, lang=lang,
                                                caption=labels.text("overlaps_table", lang))))
 
@@ -341,16 +418,19 @@ def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
               labels.text("attributed_to", lang), labels.text("note", lang)]
     rows = [[_td(text_html(r["subject_en"])),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
-                             title=_provenance_title(r, lang)), num=True),
-             _td(quote(r["quote"])), _td(esc(r["paragraph"]), num=True),
+                             title=_provenance_title(r, lang, ds)), num=True),
+             _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
              _td(text_html(r["attributed_to"])), _td(text_html(r["note"]))]
             for r in f.to_dict("records")]
     return _table(header, rows, lang=lang, caption=labels.text(caption_key, lang))
 
 
 def conflicts_table(ds: Dataset, *, lang: str = "en") -> Html:
-    """Figures that disagree (``metrics.conflicts``), the two accounts side by side."""
+    """Figures that disagree (``conflicts_with``), the two accounts side by side."""
     cf = metrics.conflicts(ds)
+    intro = text_html(labels.text("conflicts_intro", lang))
+    if cf.empty:
+        return Html("")
     header = [labels.text("side_a", lang), labels.text("side_b", lang)]
     rows = []
     for r in cf.to_dict("records"):
@@ -361,22 +441,22 @@ def conflicts_table(ds: Dataset, *, lang: str = "en") -> Html:
                              f"{text_html(labels.text('attributed_to', lang))}: "
                              f"{text_html(r[f'attributed_to_{s}'])}</small>"))
         rows.append(sides)
-        rows.append([f'<td colspan="2"><em>{text_html(labels.text("note", lang))}:</em> '
+        rows.append([f'<td colspan="2"><em>{text_html(relation_label("conflicts_with", lang))}'
+                     f" — {text_html(labels.text('note', lang))}:</em> "
                      f'{text_html(r["note"])}</td>'])
-    intro = text_html(labels.text("conflicts_intro", lang))
     return Html(f"<p>{intro}</p>" + str(_table(header, rows, lang=lang, cls="wb-pair",
                                               caption=labels.text("conflicts_table", lang))))
 
 
 def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
-    """Years and durations the article states, with quotes."""
+    """Years and durations the article states, with quotes and notes."""
     t = metrics.timeline(ds)
     header = [labels.text("subject", lang), labels.text("value", lang),
               labels.text("quote", lang), labels.text("paragraph", lang),
-              labels.text("as_of", lang)]
+              labels.text("as_of", lang), labels.text("note", lang)]
     rows = []
     for r in t.to_dict("records"):
-        title = _provenance_title(r, lang)
+        title = _provenance_title(r, lang, ds)
         if r["unit"] == "year":  # a calendar year, printed without a thousands separator
             value = (f'<span class="wb-figure" title="{title}">'
                      f'{text_html(labels.qualifier_word(r["qualifier"], lang))} '
@@ -385,8 +465,8 @@ def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
             value = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                                 title=title)
         rows.append([_td(text_html(r["subject_en"])), _td(value, num=True),
-                     _td(quote(r["quote"])), _td(esc(r["paragraph"]), num=True),
-                     _td(esc(r["as_of"]))])
+                     _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
+                     _td(esc(r["as_of"])), _td(text_html(r["note"]))])
     return _table(header, rows, lang=lang, caption=labels.text("timeline_table", lang))
 
 
@@ -406,36 +486,43 @@ def _paragraph_text(ds: Dataset, source: str, paragraph: int) -> str:
 
 
 def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> Html:
-    """The headline numbers, each with numbered footnotes giving quote and paragraph.
+    """The headline numbers, each with numbered footnotes giving quote, paragraph and note.
 
     Each number links to its footnotes and shows its quotes on hover; each
-    footnote gives the verbatim quote, the paragraph number and the whole
-    paragraph of the article, so a reader can check the number there.
+    footnote gives the verbatim quote, where it is, the curated note and the
+    whole paragraph of the article, so a reader can check the number there.
+    A headline with no figure says so; a disputed one is a range.
     """
     published = metrics.compute_metrics(ds, bounds).set_index("metric")
+    names = {v: k for k, v in metrics.TOTAL_NAMES.items()}
     figures = ds.figures.set_index("id")
     notes: dict[str, int] = {}
     items = []
     for key, is_metric in HEADLINES:
+        name = text_html(labels.metric_label(key, lang))
+        if is_metric and key not in published.index:
+            items.append(f"<li><strong>{name}</strong>: "
+                         f"{figure_html(None, 'exact', lang=lang)}</li>")
+            continue
         if is_metric:
-            if key not in published.index:
-                continue
             row = published.loc[key]
-            name = labels.metric_label(key, lang)
+            name = _total_label(ds, names[key], row.to_dict(), lang,
+                                labels.metric_label(key, lang))
             value, qualifier, unit, ids = row["value"], row["qualifier"], row["unit"], row["inputs"]
+            high = row["value_high"]
         else:
             if key not in figures.index:
                 continue
             row = figures.loc[key]
-            name = labels.metric_label(key, lang)
             value, qualifier, unit, ids = row["value"], row["qualifier"], row["unit"], key
+            high = None
         refs = []
         for fid in [i for i in str(ids).split(";") if i]:
             n = notes.setdefault(fid, len(notes) + 1)
             refs.append(f'<a href="#wb-fn-{esc(fid)}">{n}</a>')
-        number = figure_html(value, qualifier, lang=lang, unit=unit,
+        number = figure_html(value, qualifier, lang=lang, unit=unit, high=high,
                              title=_title_for(ds, str(ids), lang))
-        items.append(f"<li><strong>{text_html(name)}</strong>: {number} "
+        items.append(f"<li><strong>{name}</strong>: {number} "
                      f"<sup>{','.join(refs)}</sup></li>")
     foot = []
     shown: set[tuple[str, int]] = set()  # each paragraph's text is quoted once
@@ -444,13 +531,16 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         para = int(r["paragraph"])
         ptext = "" if (r["source"], para) in shown else _paragraph_text(ds, r["source"], para)
         shown.add((r["source"], para))
-        foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"])} — '
-                    f"{text_html(labels.text('paragraph_n', lang, n=para))} "
-                    f"<small><code>{esc(fid)}</code></small>"
+        note = f'<br><span class="wb-note">{text_html(r["note"])}</span>' if r["note"] else ""
+        foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"], _src(ds, fid))} — '
+                    f"{text_html(cite({**r.to_dict(), 'id': fid}, lang, ds))} "
+                    f"<small><code>{esc(fid)}</code></small>{note}"
                     f"{ar(ptext, tag='blockquote') if ptext else ''}</li>")
     bounds_text = text_html(labels.text(f"bounds_{bounds}", lang))
     direction = ' dir="rtl"' if lang == "ar" else ""
     return Html(f'{CSS}<div class="wb-summary"{direction}><ul>{"".join(items)}</ul>'
                 f"<p><small>{bounds_text}</small></p>"
+                f"<p><small>{text_html(sources.PARAGRAPH_MEANS[lang])}</small></p>"
                 f"<h3>{text_html(labels.text('notes_title', lang))}</h3>"
+                f"<p><small>{text_html(sources.PARAGRAPH_MEANS[lang])}</small></p>"
                 f'<ol class="wb-fn">{"".join(foot)}</ol></div>')

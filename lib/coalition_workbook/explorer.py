@@ -14,18 +14,17 @@ verbatim Arabic quote.
 from __future__ import annotations
 
 import dataclasses
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from . import charts, labels, metrics
+from . import charts, display, labels, metrics, sources
 from .dataset import Dataset
-from .display import ar, text_html
-from .metrics import BOUNDS, OVERLAPS
-from .vocab import LANGS
+from .escaping import arabic_html as ar
+from .escaping import escape_html, text_html
+from .vocab import BOUNDS, LANGS
 
 ALL = "all"
 PICK = "pick"  # name of the chart's point selection
@@ -39,29 +38,22 @@ _TABLE_HEADINGS = {"id": "figure_id", "label": "figure", "value": "value", "unit
                    "quote": "quote"}
 
 
-def _counted(ds: Dataset, shown: pd.DataFrame, bounds: str) -> pd.Series:
-    """Why each shown figure is not counted ("" when it is), by ``metrics.select``.
+def _counted(ds: Dataset, shown: pd.DataFrame, bounds: str, lang: str = "en") -> pd.Series:
+    """Why each shown figure is not counted ("" when it is), by ``metrics.figure_status``.
 
-    ``metrics.select`` runs per category on the shown figures alone, so a figure
-    is dropped for overlapping another *shown* figure of its category, and
-    bounds are dropped before overlaps exactly as in the published metrics.
+    The status is computed on the shown figures alone (their relations kept),
+    so a figure is dropped for restating, being part of or being superseded
+    by another *shown* figure, exactly as the published metrics would.
+    Figures no metric sums (years, coalition size) count as shown.
     """
     view = dataclasses.replace(ds, figures=shown)
-    rel = ds.relations[ds.relations["relation"].isin(OVERLAPS)]
-    why = pd.Series("", index=shown.index, dtype=str)
-    for category in dict.fromkeys(shown["category"]):
-        counted, excluded = metrics.select(view, category=category, bounds=bounds)
-        in_cat = shown["category"] == category
-        is_excluded = shown["id"].isin(excluded["id"])
-        why[in_cat & is_excluded] = shown.loc[in_cat & is_excluded, "qualifier"].map(
-            lambda q: f"{q}: bounds excluded")
-        # Overlap reasons: the relations to figures select() kept in the running.
-        eligible = set(shown.loc[in_cat & ~is_excluded, "id"])
-        dropped = in_cat & ~is_excluded & ~shown["id"].isin(counted["id"])
-        for idx in shown.index[dropped]:
-            mine = rel[(rel["figure_id"] == shown.at[idx, "id"]) & rel["other_id"].isin(eligible)]
-            why[idx] = "; ".join(f"{r.relation} {r.other_id}" for r in mine.itertuples())
-    return why
+    status = metrics.figure_status(view, bounds).set_index("id").reindex(shown["id"])
+    why = [
+        "" if st in ("counted", "disputed", "not_summed")
+        else display.status_text(st, other, lang, q)
+        for st, other, q in zip(status["status"], status["other_id"], shown["qualifier"],
+                                strict=True)]
+    return pd.Series(why, index=shown.index, dtype=str)
 
 
 @dataclass
@@ -132,7 +124,7 @@ class ExplorerState:
                      | f["quote"].str.casefold().str.contains(needle, regex=False))
         shown = f[keep].copy()
 
-        why = _counted(self.ds, shown, self.bounds)
+        why = _counted(self.ds, shown, self.bounds, self.lang)
         shown["counted"] = why == ""
         shown["why_not_counted"] = why
         shown["label"] = self._labels(shown)
@@ -208,12 +200,14 @@ class ExplorerState:
         d = self.detail(figure_id)
         if d is None:
             return f"<p><em>{text_html(labels.text('explorer_pick', self.lang))}</em></p>"
-        e = html.escape
+        e = escape_html
+        cite = sources.citation(d["source"], d["paragraph"], self.lang, self.ds.sources_dir)
         return (
             f'<div class="explorer-detail" data-figure-id="{e(d["id"])}">'
             f"<p><strong>{e(d['subject_en'])}</strong> <code>{e(d['id'])}</code></p>"
             f'<div style="font-size:1.2em">{ar(d["quote"], tag="blockquote")}</div>'
-            f"<p>Paragraph {d['paragraph']} of <code>{e(d['source'])}</code>; "
+            f"<p>{e(cite)} "
+            f"(<code>{e(d['source'])}</code>, line {d['paragraph']}); "
             f"attributed to {e(d['attributed_to'])}.</p>"
             + (f"<p>Note: {e(d['note'])}</p>" if d["note"] else "")
             + "</div>"
@@ -239,8 +233,8 @@ class ExplorerState:
                 elif c == "label":  # force names, subjects or quotes: Arabic runs marked rtl
                     cells.append(f"<td>{text_html(v)}</td>")
                 else:
-                    cells.append(f"<td>{html.escape(str(v))}</td>")
-            body.append(f'<tr data-figure-id="{html.escape(r["id"])}">{"".join(cells)}</tr>')
+                    cells.append(f"<td>{escape_html(v)}</td>")
+            body.append(f'<tr data-figure-id="{escape_html(r["id"])}">{"".join(cells)}</tr>')
         return (f'<table class="explorer-table"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(body)}</tbody></table>")
 

@@ -11,22 +11,26 @@ versions it asks for, loads nothing.
 The bundle goes in as template data (``resources["vega_head"]``), not as a
 Jinja include: the minified JavaScript contains ``{#``, a Jinja comment start.
 
-``write_index`` renders ``index.html`` for a published run from its manifest.
-Every string there is HTML-escaped; nothing is fetched.
+``write_index`` renders ``index.html`` for a published run from its manifest
+with a Jinja template (autoescape). Text anywhere goes through
+``escaping.escape_html`` and JSON through ``escaping.script_safe_json``, the
+project's one escaper and one serializer; nothing is fetched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import html
-import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from markupsafe import Markup
+
+from . import escaping
 from .errors import ExportError
 from .files import atomic_write_text
 
@@ -130,7 +134,8 @@ def _vega_head(notebook_html: str) -> str:
         if lib in wanted and major(wanted[lib]) != major(have):
             raise ValueError(f"charts ask for {lib} {wanted[lib]}; vl-convert bundles {have}")
     debug = {f"{lib.replace('-', '')}_version": v for lib, v in sorted(wanted.items())}
-    return (f'<script type="text/javascript">\nvar VEGA_DEBUG = {json.dumps(debug)};\n</script>\n'
+    debug_json = escaping.script_safe_json(debug)
+    return (f'<script type="text/javascript">\nvar VEGA_DEBUG = {debug_json};\n</script>\n'
             f'<script type="text/javascript">\n{_vega_bundle(vl_minor)}\n</script>')
 
 
@@ -165,6 +170,9 @@ def _exporter(include_input: bool) -> Any:
         embed_images=True,
     )
     exporter.register_filter("mostly_arabic", mostly_arabic)
+    # The one escaper and serializer, also under nbconvert's own filter name.
+    exporter.register_filter("escape_html", escaping.escape_html)
+    exporter.register_filter("script_safe_json", escaping.script_safe_json)
     exporter.register_filter("text_dir_attrs", text_dir_attrs)
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=("remove-cell",),
@@ -255,28 +263,6 @@ def export_notebook(nb_path: Path, html_path: Path, *, include_input: bool = Fal
 
 # --------------------------------------------------------------------------- index.html
 
-def _text(value: Any) -> str:
-    """Escaped text; Arabic runs get their own right-to-left, lang="ar" span."""
-    s = html.escape("" if value is None else str(value))
-    if _ARABIC.search(s):
-        return f'<span dir="rtl" lang="ar">{s}</span>'
-    return s
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, Mapping):
-        if not value:
-            return "<em>none</em>"
-        rows = "".join(f"<tr><th>{_text(k)}</th><td>{_value(v)}</td></tr>"
-                       for k, v in value.items())
-        return f'<table class="kv">{rows}</table>'
-    if isinstance(value, list | tuple):
-        if not value:
-            return "<em>none</em>"
-        return "<ul>" + "".join(f"<li>{_value(v)}</li>" for v in value) + "</ul>"
-    return _text(value)
-
-
 def _notebook_rows(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Per-notebook entries as dicts with a ``name``, from a dict or a list manifest."""
     nbs = manifest.get("notebooks") or {}
@@ -292,20 +278,15 @@ def _notebook_rows(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _inputs_rows(inputs: Any) -> str:
+def _inputs_rows(inputs: Any) -> list[tuple[Any, Any]] | None:
+    """(path, sha256) pairs from a dict or list manifest; None for any other shape."""
     if isinstance(inputs, Mapping):
-        items = [(k, v.get("sha256", v) if isinstance(v, Mapping) else v)
-                 for k, v in inputs.items()]
-    elif isinstance(inputs, list):
-        items = [(i.get("path", i.get("name", "")), i.get("sha256", "")) if isinstance(i, Mapping)
-                 else (i, "") for i in inputs]
-    else:
-        return _value(inputs)
-    if not items:
-        return "<em>none</em>"
-    rows = "".join(f"<tr><td><code>{_text(p)}</code></td><td><code>{_text(h)}</code></td></tr>"
-                   for p, h in items)
-    return f'<table class="inputs"><tr><th>file</th><th>sha256</th></tr>{rows}</table>'
+        return [(k, v.get("sha256", v) if isinstance(v, Mapping) else v)
+                for k, v in inputs.items()]
+    if isinstance(inputs, list):
+        return [(i.get("path", i.get("name", "")), i.get("sha256", "")) if isinstance(i, Mapping)
+                else (i, "") for i in inputs]
+    return None
 
 
 _KNOWN = ("run_id", "started", "start", "started_at", "start_time", "finished", "end",
@@ -332,70 +313,63 @@ def _get(manifest: Mapping[str, Any], *keys: str) -> Any:
     return None
 
 
+def _finalize(value: Any) -> Markup:
+    """Every ``{{ value }}`` of the index goes through the one escaper (None -> "")."""
+    return value if isinstance(value, Markup) else Markup(escaping.escape_html(value))
+
+
+@lru_cache(maxsize=1)
+def _index_template() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "run_index"),
+        autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True)
+    env.filters["text"] = lambda v: Markup(escaping.text_html(v))
+    return env.get_template("index.html.j2")
+
+
 def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
-    """The HTML of ``index.html`` (see ``write_index``)."""
+    """The HTML of ``index.html`` (see ``write_index``).
+
+    Rendered by the Jinja template ``templates/run_index/index.html.j2`` with
+    autoescape on; every value passes through ``escaping.escape_html``.
+    """
     report_dir = Path(report_dir)
-    rows = []
+    notebooks = []
     for nb in _notebook_rows(manifest):
-        name = str(nb.get("name", ""))
-        status = str(nb.get("status", ""))
         seconds = nb.get("seconds", nb.get("duration_s", ""))
-        if isinstance(seconds, float):
-            seconds = f"{seconds:.1f}"
-        target = Path(str(nb.get("html") or f"{name}.html")).name
-        link = (f'<a href="{html.escape(target, quote=True)}">{_text(name)}</a>'
-                if (report_dir / target).is_file() else _text(name))
-        rows.append(f'<tr><td>{link}</td><td class="{html.escape(status.lower(), quote=True)}">'
-                    f"{_text(status)}</td><td>{_text(seconds)}</td></tr>")
-    extra_files = [f for f in ("metrics.csv", "manifest.json") if (report_dir / f).is_file()]
-    others = {k: v for k, v in manifest.items() if k not in _KNOWN}
-    started = _get(manifest, "started", "start", "started_at", "start_time")
-    finished = _get(manifest, "finished", "end", "finished_at", "end_time")
-    commit = _get(manifest, "commit", "git_commit")
-    versions = _get(manifest, "versions", "package_versions")
-    generated = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Coalition workbook reports</title>",
-        f"<style>{_INDEX_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<h1>Coalition workbook reports</h1>",
-        *(f'<p class="edition"><a href="{html.escape(str(e.get("href", "")), quote=True)}">'
-          f"{_text(e.get('label'))}</a></p>" for e in manifest.get("editions") or []),
-        '<h2 id="reports">Reports</h2>',
-        '<table class="reports"><tr><th>report</th><th>status</th><th>seconds</th></tr>',
-        *rows,
-        "</table>",
-    ]
-    if extra_files:
-        parts.append("<p>Data: " + ", ".join(
-            f'<a href="{html.escape(f, quote=True)}">{html.escape(f)}</a>' for f in extra_files)
-            + "</p>")
-    parts += [
-        '<h2 id="run">Run</h2>',
-        '<table class="kv">',
-        f"<tr><th>run</th><td>{_text(manifest.get('run_id'))}</td></tr>",
-        f"<tr><th>status</th><td>{_text(manifest.get('status'))}</td></tr>",
-        f"<tr><th>started</th><td>{_text(started)}</td></tr>",
-        f"<tr><th>finished</th><td>{_text(finished)}</td></tr>",
-        f"<tr><th>commit</th><td><code>{_text(commit)}</code></td></tr>",
-        "</table>",
-        '<h2 id="parameters">Parameters</h2>',
-        _value(manifest.get("parameters") or {}),
-        '<h2 id="inputs">Inputs</h2>',
-        _inputs_rows(manifest.get("inputs") or {}),
-    ]
-    if versions:
-        parts += ['<h2 id="versions">Package versions</h2>', _value(versions)]
-    if others:
-        parts += ['<h2 id="more">More</h2>', _value(others)]
-    parts += [f"<p><small>Index written {generated}.</small></p>", "</body>", "</html>", ""]
-    return "\n".join(parts)
+        target = Path(str(nb.get("html") or f"{nb.get('name', '')}.html")).name
+        notebooks.append({
+            "name": str(nb.get("name", "")),
+            "status": str(nb.get("status", "")),
+            "seconds": f"{seconds:.1f}" if isinstance(seconds, float) else seconds,
+            # quote(): a file name can never turn into another scheme (javascript:).
+            "href": quote(target) if target and (report_dir / target).is_file() else "",
+        })
+    inputs = manifest.get("inputs") or {}
+    return _index_template().render(
+        css=Markup(_INDEX_CSS),  # our own constant, not data
+        notebooks=notebooks,
+        editions=[{"label": e.get("label"), "href": quote(str(e.get("href", "")), safe="/.#")}
+                  for e in manifest.get("editions") or []],
+        extra_files=[f for f in ("metrics.csv", "manifest.json", "datapackage.json",
+                                 "claims.jsonld") if (report_dir / f).is_file()],
+        sources=sorted(quote(p.relative_to(report_dir).as_posix())
+                       for p in report_dir.glob("sources/*.html")),
+        run_id=manifest.get("run_id"),
+        status=manifest.get("status"),
+        started=_get(manifest, "started", "start", "started_at", "start_time"),
+        finished=_get(manifest, "finished", "end", "finished_at", "end_time"),
+        commit=_get(manifest, "commit", "git_commit"),
+        parameters=manifest.get("parameters") or {},
+        inputs=_inputs_rows(inputs),
+        raw_inputs=inputs,
+        versions=_get(manifest, "versions", "package_versions"),
+        others={k: v for k, v in manifest.items() if k not in _KNOWN},
+        generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
 
 
 def write_index(report_dir: Path, manifest: dict) -> Path:

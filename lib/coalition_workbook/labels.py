@@ -11,9 +11,12 @@ prints them ("49 ألف", "3.322.145 دولارا").
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Mapping
+from functools import lru_cache
 
+from . import config
 from .vocab import LANGS
 
 #: Qualifier words put before a figure. ``exact`` has none.
@@ -30,16 +33,30 @@ QUALIFIER_NAMES: dict[str, dict[str, str]] = {
            "approx": "تقريبي"},
 }
 
-UNITS: dict[str, dict[str, str]] = {
-    "en": {"persons": "persons", "vehicles": "vehicles", "usd": "US$", "members": "members",
-           "countries": "countries", "soldiers": "soldiers", "airstrikes": "airstrikes",
-           "year": "year", "years": "years", "brigades": "brigades",
-           "usd_per_aircraft": "US$ per aircraft", "pct": "%"},
-    "ar": {"persons": "منتسب", "vehicles": "مركبة", "usd": "دولار", "members": "عضو",
-           "countries": "دولة", "soldiers": "عسكري", "airstrikes": "ضربة جوية",
-           "year": "عام", "years": "سنوات", "brigades": "لواء",
-           "usd_per_aircraft": "دولار لكل طائرة", "pct": "٪"},
-}
+#: Unit and category labels are rows of data/units.csv and data/categories.csv
+#: (``unit_label``, ``category_label``), read here with the csv module so this
+#: module stays pandas-free; ``schema`` validates those tables.
+VOCABULARY_FILES = {"units": "units.csv", "categories": "categories.csv"}
+
+
+@lru_cache(maxsize=8)
+def _read_vocabulary(path: str, mtime_ns: int) -> dict[str, dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        key = (reader.fieldnames or [""])[0]
+        return {row[key].strip(): {k: (v or "").strip() for k, v in row.items() if k}
+                for row in reader if row.get(key, "").strip()}
+
+
+def vocabulary_rows(name: str) -> dict[str, dict[str, str]]:
+    """Rows of a vocabulary table (``units`` or ``categories``) by key; {} if absent."""
+    path = config.DATA_DIR / VOCABULARY_FILES[name]
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    return _read_vocabulary(str(path), mtime)
+
 
 KINDS: dict[str, dict[str, str]] = {
     "en": {"armored": "Armoured vehicles", "non_tactical": "Non-tactical vehicles",
@@ -128,8 +145,27 @@ _TEXT: dict[str, dict[str, str]] = {
         "explorer_pick": "Click a bar or pick a figure to see its quote.",
         "relation_duplicate_of": "restates",
         "relation_part_of": "is part of",
-        "relation_measures_same_as": "measures the same as",
-        "relation_conflicts_with": "conflicts with",
+        "relation_measures_same_as": "measures the same in another unit as",
+        "relation_conflicts_with": "disagrees with",
+        "relation_supersedes": "corrects (supersedes)",
+        "relation_adds_to": "adds to",
+        "status_counted": "counted",
+        "status_disputed": "counted as one account of a disputed figure",
+        "status_restates": "restates {other}, counted once",
+        "status_other_unit_of": "the same as {other} in another unit",
+        "status_superseded_by": "superseded by {other}",
+        "status_part_of": "part of {other}",
+        "status_excluded": "a bound ({qualifier}), left out (bounds=exclude)",
+        "status_excluded_for": "a bound ({qualifier}); {other} stands in for it",
+        "status_not_summed": "not summed",
+        "no_figure": "no figure",
+        "disputed": "disputed",
+        "range_sep": "–",
+        "exact_only": "exact figures only",
+        "complete_total": "with every figure, at its bound: {total}",
+        "disputed_note": ("Disputed: the accounts below disagree, so this is a range from the "
+                          "lowest to the highest, never their sum."),
+        "source_of": "source",
     },
     "ar": {
         "trainees_title": "العناصر العراقية التي درّبها التحالف",
@@ -206,18 +242,28 @@ _TEXT: dict[str, dict[str, str]] = {
         "explorer_pick": "انقر على عمود أو اختر رقمًا لقراءة نصه.",
         "relation_duplicate_of": "يكرر",
         "relation_part_of": "جزء من",
-        "relation_measures_same_as": "يقيس الشيء نفسه مثل",
+        "relation_measures_same_as": "يقيس الشيء نفسه بوحدة أخرى مثل",
         "relation_conflicts_with": "يتعارض مع",
+        "relation_supersedes": "يصحّح (يحلّ محل)",
+        "relation_adds_to": "يُضاف إلى",
+        "status_counted": "محسوب",
+        "status_disputed": "محسوب كإحدى روايتين متعارضتين",
+        "status_restates": "يكرر {other}، يُحسب مرة واحدة",
+        "status_other_unit_of": "الشيء نفسه مثل {other} بوحدة أخرى",
+        "status_superseded_by": "صحّحه {other}",
+        "status_part_of": "جزء من {other}",
+        "status_excluded": "حد ({qualifier})، مستبعد",
+        "status_excluded_for": "حد ({qualifier})؛ يحل محله {other}",
+        "status_not_summed": "لا يُجمع",
+        "no_figure": "لا رقم",
+        "disputed": "متنازع عليه",
+        "range_sep": "–",
+        "exact_only": "الأرقام الدقيقة فقط",
+        "complete_total": "مع كل الأرقام بحدودها: {total}",
+        "disputed_note": ("متنازع عليه: الروايات أدناه متعارضة، فهذا نطاق من أدناها إلى "
+                          "أعلاها وليس مجموعها."),
+        "source_of": "المصدر",
     },
-}
-
-CATEGORIES: dict[str, dict[str, str]] = {
-    "en": {"coalition": "Coalition", "timeline": "Timeline", "training": "Training",
-           "aid_vehicles": "Vehicles", "aid_cash": "Cash", "aid_weapons": "Weapons",
-           "troops": "Troops", "airstrikes": "Airstrikes", "cost": "Cost"},
-    "ar": {"coalition": "التحالف", "timeline": "التسلسل الزمني", "training": "التدريب",
-           "aid_vehicles": "المركبات", "aid_cash": "الأموال", "aid_weapons": "الأسلحة",
-           "troops": "القوات", "airstrikes": "الضربات الجوية", "cost": "التكلفة"},
 }
 
 METRICS: dict[str, dict[str, str]] = {
@@ -280,9 +326,31 @@ def qualifier_name(qualifier: str, lang: str = "en") -> str:
     return _lookup(QUALIFIER_NAMES, qualifier, lang)
 
 
+def _vocab_label(name: str, key: str, lang: str) -> str:
+    return vocabulary_rows(name).get(key, {}).get(f"label_{check_lang(lang)}") or key
+
+
 def unit_label(unit: str, lang: str = "en") -> str:
-    """A unit as shown: ``usd`` -> ``"US$"`` / ``"دولار"``."""
-    return _lookup(UNITS, unit, lang)
+    """A unit as shown, from data/units.csv: ``usd`` -> ``"US$"`` / ``"دولار"``.
+
+    Examples:
+        >>> unit_label("usd"), unit_label("usd", "ar")
+        ('US$', 'دولار')
+    """
+    return _vocab_label("units", unit, lang)
+
+
+def unit_format(unit: str, lang: str = "en") -> str:
+    """How a number in ``unit`` is written, ``{n}`` standing for the number.
+
+    ``format_en``/``format_ar`` of data/units.csv, default ``"{n} label"``.
+
+    Examples:
+        >>> unit_format("usd"), unit_format("persons", "ar")
+        ('US$ {n}', '{n} منتسب')
+    """
+    row = vocabulary_rows("units").get(unit, {})
+    return row.get(f"format_{check_lang(lang)}") or f"{{n}} {unit_label(unit, lang)}"
 
 
 def kind_label(kind: str, lang: str = "en") -> str:
@@ -291,8 +359,13 @@ def kind_label(kind: str, lang: str = "en") -> str:
 
 
 def category_label(category: str, lang: str = "en") -> str:
-    """A figures ``category`` as shown."""
-    return _lookup(CATEGORIES, category, lang)
+    """A figures ``category`` as shown, from data/categories.csv.
+
+    Examples:
+        >>> category_label("training", "ar")
+        'التدريب'
+    """
+    return _vocab_label("categories", category, lang)
 
 
 def metric_label(metric: str, lang: str = "en") -> str:
@@ -322,7 +395,8 @@ def format_number(value: float | int | None, *, decimals: int = 0) -> str:
 
 
 def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: str = "en",
-                  unit: str | None = None, decimals: int = 0) -> str:
+                  unit: str | None = None, decimals: int = 0,
+                  high: float | int | None = None) -> str:
     """A figure as a reader should say it: qualifier word, number, unit.
 
     Examples:
@@ -334,13 +408,20 @@ def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: 
         'US$ 3,000,000'
         >>> format_figure(12.5, "at_most", unit="pct", decimals=1)
         'at most 12.5%'
+        >>> format_figure(29000, "exact", unit="persons", high=29500)
+        '29,000–29,500 persons (disputed)'
+        >>> format_figure(None, unit="persons")
+        'no figure'
     """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return text("no_figure", lang)
     number = format_number(value, decimals=decimals)
-    if unit == "pct":
-        number = f"{number}{unit_label(unit, lang)}"
-    elif unit == "usd" and lang == "en":
-        number = f"US$ {number}"
-    elif unit:
-        number = f"{number} {unit_label(unit, lang)}"
+    ranged = high is not None and not (isinstance(high, float) and math.isnan(high)) \
+        and float(high) != float(value)
+    if ranged:
+        number = f"{number}{text('range_sep', lang)}{format_number(high, decimals=decimals)}"
+    if unit:
+        number = unit_format(unit, lang).replace("{n}", number)
     word = qualifier_word(qualifier, lang)
-    return f"{word} {number}" if word else number
+    out = f"{word} {number}" if word else number
+    return f"{out} ({text('disputed', lang)})" if ranged else out

@@ -41,6 +41,9 @@ class Manifest:
     metrics: dict[str, Any] | None = None
     screenshots: list[str] = field(default_factory=list)
     editions: list[dict[str, str]] = field(default_factory=list)
+    #: Open exports (datapackage.json, claims.jsonld) and source pages -> sha256, bytes.
+    exports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source_pages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """As written to ``manifest.json`` (``metrics`` only when metrics were written)."""
@@ -75,7 +78,9 @@ def build_manifest(*, run_id: str, started: str, finished: str, seconds: float,
                    results: Sequence[NotebookResult], inputs: Mapping[str, Mapping[str, Any]],
                    fingerprint: str, versions: Mapping[str, str], runner: Mapping[str, Any],
                    metrics_rows: int | None = None, screenshots: Sequence[str] = (),
-                   editions: Sequence[Mapping[str, str]] = ()) -> Manifest:
+                   editions: Sequence[Mapping[str, str]] = (),
+                   exports: Mapping[str, Mapping[str, Any]] | None = None,
+                   source_pages: Mapping[str, Mapping[str, Any]] | None = None) -> Manifest:
     """The run's manifest from what the runner measured; no input or output happens here.
 
     Args:
@@ -88,6 +93,7 @@ def build_manifest(*, run_id: str, started: str, finished: str, seconds: float,
         metrics_rows: Rows of ``metrics.csv`` when it was written.
         screenshots: Paths of the screenshots, relative to the run folder.
         editions: Links to the other editions: ``{"label", "lang", "href"}``.
+        exports, source_pages: What ``exports.write_exports`` wrote, path -> checksum.
     """
     return Manifest(
         run_id=run_id,
@@ -100,6 +106,8 @@ def build_manifest(*, run_id: str, started: str, finished: str, seconds: float,
         fingerprint=fingerprint, versions=dict(versions), runner=dict(runner),
         metrics=None if metrics_rows is None else {"file": "metrics.csv", "rows": metrics_rows},
         screenshots=list(screenshots), editions=[dict(e) for e in editions],
+        exports={k: dict(v) for k, v in (exports or {}).items()},
+        source_pages={k: dict(v) for k, v in (source_pages or {}).items()},
     )
 
 

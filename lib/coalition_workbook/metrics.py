@@ -1,36 +1,100 @@
 """Derived metrics, as pure functions: Dataset in, DataFrame out.
 
-Three rules keep the numbers honest:
+**The rule of what is summed.** A summed metric (``SUMMED``: trainees,
+vehicles, cash, weapons, airstrikes, troops) takes the figures of one category
+in one unit and is made of *slots*: one count per force, per vehicle kind, per
+aid recipient (the ``slot`` column of ``SUMMED``; no column means one slot).
+A slot that more than one figure would fill is never combined silently; the
+figures must be related in ``relations.csv`` (``figure_id RELATION other_id``):
 
-* **Bounds carry through.** A sum with an ``at_least`` part is itself
-  ``at_least``; parts pointing both ways, or an ``approx`` part, make it
-  ``approx``. Shares follow the direction of the error: an exact part of an
-  ``at_least`` total has an ``at_most`` share. ``bounds="exclude"`` leaves
-  bounded figures out instead and says so.
-* **Nothing is counted twice.** ``relations.csv`` declares overlaps: a figure
-  that is a ``duplicate_of``, ``part_of`` or ``measures_same_as`` another
-  figure in the same sum is dropped in favour of that other figure.
-* **Disagreements are shown, not resolved.** ``conflicts`` lists every
-  ``conflicts_with`` pair, and every duplicate whose value or qualifier differs,
-  with both quotes.
+=================== ============================================================
+``duplicate_of``     a restatement: counted once (``other_id``, the original).
+                     The two must agree (their ranges overlap), else validation
+                     refuses and asks for ``supersedes`` or ``conflicts_with``.
+``supersedes``       a correction: ``figure_id`` counts, ``other_id`` is shown
+                     as superseded and never counted, whatever its source.
+``conflicts_with``   a disagreement: never summed; the slot becomes a range
+                     from the lowest to the highest account, flagged disputed.
+``part_of``          a subset: dropped when its whole is counted in the same
+                     metric.
+``measures_same_as`` the same thing in another unit: counted once.
+``adds_to``          separate amounts of one slot that do add up.
+=================== ============================================================
+
+Anything else — two figures in one slot with no relation — is refused by
+``workbook validate`` (``slot_problems``) with one message naming both rows.
+
+**Bounds carry through.** A sum with an ``at_least`` part is ``at_least``;
+parts pointing both ways, or an ``approx`` part, make it ``approx``. Shares
+follow the direction of the error. ``bounds="exclude"`` leaves bounded
+figures out (an exact restatement stands in for a bounded original); a total
+that lost a figure that way is only a lower bound of the whole, so it is
+``at_least`` and lists what it left out in ``excluded``.
+
+**No figure, no number.** A metric with no counted input is absent, never 0.
 
 Every metric row records the figure ids it was computed from (``inputs``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .dataset import Dataset
+from .errors import Problem, WorkbookError
 from .vocab import BOUNDS
 
-OVERLAPS = ("duplicate_of", "part_of", "measures_same_as")
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
+#: Relations after which one figure of the pair is not counted (the other stands for both).
+COUNT_ONCE = ("duplicate_of", "measures_same_as")
+#: Older or plainer names a curator may write; read as the canonical relation.
+RELATION_ALIASES = {"restates": "duplicate_of", "corrects": "supersedes",
+                    "disagrees_with": "conflicts_with", "other_unit_of": "measures_same_as",
+                    "same_in_other_unit": "measures_same_as", "subset_of": "part_of"}
+#: How far apart two ``approx`` figures may be and still be one statement restated.
+APPROX_TOLERANCE = 0.05
+
 _DIRECTION = {"exact": 0, "at_least": 1, "at_most": -1, "approx": None}
 _QUALIFIER = {0: "exact", 1: "at_least", -1: "at_most", None: "approx"}
-METRIC_COLUMNS = ["metric", "value", "qualifier", "unit", "inputs"]
+METRIC_COLUMNS = ["metric", "value", "value_high", "qualifier", "unit", "inputs", "excluded",
+                  "disputed"]
 
+
+@dataclass(frozen=True)
+class Summed:
+    """A summed metric: which figures it takes and how its breakdown groups them."""
+
+    name: str
+    category: str
+    unit: str
+    group: str | None  # figures column the breakdown groups by; None = no breakdown
+
+
+#: A slot is one (force_id, kind) within a summed metric's category and unit.
+SLOT_COLUMNS = ("force_id", "kind")
+
+#: The summed metrics, in the order they are published.
+SUMMED: dict[str, Summed] = {s.name: s for s in (
+    Summed("trainees", "training", "persons", "force_id"),
+    Summed("vehicles", "aid_vehicles", "vehicles", "kind"),
+    Summed("aid_cash", "aid_cash", "usd", "force_id"),
+    Summed("aid_weapons", "aid_weapons", "usd", "force_id"),
+    Summed("airstrikes", "airstrikes", "airstrikes", None),
+    Summed("troops", "troops", "soldiers", None),
+)}
+#: Name of each summed metric's total in ``compute_metrics``.
+TOTAL_NAMES = {"trainees": "trainees_total", "vehicles": "vehicles_total",
+               "aid_cash": "aid_cash_usd", "aid_weapons": "aid_weapons_usd",
+               "airstrikes": "airstrikes_total", "troops": "troops_total"}
+
+
+# --------------------------------------------------------------------------- qualifiers
 
 def combine_qualifiers(qualifiers: Iterable[str]) -> str:
     """Qualifier of a sum of parts with these qualifiers.
@@ -64,161 +128,514 @@ def share_qualifier(part: str, others: Iterable[str]) -> str:
     return combine_qualifiers([part, *(flipped.get(q, q) for q in set(others))])
 
 
-def _check_bounds(bounds: str) -> None:
+def check_bounds(bounds: str) -> None:
+    """Raise ValueError unless ``bounds`` is one of ``BOUNDS``."""
     if bounds not in BOUNDS:
         raise ValueError(f"bounds must be one of {', '.join(BOUNDS)}, not {bounds!r}")
 
 
-def without_overlaps(ds: Dataset, selection: pd.DataFrame) -> pd.DataFrame:
-    """Drop figures that overlap another figure of the same selection (see module doc)."""
-    rel = ds.relations
-    rel = rel[rel["relation"].isin(OVERLAPS)]
-    ids = set(selection["id"])
-    drop = set(rel.loc[rel["other_id"].isin(ids), "figure_id"])
-    return selection[~selection["id"].isin(drop)]
+
+def _range(value: float, qualifier: str) -> tuple[float, float]:
+    """The values a figure allows: ``at_least 3`` is [3, inf)."""
+    if qualifier == "at_least":
+        return value, math.inf
+    if qualifier == "at_most":
+        return 0.0, value
+    if qualifier == "approx":
+        return value * (1 - APPROX_TOLERANCE), value * (1 + APPROX_TOLERANCE)
+    return value, value
 
 
-def select(ds: Dataset, *, category: str, unit: str | None = None,
-           bounds: str = "as_lower_bound") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Figures of one category that may be summed, and those left out.
+def compatible(a: tuple[float, str], b: tuple[float, str]) -> bool:
+    """Whether two (value, qualifier) figures can state the same quantity.
+
+    Examples:
+        >>> compatible((3e6, "at_least"), (3e6, "exact"))
+        True
+        >>> compatible((29000, "exact"), (29500, "exact"))
+        False
+    """
+    (lo1, hi1), (lo2, hi2) = _range(*a), _range(*b)
+    return lo1 <= hi2 and lo2 <= hi1
+
+
+# --------------------------------------------------------------------------- resolution
+
+def canonical_relations(relations: pd.DataFrame) -> pd.DataFrame:
+    """Relations with aliases (``restates``, ``disagrees_with`` …) read as canonical names."""
+    if relations.empty or not relations["relation"].isin(list(RELATION_ALIASES)).any():
+        return relations
+    out = relations.copy()
+    out["relation"] = out["relation"].replace(RELATION_ALIASES)
+    return out
+
+
+class _Groups:
+    """Union-find over figure ids."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.parent = {i: i for i in ids}
+
+    def find(self, i: str) -> str:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for i in sorted(self.parent):
+            out.setdefault(self.find(i), []).append(i)
+        return out
+
+
+SLOT_FRAME_COLUMNS = ["force_id", "kind", "group", "low", "high", "qualifier", "disputed",
+                      "inputs"]
+
+
+@dataclass
+class Resolution:
+    """How one summed metric treats each of its figures.
+
+    ``slots`` has one row per slot (``SLOT_FRAME_COLUMNS``): its range
+    ``low``..``high`` (equal unless disputed), qualifier and counted inputs.
+    ``status`` holds every figure that is *not* simply counted, with the
+    figure it defers to; ``excluded`` the figures whose loss to
+    ``bounds="exclude"`` makes the total a lower bound.
+    """
+
+    summed: Summed
+    slots: pd.DataFrame
+    counted: list[str] = field(default_factory=list)
+    status: dict[str, tuple[str, str]] = field(default_factory=dict)
+    excluded: list[str] = field(default_factory=list)
+    undeclared: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _slot_key(fig: Mapping[str, object]) -> tuple[str, str]:
+    return str(fig["force_id"]), str(fig["kind"])
+
+
+def resolve(figures: pd.DataFrame, relations: pd.DataFrame, summed: Summed,
+            bounds: str = "as_lower_bound") -> Resolution:
+    """Apply the rule of the module docstring to one summed metric.
+
+    Figures in no relation and alone in their slot take a vectorised path, so
+    a million-row table costs little more than its related figures.
+
+    Args:
+        figures: The figures table (every category; this picks its own).
+        relations: The relations table (aliases allowed).
+        summed: Which metric.
+        bounds: ``as_lower_bound`` or ``exclude``.
 
     Returns:
-        ``(counted, excluded)``: excluded holds bounded figures under
-        ``bounds="exclude"`` (overlaps are simply dropped, never "excluded").
+        The slots with their ranges, each figure's status, and any pair of
+        figures sharing a slot with no declared relation (``undeclared``).
     """
-    _check_bounds(bounds)
-    f = ds.figures
-    sel = f[f["category"] == category]
-    if unit is not None:
-        sel = sel[sel["unit"] == unit]
+    check_bounds(bounds)
+    rel = canonical_relations(relations)
+    figs = figures[(figures["category"] == summed.category) & (figures["unit"] == summed.unit)]
+    pairs = list(rel[["figure_id", "relation", "other_id"]].itertuples(index=False, name=None))
+    related = {x for a, _, b in pairs for x in (a, b)}
+    shared = figs.duplicated(list(SLOT_COLUMNS), keep=False)
+    simple_mask = ~shared & ~figs["id"].isin(related)
+    simple, tricky = figs[simple_mask], figs[~simple_mask]
+    res = Resolution(summed, pd.DataFrame(columns=SLOT_FRAME_COLUMNS))
+
     if bounds == "exclude":
-        # Drop bounds first: an exact restatement of a bounded figure then
-        # stands in for it instead of vanishing with it.
-        keep = sel["qualifier"] == "exact"
-        return without_overlaps(ds, sel[keep]), sel[~keep]
-    return without_overlaps(ds, sel), sel.iloc[0:0]
+        out = simple["qualifier"] != "exact"
+        res.excluded += simple.loc[out, "id"].tolist()
+        res.status.update({i: ("excluded", "") for i in simple.loc[out, "id"]})
+        simple = simple[~out]
+    frames = [pd.DataFrame({
+        "force_id": simple["force_id"], "kind": simple["kind"],
+        "group": simple[summed.group] if summed.group else "",
+        "low": simple["value"].astype(float), "high": simple["value"].astype(float),
+        "qualifier": simple["qualifier"], "disputed": False, "inputs": simple["id"]})]
+    res.counted += simple["id"].tolist()
+    if not tricky.empty:
+        frames.append(_resolve_related(tricky, pairs, summed, bounds, res))
+    slots = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
+    res.slots = slots.sort_values(["force_id", "kind"], kind="stable").reset_index(drop=True)
+    return res
 
 
-def _inputs(ids: Iterable[str]) -> str:
-    return ";".join(ids)
+def _resolve_related(figs: pd.DataFrame, pairs: list[tuple[str, str, str]], summed: Summed,
+                     bounds: str, res: Resolution) -> pd.DataFrame:
+    """The slow path of ``resolve``: figures in relations or sharing a slot."""
+    by_id = {r["id"]: r for r in figs.to_dict("records")}
+    ids = set(by_id)
+
+    # 1. Corrections: a superseded figure never counts, whichever metric its correction is in.
+    for a, r, b in pairs:
+        if r == "supersedes" and b in ids:
+            res.status[b] = ("superseded_by", a)
+    live = ids - set(res.status)
+
+    # 2. Restatements (and the same thing in another unit) form groups counted once.
+    groups = _Groups(live)
+    restated: dict[str, tuple[str, str]] = {}
+    for a, r, b in pairs:
+        if r in COUNT_ONCE and a in live and b in live:
+            groups.union(a, b)
+            restated[a] = (r, b)
+    chosen: dict[str, str] = {}  # group root -> the member that counts
+    for root, members in groups.members().items():
+        originals = [m for m in members if m not in restated] or members
+        pick = originals[0]
+        if bounds == "exclude" and by_id[pick]["qualifier"] != "exact":
+            exact = [m for m in members if by_id[m]["qualifier"] == "exact"]
+            if not exact:  # nothing exact stands in: the total loses this figure
+                res.excluded += members
+                res.status.update({m: ("excluded", "") for m in members})
+                continue
+            pick = exact[0]
+        chosen[root] = pick
+        for m in members:
+            if m == pick:
+                continue
+            if bounds == "exclude" and by_id[m]["qualifier"] != "exact":
+                res.status[m] = ("excluded", pick)  # an exact restatement stands in
+            else:
+                kind, other = restated.get(m, ("duplicate_of", pick))
+                res.status[m] = ("other_unit_of" if kind == "measures_same_as" else "restates",
+                                 other)
+
+    # 3. A part is dropped when its whole is counted in this metric.
+    root_of = {m: groups.find(m) for m in live}
+    for a, r, b in pairs:
+        if r == "part_of" and a in root_of and b in root_of and root_of[a] in chosen \
+                and root_of[b] in chosen and root_of[a] != root_of[b]:
+            res.status[chosen.pop(root_of[a])] = ("part_of", b)
+    counted = set(chosen.values())
+    rep = {m: chosen[root_of[m]] for m in live if root_of[m] in chosen}
+
+    # 4. Accounts: adds_to joins amounts; conflicts_with makes one slot of several accounts.
+    adds, disputes = _Groups(counted), _Groups(counted)
+    declared: set[frozenset[str]] = set()
+    for a, r, b in pairs:
+        if a in rep and b in rep and rep[a] != rep[b]:
+            x, y = rep[a], rep[b]
+            declared.add(frozenset((x, y)))
+            if r == "adds_to":
+                adds.union(x, y)
+            elif r == "conflicts_with":
+                disputes.union(x, y)
+    key = {i: _slot_key(by_id[i]) for i in counted}
+    joined: dict[str, tuple[str, str]] = {}
+    for i in sorted(counted):  # a disagreement across slots still makes one slot
+        root = disputes.find(i)
+        joined[root] = min(joined.get(root, key[i]), key[i])
+    by_slot: dict[tuple[str, str], list[str]] = {}
+    for i in sorted(counted):
+        by_slot.setdefault(joined[disputes.find(i)], []).append(i)
+    rows = []
+    for (force, kind), members in by_slot.items():
+        accounts: dict[str, list[str]] = {}
+        for m in members:
+            accounts.setdefault(adds.find(m), []).append(m)
+        accs = sorted(accounts.values())
+        for n, acc in enumerate(accs):  # every two accounts must be declared as disagreeing
+            for other in accs[n + 1:]:
+                if not any(frozenset((x, y)) in declared for x in acc for y in other):
+                    res.undeclared.append((acc[0], other[0]))
+        sums = [sum(float(by_id[m]["value"]) for m in acc) for acc in accs]
+        disputed = len(accs) > 1
+        first = by_id[members[0]]
+        rows.append({"force_id": force, "kind": kind,
+                     "group": str(first[summed.group]) if summed.group else "",
+                     "low": min(sums), "high": max(sums),
+                     "qualifier": combine_qualifiers(by_id[m]["qualifier"] for m in members),
+                     "disputed": disputed, "inputs": _join(members)})
+        res.counted += members
+        if disputed:
+            res.status.update({m: ("disputed", "") for m in members})
+    return pd.DataFrame(rows, columns=SLOT_FRAME_COLUMNS)
 
 
-def _metric(name: str, part: pd.DataFrame, unit: str) -> dict[str, object]:
-    return {"metric": name, "value": float(part["value"].sum()),
-            "qualifier": combine_qualifiers(part["qualifier"]), "unit": unit,
-            "inputs": _inputs(part["id"])}
+def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Problem]:
+    """Figures that fill one slot with no relation saying how, and restatements that disagree.
+
+    Used by ``load_dataset``: one problem per pair, at the later row, naming
+    both rows and what can be declared.
+    """
+    file, rows = figures.attrs.get("file", "figures.csv"), figures.attrs.get("rows", {})
+    row_of = {fid: rows.get(i, i + 2) for i, fid in figures["id"].items()}
+    problems: list[Problem] = []
+    f = figures.set_index("id")
+    for summed in SUMMED.values():
+        for a, b in resolve(figures, relations, summed).undeclared:
+            first, second = sorted((a, b), key=lambda i: row_of.get(i, 0))
+            force, kind = _slot_key(f.loc[first])
+            where = ", ".join(f"{c}={v}" for c, v in (("force_id", force), ("kind", kind)) if v)
+            slot = f"{summed.name} ({where})" if where else summed.name
+            problems.append(Problem(file, row_of.get(second, 0), "id", (
+                f"{second} and {first} (row {row_of.get(first, 0)}) both fill one slot of "
+                f"{slot}; declare in relations.csv how they relate: duplicate_of (a "
+                "restatement), supersedes (a correction), conflicts_with (a disagreement), "
+                "adds_to (separate amounts that add up) or part_of")))
+    rel = canonical_relations(relations)
+    rel_file, rel_rows = relations.attrs.get("file", "relations.csv"), \
+        relations.attrs.get("rows", {})
+    for idx, a, r, b in rel[["figure_id", "relation", "other_id"]].itertuples(name=None):
+        row = rel_rows.get(idx, idx + 2)
+        if a not in f.index or b not in f.index:
+            continue  # reported as an unknown id
+        if a == b:
+            problems.append(Problem(rel_file, row, "other_id", f"{a} is related to itself"))
+        elif r == "duplicate_of" and not compatible(
+                (float(f.at[a, "value"]), f.at[a, "qualifier"]),
+                (float(f.at[b, "value"]), f.at[b, "qualifier"])):
+            problems.append(Problem(rel_file, row, "relation", (
+                f"{a} ({f.at[a, 'qualifier']} {f.at[a, 'value']:g}) and {b} "
+                f"({f.at[b, 'qualifier']} {f.at[b, 'value']:g}) disagree, so one cannot "
+                "restate the other; declare supersedes (a correction) or conflicts_with "
+                "(a disagreement)")))
+    problems += _supersede_cycles(rel, rel_file, rel_rows)
+    return problems
 
 
-def breakdown(ds: Dataset, *, category: str, unit: str, by: str,
-              bounds: str = "as_lower_bound") -> pd.DataFrame:
-    """Sum one category per ``by`` column (``force_id`` or ``kind``), with shares.
+def _supersede_cycles(rel: pd.DataFrame, file: str, rows: Mapping[int, int]) -> list[Problem]:
+    newer = {b: a for a, r, b in rel[["figure_id", "relation", "other_id"]].itertuples(
+        index=False, name=None) if r == "supersedes"}
+    for idx, a, r, b in rel[["figure_id", "relation", "other_id"]].itertuples(name=None):
+        if r != "supersedes":
+            continue
+        seen, cur = {b}, a
+        while cur in newer:
+            cur = newer[cur]
+            if cur in seen:
+                return [Problem(file, rows.get(idx, idx + 2), "relation",
+                                f"supersedes relations loop through {a} and {b}")]
+            seen.add(cur)
+    return []
+
+
+# --------------------------------------------------------------------------- metrics
+
+def _resolved(ds: Dataset, name: str, bounds: str) -> Resolution:
+    res = resolve(ds.figures, ds.relations, SUMMED[name], bounds)
+    if res.undeclared:  # load_dataset refuses this; a hand-built Dataset may not have
+        a, b = res.undeclared[0]
+        raise WorkbookError(f"{a} and {b} fill one slot of {name} with no declared relation")
+    return res
+
+
+def _join(ids: Iterable[str]) -> str:
+    return ";".join(sorted(ids))
+
+
+def _combine_by(qualifiers: pd.Series, by: pd.Series | list) -> pd.Series:
+    """``combine_qualifiers`` per group, vectorised (one pass, not one call per group)."""
+    flags = pd.DataFrame({"up": qualifiers == "at_least", "down": qualifiers == "at_most",
+                          "approx": qualifiers == "approx"}).groupby(by, sort=False).any()
+    out = pd.Series("exact", index=flags.index)
+    out[flags["up"]] = "at_least"
+    out[flags["down"]] = "at_most"
+    out[flags["approx"] | (flags["up"] & flags["down"])] = "approx"
+    return out
+
+
+def _total_row(res: Resolution, metric: str) -> dict[str, object] | None:
+    slots = res.slots
+    if slots.empty:
+        return None
+    low, high = float(slots["low"].sum()), float(slots["high"].sum())
+    qualifier = combine_qualifiers(list(slots["qualifier"].unique())
+                                   + (["at_least"] if res.excluded else []))
+    return _row(metric, low, high if high != low else math.nan, qualifier, res.summed.unit,
+                _join(res.counted), _join(res.excluded),
+                _join(i for s in slots.loc[slots["disputed"], "inputs"] for i in s.split(";")))
+
+
+def summed_total(ds: Dataset, name: str, bounds: str = "as_lower_bound"
+                 ) -> dict[str, object] | None:
+    """The total of one summed metric (``SUMMED``), or None when no figure counts.
+
+    ``value`` is the lowest total the accounts allow; ``value_high`` the
+    highest when a slot is disputed (else NaN).
+    """
+    return _total_row(_resolved(ds, name, bounds), TOTAL_NAMES[name])
+
+
+BREAKDOWN_COLUMNS = ["group", "value", "value_high", "qualifier", "share_pct", "share_high_pct",
+                     "share_qualifier", "disputed", "inputs"]
+
+
+def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.DataFrame:
+    """The slots of a summed metric added up per group (force or kind), with shares.
+
+    A disputed slot is a range (``value`` to ``value_high``); shares are then
+    ranges too: the lowest share puts the part low and the rest high.
 
     Returns:
-        One row per group, ordered by value: ``group``, ``value``, ``qualifier``,
-        ``share_pct``, ``share_qualifier``, ``inputs``.
+        Columns ``BREAKDOWN_COLUMNS``, ordered by value (ties by group).
     """
-    counted, _ = select(ds, category=category, unit=unit, bounds=bounds)
-    total = float(counted["value"].sum())
-    rows = []
-    for group, part in counted.groupby(by, sort=False):
-        q = combine_qualifiers(part["qualifier"])
-        others = counted.loc[counted[by] != group, "qualifier"]
-        value = float(part["value"].sum())
-        rows.append({"group": group, "value": value, "qualifier": q,
-                     "share_pct": 100 * value / total if total else float("nan"),
-                     "share_qualifier": share_qualifier(q, others),
-                     "inputs": _inputs(part["id"])})
-    out = pd.DataFrame(rows, columns=["group", "value", "qualifier", "share_pct",
-                                      "share_qualifier", "inputs"])
-    return out.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
+    res = _resolved(ds, name, bounds)
+    s = res.slots
+    if s.empty:
+        return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
+    g = s.groupby("group", sort=False)
+    out = pd.DataFrame({"value": g["low"].sum(), "high": g["high"].sum(),
+                        "qualifier": _combine_by(s["qualifier"], s["group"]),
+                        "disputed": g["disputed"].any(),
+                        "inputs": g["inputs"].agg(lambda x: _join(";".join(x).split(";")))})
+    total_low, total_high = out["value"].sum(), out["high"].sum()
+    rest_low, rest_high = total_low - out["value"], total_high - out["high"]
+    share_low = 100 * out["value"] / (out["value"] + rest_high)
+    share_high = 100 * out["high"] / (out["high"] + rest_low)
+    out["value_high"] = out["high"].where(out["disputed"])
+    out["share_pct"] = share_low
+    out["share_high_pct"] = share_high.where(share_high != share_low)
+    # A share rises with its part and falls with the rest, so flip the others' bounds.
+    extra = ["at_least"] if res.excluded else []
+    out["share_qualifier"] = _share_qualifiers(out["qualifier"], extra)
+    out = out.rename_axis("group").reset_index()[BREAKDOWN_COLUMNS]
+    return out.sort_values(["value", "group"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
 
 
-def total(ds: Dataset, *, category: str, unit: str, name: str,
-          bounds: str = "as_lower_bound") -> dict[str, object]:
-    """One summed metric over a category, bounds- and overlap-aware."""
-    counted, _ = select(ds, category=category, unit=unit, bounds=bounds)
-    return _metric(name, counted, unit)
+def _share_qualifiers(quals: pd.Series, extra: list[str]) -> list[str]:
+    """``share_qualifier`` of each group against the others' qualifiers (counted, not listed).
+
+    Counting keeps a breakdown of many groups linear: each group's "others" is
+    every qualifier that some *other* group has.
+    """
+    counts = quals.value_counts()
+    out = []
+    for q in quals:
+        others = [k for k, n in counts.items() if n - (k == q) > 0] + extra
+        out.append(share_qualifier(q, others))
+    return out
+
+
+def _named(out: pd.DataFrame, ds: Dataset, key: str, value: str) -> pd.DataFrame:
+    out = out.rename(columns={"group": key, "value": value})
+    if key == "force_id":
+        names = ds.forces.set_index("force_id")[["name_en", "name_ar"]]
+        out = out.join(names, on="force_id")
+        for col in ("name_en", "name_ar"):  # a recipient not in forces.csv: Iraq as a whole
+            out[col] = out[col].fillna("")
+    return out
 
 
 def trainees_by_force(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
     """People trained per Iraqi force, with share of the total and qualifiers.
 
     Columns: ``force_id``, ``name_en``, ``name_ar``, ``trainees_count``,
-    ``qualifier``, ``share_pct``, ``share_qualifier``, ``inputs``.
+    ``value_high``, ``qualifier``, ``share_pct``, ``share_high_pct``,
+    ``share_qualifier``, ``disputed``, ``inputs``.
     """
-    out = breakdown(ds, category="training", unit="persons", by="force_id", bounds=bounds)
-    out = out.rename(columns={"group": "force_id", "value": "trainees_count"})
-    names = ds.forces.set_index("force_id")[["name_en", "name_ar"]]
-    out = out.join(names, on="force_id")
-    return out[["force_id", "name_en", "name_ar", "trainees_count", "qualifier", "share_pct",
-                "share_qualifier", "inputs"]]
+    out = _named(breakdown(ds, "trainees", bounds), ds, "force_id", "trainees_count")
+    return out[["force_id", "name_en", "name_ar", "trainees_count", "value_high", "qualifier",
+                "share_pct", "share_high_pct", "share_qualifier", "disputed", "inputs"]]
 
 
 def vehicles_by_type(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
     """Vehicles given, per type (``kind``), with shares."""
-    out = breakdown(ds, category="aid_vehicles", unit="vehicles", by="kind", bounds=bounds)
-    return out.rename(columns={"group": "kind", "value": "vehicles_count"})
+    return _named(breakdown(ds, "vehicles", bounds), ds, "kind", "vehicles_count")
 
 
 def weapons_by_recipient(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
     """Weapons and equipment value per receiving force, overlaps counted once."""
-    out = breakdown(ds, category="aid_weapons", unit="usd", by="force_id", bounds=bounds)
-    out = out.rename(columns={"group": "force_id", "value": "value_usd"})
-    names = ds.forces.set_index("force_id")[["name_en", "name_ar"]]
-    return out.join(names, on="force_id")
+    return _named(breakdown(ds, "aid_weapons", bounds), ds, "force_id", "value_usd")
 
 
 def aid_by_category(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
-    """Aid totals per category: vehicles (count), cash (USD), weapons (USD).
+    """Aid totals per category (vehicles, cash, weapons); a category with no figure is absent.
 
     Categories are never added to each other: the article does not say whether
     the weapons were bought from the cash.
     """
-    rows = [total(ds, category="aid_vehicles", unit="vehicles", name="vehicles_total",
-                  bounds=bounds),
-            total(ds, category="aid_cash", unit="usd", name="aid_cash_usd", bounds=bounds),
-            total(ds, category="aid_weapons", unit="usd", name="aid_weapons_usd", bounds=bounds)]
-    return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    rows = [summed_total(ds, n, bounds) for n in ("vehicles", "aid_cash", "aid_weapons")]
+    return pd.DataFrame([r for r in rows if r is not None], columns=METRIC_COLUMNS)
+
+
+def figure_status(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
+    """Every figure's place in the sums: which metric, counted or why not.
+
+    Returns:
+        Columns ``id``, ``metric`` (a ``SUMMED`` name, "" for figures no metric
+        sums), ``status`` (``counted``, ``disputed`` — counted as one account of
+        a range —, ``restates``, ``other_unit_of``, ``superseded_by``,
+        ``part_of``, ``excluded``, or ``not_summed``) and ``other_id``.
+    """
+    out = {fid: ("", "not_summed", "") for fid in ds.figures["id"]}
+    rel = canonical_relations(ds.relations)
+    for a, r, b in rel[["figure_id", "relation", "other_id"]].itertuples(index=False, name=None):
+        if r == "supersedes" and b in out:
+            out[b] = ("", "superseded_by", a)
+    # Figures no metric sums still follow their relations: a restatement is not shown twice.
+    for a, r, b in rel[["figure_id", "relation", "other_id"]].itertuples(index=False, name=None):
+        if a in out and b in out and out[a][1] == "not_summed" \
+                and (r in COUNT_ONCE or r == "part_of"):
+            word = {"duplicate_of": "restates", "measures_same_as": "other_unit_of"}
+            out[a] = ("", word.get(r, r), b)
+    if bounds == "exclude":  # a bound is left out even where nothing is summed
+        for fid, q in zip(ds.figures["id"], ds.figures["qualifier"], strict=True):
+            if q != "exact" and out[fid][1] == "not_summed":
+                out[fid] = ("", "excluded", "")
+    for name in SUMMED:
+        res = _resolved(ds, name, bounds)
+        for fid in res.counted:
+            out[fid] = (name, "counted", "")
+        for fid, (status, other) in res.status.items():
+            out[fid] = (name, status, other)
+    return pd.DataFrame([(fid, *v) for fid, v in out.items()],
+                        columns=["id", "metric", "status", "other_id"])
 
 
 def excluded_bounds(ds: Dataset, bounds: str) -> pd.DataFrame:
-    """Figures left out of any sum because ``bounds="exclude"``."""
-    parts = [select(ds, category=c, unit=u, bounds=bounds)[1] for c, u in _SUMMED]
-    return pd.concat(parts)[["id", "value", "unit", "qualifier", "quote"]]
+    """Figures left out of any sum because ``bounds="exclude"`` (stood in for or not)."""
+    ids = [i for name in SUMMED for i, (status, _) in _resolved(ds, name, bounds).status.items()
+           if status == "excluded"]
+    f = ds.figures
+    return f[f["id"].isin(ids)][["id", "value", "unit", "qualifier", "quote"]]
 
 
-_SUMMED = (("training", "persons"), ("aid_vehicles", "vehicles"), ("aid_cash", "usd"),
-           ("aid_weapons", "usd"), ("airstrikes", "airstrikes"), ("troops", "soldiers"))
+#: Relations listed as "counted once" (not disagreements).
+OVERLAPS = ("duplicate_of", "part_of", "measures_same_as", "supersedes", "adds_to")
 
 
 def overlaps(ds: Dataset) -> pd.DataFrame:
-    """Declared overlaps: which figure is counted and which is not, and why."""
-    rel = ds.relations[ds.relations["relation"].isin(OVERLAPS)]
+    """Declared relations other than disagreements: which figure counts, and why.
+
+    For ``supersedes`` the correction (``figure_id``) counts and the older
+    figure does not; for ``adds_to`` both count.
+    """
+    rel = canonical_relations(ds.relations)
+    rel = rel[rel["relation"].isin(OVERLAPS)]
     f = ds.figures.set_index("id")
+    newer = rel["relation"] == "supersedes"
+    both = rel["relation"] == "adds_to"
+    not_counted = rel["figure_id"].where(~newer, rel["other_id"])
+    counted = rel["other_id"].where(~newer, rel["figure_id"])
     out = pd.DataFrame({
-        "not_counted": rel["figure_id"], "relation": rel["relation"],
-        "counted": rel["other_id"],
-        "not_counted_value": rel["figure_id"].map(f["value"]),
-        "counted_value": rel["other_id"].map(f["value"]),
+        "not_counted": not_counted.where(~both, ""), "relation": rel["relation"],
+        "counted": counted, "figure_id": rel["figure_id"], "other_id": rel["other_id"],
+        "not_counted_value": not_counted.map(f["value"]).where(~both),
+        "counted_value": counted.map(f["value"]),
         "note": rel["note"],
     })
     return out.reset_index(drop=True)
 
 
 def conflicts(ds: Dataset) -> pd.DataFrame:
-    """Figures that disagree, side by side with their quotes.
+    """Figures that disagree (``conflicts_with``), side by side with their quotes.
 
-    Every declared ``conflicts_with`` pair, plus every ``duplicate_of`` pair
-    whose values or qualifiers differ (one delivery told two ways).
+    Restatements are never listed here: a restatement that disagrees is refused
+    by validation, so a pair is either counted once or disputed, never both.
     """
-    rel = ds.relations
+    rel = canonical_relations(ds.relations)
     f = ds.figures.set_index("id")
-    dup = rel[rel["relation"] == "duplicate_of"]
-    a, b = f.reindex(dup["figure_id"]), f.reindex(dup["other_id"])
-    differs = (a["value"].to_numpy() != b["value"].to_numpy()) | \
-              (a["qualifier"].to_numpy() != b["qualifier"].to_numpy())
-    pairs = pd.concat([rel[rel["relation"] == "conflicts_with"], dup[differs]])
-    cols = ["value", "unit", "qualifier", "quote", "paragraph", "attributed_to"]
+    pairs = rel[rel["relation"] == "conflicts_with"]
+    cols = ["value", "unit", "qualifier", "quote", "paragraph", "attributed_to", "source"]
     left = f.reindex(pairs["figure_id"])[cols].add_suffix("_a").reset_index(drop=True)
     right = f.reindex(pairs["other_id"])[cols].add_suffix("_b").reset_index(drop=True)
     head = pairs[["figure_id", "relation", "other_id", "note"]].reset_index(drop=True)
@@ -231,45 +648,65 @@ def timeline(ds: Dataset) -> pd.DataFrame:
     f = ds.figures
     t = f[f["category"] == "timeline"].copy()
     t["is_year"] = t["unit"] == "year"
-    return t.sort_values(["is_year", "value"], ascending=[False, True], kind="stable")[
-        ["id", "value", "unit", "qualifier", "subject_en", "quote", "paragraph", "as_of"]
+    return t.sort_values(["is_year", "value", "id"], ascending=[False, True, True],
+                         kind="stable")[
+        ["id", "value", "unit", "qualifier", "subject_en", "quote", "paragraph", "as_of", "note",
+         "source"]
     ].reset_index(drop=True)
 
 
+def _row(metric: str, value: float, high: float, qualifier: str, unit: str, inputs: str,
+         excluded: str = "", disputed: str = "") -> dict[str, object]:
+    return {"metric": metric, "value": value, "value_high": high, "qualifier": qualifier,
+            "unit": unit, "inputs": inputs, "excluded": excluded, "disputed": disputed}
+
+
+def _breakdown_rows(ds: Dataset, name: str, bounds: str, prefix: str, suffix: str,
+                    shares: bool) -> list[dict[str, object]]:
+    summed = SUMMED[name]
+    b = breakdown(ds, name, bounds)
+    rows = [_row(f"{prefix}{r['group'] or 'unspecified'}{suffix}", r["value"], r["value_high"],
+                 r["qualifier"], summed.unit, r["inputs"],
+                 disputed=r["inputs"] if r["disputed"] else "")
+            for r in b.to_dict("records")]
+    if shares:
+        everything = _join(i for s in b["inputs"] for i in s.split(";"))
+        rows += [_row(f"{prefix}share_{r['group'] or 'unspecified'}_pct", r["share_pct"],
+                      r["share_high_pct"], r["share_qualifier"], "pct", everything)
+                 for r in b.to_dict("records")]
+    return rows
+
+
 def compute_metrics(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
-    """Every published metric as ``metric,value,qualifier,unit,inputs``.
+    """Every published metric as ``METRIC_COLUMNS``; a metric with no input is absent.
 
     Names: ``trainees_total``, ``trainees_<force>``, ``trainees_share_<force>_pct``,
     ``vehicles_total``, ``vehicles_<kind>``, ``aid_cash_usd``, ``aid_weapons_usd``,
     ``aid_weapons_<force>_usd``, ``airstrikes_total``, ``troops_total``.
     """
-    rows: list[dict[str, object]] = [
-        total(ds, category="training", unit="persons", name="trainees_total", bounds=bounds)]
-    tr = trainees_by_force(ds, bounds)
-    for r in tr.itertuples():
-        rows.append({"metric": f"trainees_{r.force_id}", "value": r.trainees_count,
-                     "qualifier": r.qualifier, "unit": "persons", "inputs": r.inputs})
-    for r in tr.itertuples():
-        rows.append({"metric": f"trainees_share_{r.force_id}_pct", "value": r.share_pct,
-                     "qualifier": r.share_qualifier, "unit": "pct",
-                     "inputs": _inputs(tr["inputs"])})
-    aid = aid_by_category(ds, bounds)
-    rows.append(aid.iloc[0].to_dict())
-    for r in vehicles_by_type(ds, bounds).itertuples():
-        rows.append({"metric": f"vehicles_{r.kind}", "value": r.vehicles_count,
-                     "qualifier": r.qualifier, "unit": "vehicles", "inputs": r.inputs})
-    rows += [aid.iloc[1].to_dict(), aid.iloc[2].to_dict()]
-    for r in weapons_by_recipient(ds, bounds).itertuples():
-        rows.append({"metric": f"aid_weapons_{r.force_id}_usd", "value": r.value_usd,
-                     "qualifier": r.qualifier, "unit": "usd", "inputs": r.inputs})
-    rows.append(total(ds, category="airstrikes", unit="airstrikes", name="airstrikes_total",
-                      bounds=bounds))
-    rows.append(total(ds, category="troops", unit="soldiers", name="troops_total", bounds=bounds))
-    return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    check_bounds(bounds)
+    rows: list[dict[str, object] | None] = []
+    rows.append(summed_total(ds, "trainees", bounds))
+    rows += _breakdown_rows(ds, "trainees", bounds, "trainees_", "", shares=True)
+    rows.append(summed_total(ds, "vehicles", bounds))
+    rows += _breakdown_rows(ds, "vehicles", bounds, "vehicles_", "", shares=False)
+    rows.append(summed_total(ds, "aid_cash", bounds))
+    rows.append(summed_total(ds, "aid_weapons", bounds))
+    rows += _breakdown_rows(ds, "aid_weapons", bounds, "aid_weapons_", "_usd", shares=False)
+    rows.append(summed_total(ds, "airstrikes", bounds))
+    rows.append(summed_total(ds, "troops", bounds))
+    return pd.DataFrame([r for r in rows if r is not None], columns=METRIC_COLUMNS)
+
+
+def _cell(v: object) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return f"{v:.0f}" if float(v).is_integer() else f"{v:.4f}"  # type: ignore[arg-type]
 
 
 def write_metrics(metrics: pd.DataFrame, path: str) -> None:
-    """Write metrics as CSV, whole numbers without a trailing ``.0``."""
+    """Write metrics as CSV, whole numbers without a trailing ``.0``, no range as blank."""
     out = metrics.copy()
-    out["value"] = [f"{v:.0f}" if float(v).is_integer() else f"{v:.4f}" for v in out["value"]]
+    for col in ("value", "value_high"):
+        out[col] = [_cell(v) for v in out[col]]
     out.to_csv(path, index=False, lineterminator="\n")

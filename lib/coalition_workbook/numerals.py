@@ -1,207 +1,709 @@
-"""Read Arabic number expressions as the article prints them.
+"""Read Arabic number expressions as news text prints them, or refuse to.
 
-Handles Western (0-9), Arabic-Indic (٠-٩) and Persian (۰-۹) digits; thousands
-separators ("3.322.145", "1,100", "١٬٢٣٤"); decimal marks ("12.5", "١٢٫٥");
-scale words in their forms (ألف/آلاف/ألفا/ألفًا, مليون/ملايين, مليار/مليارات);
-duals (ملياري = 2 billion, مليونين, ألفين, عامين = 2 years); tatweel ("الـ3");
-diacritics; the conjunction/preposition prefixes و ب ل لـ; and the number
-words one to ten (ست سنوات = 6 years).
+What is read:
 
-Two entry points: ``parse_number`` reads one expression, ``find_numbers``
-lists every expression in a longer text (used to cross-check quotes), and
-``detect_qualifier`` reads comparative words ("أكثر من" = at_least).
+- digits: Western (0-9), Arabic-Indic (٠-٩), Persian (۰-۹) and full-width, with
+  thousands separators ("3.322.145", "1,100", "١٬٢٣٤") and decimal marks
+  ("12.5", "١٢٫٥"; "1.125 مليار" is a decimal because a scale word follows);
+- cardinal words 1-999 in masculine/feminine and case forms: units, teens
+  (أحد عشر, اثني عشر, إحدى عشرة), tens (عشرون/عشرين), hundreds fused or split
+  (ثلاثمائة, ثلاثمئة, ثلاث مئة), the dual hundred (مئتان, مئتا, مائتي);
+- scale words ألف, مليون, مليار (بليون), تريليون in singular, accusative and
+  plural after a coefficient ("17 ألفاً", "ثلاثة آلاف", "2.5 مليون"), alone
+  (ألف = 1000) and as duals (ألفان, ألفا, مليونا, ملياري = two of the scale);
+- compounds joined by و, words and digits mixed ("17 ألفاً و500",
+  "مليار و500 مليون"), with or without a space after و;
+- fractions: نصف/ربع/ثلث/ثلثا and "ثلاثة أرباع", of a scale ("نصف مليون") or
+  after one ("مليار ونصف المليار", "عامين ونصف");
+- duals of durations (عامين = 2 years), tatweel, diacritics, presentation
+  forms and the prefixes و ف ب ل ك ال glued to a word or to digits;
+- percent ("%", "٪", "في المئة", "بالمئة"...) as the number's unit_hint;
+- comparative words before ("أكثر من", "تجاوزت", "لا يتجاوز", "ما يناهز") or
+  after ("على الأقل", "أو أكثر", "تقريباً") the number, as its qualifier.
+
+Ordinals (الأول, الحادي عشر), weekdays (الاثنين), "أحد" = "one of" and vague
+plurals (عشرات, آلاف, ملايين alone) are not figures and are skipped. Tanween
+tells the accusative singular "مليوناً" (one) from the construct dual "مليونا
+دولار" (two). Anything else that looks like a number but does not compose
+("عشرين خمسة", "خمسة وعشرة", "3 322 145", an unknown "سبعى" before عشر) is an
+error naming the words, never a guess: a silent misread would let a wrong
+curated value validate.
+
+Entry points: ``find_numbers`` lists the expressions of a text with spans into
+the original text, ``parse_number`` reads a text holding exactly one, and
+``detect_qualifier`` reads a quote's comparative wording.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import (
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 
 from .errors import NumeralParseError
 
+__all__ = ["NumberMatch", "detect_qualifier", "find_numbers", "normalize", "parse_number"]
+
+# --- normalisation -------------------------------------------------------------
+
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_TATWEEL = "\u0640"
-_DIACRITICS = re.compile("[\u064b-\u0652\u0670]")
-# Arabic thousands separator (U+066C) and decimal mark (U+066B).
+# Removed before reading: tatweel, harakat and Quranic marks, bidi/zero-width marks.
+_REMOVED = re.compile(
+    "[\u0640\u064b-\u065f\u0670\u06d6-\u06ed\u200b-\u200f\u061c\u2066-\u2069\ufeff]")
+# Presentation forms and full-width characters: NFKC-mapped one character at a time.
+_COMPAT = re.compile("[\ufb50-\ufdff\ufe70-\ufefe\uff00-\uffef]")
+_NEEDS_MAP = re.compile(_REMOVED.pattern[:-1] + "\ufb50-\ufdff\ufe70-\ufefe\uff00-\uffef]")
+# Letter folding for lookups only; one character to one, so offsets survive.
+_FOLD = str.maketrans("أإآٱىة", "اااايه")
 _AR_THOUSANDS, _AR_DECIMAL = "\u066c", "\u066b"
+# Arithmetic on figures is exact or an error: 400 digits is far beyond any figure,
+# and a rounded product would be a silent misread.
+_EXACT = Context(prec=400, Emax=10**6, Emin=-(10**6),
+                 traps=[Inexact, InvalidOperation, Overflow, DivisionByZero])
 
-_SCALES: dict[str, int] = {}
-for _forms, _mult in (
-    (("ألف", "الف", "آلاف", "الاف", "ألفا", "الفا", "ألوف"), 1_000),
-    (("مليون", "ملايين", "مليونا", "ملايينا"), 1_000_000),
-    (("مليار", "مليارات", "مليارا", "بليون", "بلايين"), 1_000_000_000),
-):
-    for _f in _forms:
-        _SCALES[_f] = _mult
 
-# Duals: the word alone means two of it.
-_DUAL_SCALES = {
-    "ألفين": 1_000, "ألفي": 1_000, "ألفان": 1_000, "الفين": 1_000, "الفي": 1_000,
-    "مليونين": 1_000_000, "مليوني": 1_000_000, "مليونان": 1_000_000,
-    "مليارين": 1_000_000_000, "ملياري": 1_000_000_000, "ملياران": 1_000_000_000,
-}
-_DUAL_UNITS = {  # duration duals: two of the unit
-    "عامين", "عامان", "عامي", "سنتين", "سنتان", "شهرين", "شهران", "يومين", "يومان",
-    "أسبوعين", "اسبوعين", "أسبوعان",
-}
-_WORDS = {
-    "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2,
-    "ثلاث": 3, "ثلاثة": 3, "أربع": 4, "أربعة": 4, "اربع": 4, "اربعة": 4,
-    "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6, "سبع": 7, "سبعة": 7,
-    "ثمان": 8, "ثماني": 8, "ثمانية": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10,
-    "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "مائة": 100, "مئة": 100,
-}
-_PREFIXES = ("وب", "ول", "و", "ب", "ل", "ف", "ك")
+def _normalize_map(text: str) -> tuple[str, list[int] | None]:
+    """Normalise ``text`` and map each normalised index back to the original.
 
-# A numeral: digits with optional grouping/decimal separators.
-_NUMERAL = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
-# A token: up to three prefix letters glued to a numeral ("و8500", "ال3"),
-# an Arabic word, or a bare numeral. Text is normalised first.
-_TOKEN = re.compile(
-    r"[\u0621-\u064a]{1,3}\d+(?:[.,\u066b\u066c]\d+)*"
-    r"|[\u0621-\u064a]+"
-    r"|\d+(?:[.,\u066b\u066c]\d+)*"
-)
-
-_QUALIFIER_MARKERS: tuple[tuple[str, str], ...] = (
-    # Order matters: negated forms before the bare verb they contain.
-    ("لا يتجاوز", "at_most"), ("لا تتجاوز", "at_most"), ("لا يزيد", "at_most"),
-    ("لا تزيد", "at_most"), ("أقل من", "at_most"), ("اقل من", "at_most"),
-    ("على الأكثر", "at_most"), ("بحد أقصى", "at_most"),
-    ("أكثر من", "at_least"), ("اكثر من", "at_least"), ("تتجاوز", "at_least"),
-    ("يتجاوز", "at_least"), ("تزيد على", "at_least"), ("تزيد عن", "at_least"),
-    ("يزيد على", "at_least"), ("يزيد عن", "at_least"), ("ما يزيد", "at_least"),
-    ("أزيد من", "at_least"), ("على الأقل", "at_least"), ("ما لا يقل", "at_least"),
-    ("لا يقل", "at_least"), ("لا تقل", "at_least"),
-    ("نحو", "approx"), ("حوالي", "approx"), ("حوالى", "approx"), ("قرابة", "approx"),
-    ("زهاء", "approx"), ("تقريبا", "approx"), ("ما يقارب", "approx"),
-)
+    The map has one extra entry (the original length) so an end offset maps too;
+    None means the identity (the common case: nothing removed or expanded).
+    """
+    if not _NEEDS_MAP.search(text):
+        return text.translate(_DIGITS), None
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if _REMOVED.match(ch):
+            continue
+        if _COMPAT.match(ch):
+            for c in unicodedata.normalize("NFKC", ch):
+                if not _REMOVED.match(c):
+                    out.append(c)
+                    index.append(i)
+            continue
+        out.append(ch)
+        index.append(i)
+    index.append(len(text))
+    return "".join(out).translate(_DIGITS), index
 
 
 def normalize(text: str) -> str:
-    """Strip tatweel and diacritics and map Arabic-Indic digits to ASCII.
+    """Strip tatweel, diacritics and bidi marks; map Arabic-Indic digits to ASCII.
 
     Examples:
         >>> normalize("الـ٣ ألفًا")
         'ال3 ألفا'
     """
-    return _DIACRITICS.sub("", text.replace(_TATWEEL, "")).translate(_DIGITS)
+    return _normalize_map(text)[0]
+
+
+# --- the lexicon: folded word forms (أإآ->ا, ى->ي, ة->ه) -------------------------
+
+UNIT, TEEN_ONLY, TEN, TENS, HUNDRED, SCALE, FRACTION, FRACTION_PLURAL, DUAL_UNIT, ORDINAL, VAGUE = (
+    "unit", "teen_only", "ten", "tens", "hundred", "scale", "fraction", "fraction_plural",
+    "dual_unit", "ordinal", "vague")
+
+_LEX: dict[str, tuple[str, Decimal, str]] = {}  # form -> (kind, value, grammatical form)
+
+
+def _add(kind: str, value: Decimal | int, forms: tuple[str, ...], form: str = "") -> None:
+    for f in forms:
+        _LEX[f] = (kind, Decimal(value), form)
+
+
+for _v, _forms in {
+    1: ("واحد", "واحده"), 2: ("اثنان", "اثنين", "اثنتان", "اثنتين", "ثنتان", "ثنتين"),
+    3: ("ثلاث", "ثلاثه"), 4: ("اربع", "اربعه"), 5: ("خمس", "خمسه"), 6: ("ست", "سته"),
+    7: ("سبع", "سبعه"), 8: ("ثمان", "ثماني", "ثمانيه"), 9: ("تسع", "تسعه"),
+}.items():
+    _add(UNIT, _v, _forms)
+    _add(UNIT, _v, tuple(f + "ا" for f in _forms if f[-1] not in "هي" and _v > 2))  # سبعاً
+_add(UNIT, 1, ("واحدا",))
+_add(UNIT, 8, ("ثمانيا",))
+_add(TEEN_ONLY, 1, ("احد", "احدي", "احده"))  # alone: "one of"/"someone", not a figure
+_add(TEEN_ONLY, 2, ("اثنا", "اثني", "اثنتا", "اثنتي"))
+_add(TEN, 10, ("عشر", "عشره", "عشرا"))
+for _v, _stem in {20: "عشر", 30: "ثلاث", 40: "اربع", 50: "خمس", 60: "ست", 70: "سبع",
+                  80: "ثمان", 90: "تسع"}.items():
+    _add(TENS, _v, (_stem + "ون", _stem + "ين"))
+_add(HUNDRED, 100, ("مئه", "مائه"), "one")
+_add(HUNDRED, 200, ("مئتان", "مئتين", "مئتا", "مئتي", "مائتان", "مائتين", "مائتا", "مائتي"))
+for _v, _stems in {3: ("ثلاث", "ثلث"), 4: ("اربع",), 5: ("خمس",), 6: ("ست",), 7: ("سبع",),
+                   8: ("ثمان", "ثماني", "ثمن"), 9: ("تسع",)}.items():
+    _add(HUNDRED, 100 * _v, tuple(s + h for s in _stems for h in ("مئه", "مائه")))
+for _v, _sing, _acc, _plural, _dual in (
+    (10**3, ("الف",), ("الفا",), ("الاف", "الوف"), ("الفان", "الفين", "الفي")),
+    (10**6, ("مليون",), ("مليونا",), ("ملايين",), ("مليونان", "مليونين", "مليوني")),
+    (10**9, ("مليار", "بليون"), ("مليارا", "بليونا"), ("مليارات", "بلايين"),
+     ("ملياران", "مليارين", "ملياري", "بليونان", "بليونين", "بليوني")),
+    (10**12, ("تريليون", "ترليون"), ("تريليونا", "ترليونا"), ("تريليونات", "ترليونات"),
+     ("تريليونان", "تريليونين", "تريليوني")),
+):
+    _add(SCALE, _v, _sing, "sing")
+    _add(SCALE, _v, _acc, "acc")  # after a coefficient "ألفًا"; alone the dual "ألفا"
+    _add(SCALE, _v, _plural, "plural")
+    _add(SCALE, _v, _dual, "dual")
+_add(FRACTION, Decimal(1) / 2, ("نصف",))
+_add(FRACTION, Decimal(1) / 4, ("ربع",))
+_add(FRACTION, Decimal(1) / 3, ("ثلث",))
+_add(FRACTION, Decimal(2) / 3, ("ثلثا", "ثلثي", "ثلثين"))
+_add(FRACTION_PLURAL, 4, ("ارباع",))
+_add(FRACTION_PLURAL, 3, ("اثلاث",))
+_add(FRACTION_PLURAL, 5, ("اخماس",))
+_add(DUAL_UNIT, 2, (
+    "عامين", "عامان", "عامي", "سنتين", "سنتان", "شهرين", "شهران", "يومين", "يومان",
+    "اسبوعين", "اسبوعان", "ساعتين", "ساعتان", "دقيقتين", "دقيقتان", "عقدين", "عقدان",
+    "قرنين", "قرنان", "دولارين", "دولاران", "دينارين", "ديناران", "مرتين", "مرتان"))
+_add(ORDINAL, 0, (
+    "اول", "اولي", "ثاني", "ثانيه", "ثان", "ثالث", "ثالثه", "رابع", "رابعه", "خامس", "خامسه",
+    "سادس", "سادسه", "سابع", "سابعه", "ثامن", "ثامنه", "تاسع", "تاسعه", "عاشر", "عاشره",
+    "حادي", "حاديه"))
+_add(VAGUE, 0, ("عشرات", "مئات", "بضع", "بضعه"))
+
+_UNIT_STEMS = ("واحد", "احد", "اثن", "ثلاث", "اربع", "خمس", "ست", "سبع", "ثمان", "تسع")
+_NOT_UNITS = {"اثناء", "احدث"}  # "during", "latest": start like a unit, are not one
+
+
+def _looks_like_unit(tok: _Tok) -> bool:
+    """An unknown word that is a unit stem plus at most two letters ("سبعةً" misspelt)."""
+    w = tok.folded
+    return tok.kind == "word" and w not in _NOT_UNITS and any(
+        w.startswith(stem) and len(w) - len(stem) <= 2 for stem in _UNIT_STEMS)
+_NUMBERISH = {UNIT, TEEN_ONLY, TEN, TENS, HUNDRED, SCALE, FRACTION, FRACTION_PLURAL, DUAL_UNIT}
+_CONTINUES = _NUMBERISH | {"digits"}
+# Prefixes a word may carry: conjunction, preposition, article ("وبال", "لل", ...).
+_PREFIXES = sorted({c + p + a for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك")
+                    for a in ("", "ال")} | {"لل", "ولل", "فلل"}, key=len)
+_PERCENT_WORDS = {"بالمئه", "بالمائه", "بالميه", "وبالمئه", "وبالمائه"}
+_PERCENT_AFTER_FI = {"المئه", "المائه", "الميه"}
+
+# --- tokens ---------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"(?P<num>(?:[وف]?[بلك]?(?:ال)?|لل)[0-9]+(?:[.,\u066b\u066c][0-9]+)*)"
+    r"|(?P<word>[\u0621-\u064a]+)"
+    r"|(?P<pct>[%\u066a\u2030])"
+    r"|(?P<other>[^\s])"
+)
+_SPACE = re.compile(r"[ \t\u00a0\u2009\u202f]*")
+_NUM_SPLIT = re.compile(r"([^0-9]*)([0-9].*)")
+
+
+@dataclass
+class _Tok:
+    kind: str            # a lexicon kind, "digits", "word", "pct", "pct_word", "other"
+    start: int           # offsets into the normalised text
+    end: int
+    folded: str          # the token as folded (for words) or its digits
+    stem: str = ""       # the lexicon form, prefixes removed
+    value: Decimal = Decimal(0)
+    form: str = ""
+    conj: bool = False   # joined to the previous token by و
+    article: bool = False
+    joined: bool = False  # only spaces (and a lone و) since the previous token
+    tanween: bool = False  # the original spells it with fathatan ("ألفًا", "مليوناً")
+
+
+def _strip(word: str) -> tuple[str, str] | None:
+    """Return (prefix, lexicon form) for ``word``, trying the shortest prefix first."""
+    for p in _PREFIXES:
+        if word.startswith(p):
+            rest = word[len(p):]
+            if len(rest) >= 2 and rest in _LEX:
+                if rest == "ست" and p.endswith("ل"):
+                    continue  # "لست" is "I am not", not "for six"
+                return p, rest
+    return None
+
+
+def _tokenize(folded: str) -> list[_Tok]:
+    """Split folded text into tokens, marking which are joined by spaces or و."""
+    toks: list[_Tok] = []
+    conj_pending = False
+    prev_end = 0
+    joined_pending = True
+    for m in _TOKEN.finditer(folded):
+        gap_ok = _SPACE.fullmatch(folded, prev_end, m.start()) is not None
+        prev_end = m.end()
+        kind = m.lastgroup or "other"
+        text = m.group()
+        if kind == "word" and text == "و" and toks:
+            conj_pending = gap_ok and joined_pending
+            joined_pending = gap_ok
+            if not conj_pending:
+                toks.append(_Tok("word", m.start(), m.end(), text))
+            continue
+        tok = _Tok(kind, m.start(), m.end(), text)
+        tok.joined = bool(toks) and gap_ok and (joined_pending if conj_pending else True)
+        tok.conj = conj_pending and tok.joined
+        conj_pending, joined_pending = False, True
+        if kind == "num":
+            pre, digits = _NUM_SPLIT.match(text).groups()  # type: ignore[union-attr]
+            tok.kind, tok.stem = "digits", digits
+            tok.conj = tok.conj or pre.startswith("و")
+        elif kind == "word":
+            if text in _PERCENT_WORDS:
+                tok.kind = "pct_word"
+            elif text in _PERCENT_AFTER_FI and toks and toks[-1].folded == "في" and tok.joined:
+                toks[-1].kind = "pct_word"
+                toks[-1].end = m.end()
+                toks[-1].folded = "في " + text
+                continue
+            elif (hit := _strip(text)) is not None:
+                pre, stem = hit
+                kind_, value, form = _LEX[stem]
+                tok.kind, tok.stem, tok.value, tok.form = kind_, stem, value, form
+                if (stem in ("واحد", "واحده") and not pre and not tok.conj and tok.joined and toks
+                        and toks[-1].kind in _CONTINUES):
+                    # after a number, "واحد" is و + أحد: "مئتين وأحد عشر"
+                    pre, stem, (kind_, value, form) = "و", stem[1:], _LEX[stem[1:]]
+                    tok.kind, tok.stem, tok.value, tok.form = kind_, stem, value, form
+                tok.conj = tok.conj or pre.startswith("و")
+                tok.article = pre.endswith("ال") or pre.endswith("لل")
+                if tok.article and stem in ("اثنين", "احد"):
+                    tok.kind = "word"  # الاثنين / الأحد: Monday, Sunday
+        toks.append(tok)
+    return toks
+
+
+# --- reading one expression -------------------------------------------------------
+
+
+class _Uncertain(Exception):
+    """A number-like run of tokens that does not compose; carries its token span."""
+
+    def __init__(self, why: str, first: int, last: int) -> None:
+        super().__init__(why)
+        self.why, self.first, self.last = why, first, last
+
+
+@dataclass
+class _Term:
+    value: Decimal
+    scale: int       # the scale word's value, 1 for a bare group, 0 for a lone fraction/dual noun
+    end: int         # index of the token after the term
+    digits: bool     # starts with digits
 
 
 def _read_numeral(raw: str, *, before_scale: bool = False) -> Decimal:
-    """Read digits with separators. See module docstring for the rules."""
-    s = raw.replace(_AR_THOUSANDS, ",").replace(_AR_DECIMAL, "\u066b")
-    if "\u066b" in s:  # Arabic decimal mark: unambiguous
-        whole, _, frac = s.partition("\u066b")
-        s = whole.replace(",", "").replace(".", "") + "." + frac
-        return Decimal(s)
-    for sep, other in ((".", ","), (",", ".")):
-        if sep in s and other in s:
-            # "1,234.5" or "1.234,5": the last separator is the decimal mark.
-            last = max(s.rfind("."), s.rfind(","))
-            whole, frac = s[:last], s[last + 1 :]
-            return Decimal(whole.replace(".", "").replace(",", "") + "." + frac)
+    """Read digits with separators: grouping vs decimal decided by group sizes."""
+    s = raw.replace(_AR_THOUSANDS, ",")
+    if _AR_DECIMAL in s:  # Arabic decimal mark: unambiguous
+        whole, _, frac = s.partition(_AR_DECIMAL)
+        if _AR_DECIMAL in frac or "," in frac or "." in frac:
+            raise ValueError("two decimal marks")
+        return Decimal(whole.replace(",", "").replace(".", "") + "." + frac)
+    if "." in s and "," in s:
+        # "1,234.5" or "1.234,5": the last separator is the decimal mark.
+        last = max(s.rfind("."), s.rfind(","))
+        whole, frac = s[:last], s[last + 1:]
+        if s[last] in whole:
+            raise ValueError("mixed separators")
+        groups = re.split(r"[.,]", whole)
+        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+            raise ValueError("uneven digit groups")
+        return Decimal("".join(groups) + "." + frac)
     for sep in (".", ","):
         if sep in s:
             groups = s.split(sep)
             grouped = all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
             if len(groups) > 2:
                 if not grouped:
-                    raise NumeralParseError(f'cannot read "{raw}" as a number')
+                    raise ValueError("uneven digit groups")
                 return Decimal("".join(groups))
-            # One separator. "1,100" / "8.500" group thousands; "12.5" is a decimal;
+            # One separator: "1,100" / "8.500" group thousands; "12.5" is a decimal;
             # "1.125 مليار" is a decimal because a scale word follows.
             if grouped and not (sep == "." and before_scale):
                 return Decimal("".join(groups))
             if sep == ",":
-                raise NumeralParseError(f'cannot read "{raw}" as a number')
+                raise ValueError("a comma that does not group thousands")
             return Decimal(s)
     return Decimal(s)
 
 
-def _strip_prefix(word: str, vocab: dict[str, int] | set[str]) -> str | None:
-    """Return the vocabulary form of ``word`` after removing و/ب/ل/ال prefixes."""
-    candidates = [word]
-    for p in _PREFIXES:
-        if word.startswith(p) and len(word) > len(p) + 1:
-            candidates.append(word[len(p) :])
-    for c in list(candidates):
-        if c.startswith("ال") and len(c) > 3:
-            candidates.append(c[2:])
-    for c in candidates:
-        if c in vocab:
-            return c
+class _Reader:
+    """Reads number expressions from a token list; one instance per text."""
+
+    def __init__(self, toks: list[_Tok]) -> None:
+        self.toks = toks
+
+    def at(self, k: int, *kinds: str, joined: bool = True, conj: bool | None = None) -> bool:
+        """Is token k one of ``kinds``, joined to the previous one (and with/without و)?"""
+        if k >= len(self.toks):
+            return False
+        t = self.toks[k]
+        return (t.kind in kinds and (t.joined or not joined)
+                and (conj is None or t.conj == conj))
+
+    def group(self, k: int) -> tuple[Decimal, int]:
+        """Read words for 1-999 from token k: [hundreds [و]] [unit و tens | teen | ten | tens]."""
+        t = self.toks
+        value = Decimal(0)
+        if t[k].kind == HUNDRED:
+            value, k = t[k].value, k + 1
+        elif (t[k].kind == UNIT and t[k].value >= 3 and self.at(k + 1, HUNDRED, conj=False)
+              and t[k + 1].form == "one" and not t[k + 1].article):
+            value, k = t[k].value * 100, k + 2  # "ثلاث مئة"
+        if value and not self.at(k, UNIT, TEEN_ONLY, TEN, TENS, conj=True):
+            return value, k
+        start = k
+        kind = t[k].kind
+        if kind in (UNIT, TEEN_ONLY) and self.at(k + 1, TEN, conj=False):
+            return value + t[k].value + 10, k + 2
+        if kind in (UNIT, TEEN_ONLY) and self.at(k + 1, TENS, conj=True):
+            return value + t[k].value + t[k + 1].value, k + 2  # "إحدى وعشرون"
+        if kind == TEEN_ONLY:
+            raise _Uncertain(f'"{t[k].folded}" is only a number before عشر', start, k)
+        if kind == UNIT:
+            return value + t[k].value, k + 1
+        if kind in (TEN, TENS):
+            return value + t[k].value, k + 1
+        raise _Uncertain("not a number word", start, k)  # pragma: no cover - guarded by callers
+
+    def scale_after(self, coef: Decimal, k: int, first: int) -> tuple[Decimal, int, int]:
+        """Multiply ``coef`` by a scale word at k if one follows; returns (value, scale, next)."""
+        t = self.toks
+        if self.at(k, SCALE, conj=False):
+            s = t[k]
+            if s.form == "dual" or s.article:
+                raise _Uncertain(f'a number before "{s.folded}"', first, k)
+            return coef * s.value, int(s.value), k + 1
+        return coef, 1, k
+
+    def term(self, k: int) -> _Term | None:
+        """Read one term: a group or digits, optionally times a scale word; or a lone scale,
+        dual, or fraction. None when token k does not start a figure."""
+        t = self.toks
+        a = t[k]
+        if a.kind == "digits":
+            before_scale = self.at(k + 1, SCALE, conj=False)
+            try:
+                coef = _read_numeral(a.stem, before_scale=before_scale)
+            except (ValueError, InvalidOperation) as exc:
+                raise _Uncertain(f"digits {exc}", k, k) from None
+            value, scale, end = self.scale_after(coef, k + 1, k)
+            return _Term(value, scale, end, True)
+        if a.kind == FRACTION or (a.kind == UNIT and self.at(k + 1, FRACTION_PLURAL, conj=False)):
+            if a.kind == UNIT:
+                den = t[k + 1].value
+                if a.value >= den:
+                    raise _Uncertain("a fraction of a whole or more", k, k + 1)
+                frac, k2 = a.value / den, k + 2
+            else:
+                frac, k2 = a.value, k + 1
+            if self.at(k2, SCALE, conj=False) and t[k2].form in ("sing", "acc"):
+                return _Term(frac * t[k2].value, int(t[k2].value), k2 + 1, False)
+            return _Term(frac, 0, k2, False)
+        if a.kind in (UNIT, TEEN_ONLY, TEN, TENS, HUNDRED):
+            if a.kind == TEEN_ONLY and not (self.at(k + 1, TEN, conj=False)
+                                            or self.at(k + 1, TENS, conj=True)):
+                if a.value == 1:
+                    return None  # أحد / إحدى alone: "one of", "someone"
+                raise _Uncertain(f'"{a.folded}" is only a number before عشر', k, k)
+            coef, end = self.group(k)
+            value, scale, end = self.scale_after(coef, end, k)
+            return _Term(value, scale, end, False)
+        if a.kind == SCALE:
+            if a.form == "plural":
+                return None  # آلاف, ملايين alone: vague ("thousands")
+            # "مليون" is one; "مليونان", "مليونا دولار" two; but "مليوناً" with
+            # tanween is the accusative singular: one.
+            count = 1 if a.form == "sing" or a.tanween else 2
+            if a.form == "acc" and not a.tanween and self.at(k + 1, *_CONTINUES, conj=True):
+                raise _Uncertain(f'"{a.folded}" without tanween before و: one or two?', k, k + 1)
+            return _Term(a.value * count, int(a.value), k + 1, False)
+        if a.kind == DUAL_UNIT:
+            return _Term(Decimal(2), 0, k + 1, False)
+        return None
+
+    def expression(self, k: int) -> tuple[Decimal, int] | None:
+        """Read a whole expression from token k: terms joined by و in falling scale order."""
+        t = self.toks
+        if (((t[k].conj and t[k].kind == TENS) or (not t[k].conj and t[k].kind in (TEN, SCALE)))
+                and t[k].joined and _looks_like_unit(t[k - 1])):
+            # An unknown spelling of a unit before its tens, عشر or scale word
+            # ("سبعاً وأربعين" before سبعاً was known): not the second word's value.
+            raise _Uncertain(f'"{t[k - 1].folded}" may be a number word', k - 1, k)
+        first = self.term(k)
+        if first is None:
+            return None
+        total, scale, end = first.value, first.scale, first.end
+        if first.scale == 0 and t[k].kind != DUAL_UNIT:
+            scale = -1  # a lone fraction takes nothing after it
+        while end < len(t) and t[end].joined and t[end].kind in _CONTINUES:
+            nxt = t[end]
+            if not nxt.conj:
+                if nxt.kind == DUAL_UNIT or t[end - 1].kind == DUAL_UNIT:
+                    break
+                raise _Uncertain("number words side by side that do not compose", k, end)
+            if nxt.kind == FRACTION and scale >= 0:
+                total += nxt.value * max(scale, 1)  # "مليون ونصف", "عامين ونصف", "خمسة ونصف"
+                end += 1
+                if self.at(end, SCALE, conj=False) and scale > 1 and t[end].value == scale \
+                        and t[end].form in ("sing", "acc"):
+                    end += 1  # "مليار ونصف المليار"
+                scale = -1
+                continue
+            if t[k].kind == DUAL_UNIT:
+                break
+            try:
+                nterm = self.term(end)
+            except _Uncertain as exc:
+                raise _Uncertain(exc.why, k, exc.last) from None
+            if nterm is not None and scale > 1 and 0 < nterm.scale < scale \
+                    and (nterm.scale > 1 or nterm.value < scale):
+                total, scale, end = total + nterm.value, nterm.scale, nterm.end
+                continue
+            if nterm is not None and first.digits and nterm.digits:
+                break  # "2014 و2015", "5 و10": a list of figures
+            last = nterm.end - 1 if nterm is not None else end
+            raise _Uncertain("number words joined by و that do not compose", k, last)
+        if end < len(t) and t[end].joined and t[end].kind == VAGUE:
+            raise _Uncertain(f'a number before the vague "{t[end].folded}"', k, end)
+        return total, end
+
+
+# --- qualifiers -------------------------------------------------------------------
+
+def _markers(*phrases: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(p.translate(_FOLD).split()) for p in phrases)
+
+
+_MORE_VERBS = ("يتجاوز", "تتجاوز", "يفوق", "تفوق", "يتعدى", "تتعدى", "يتخطى", "تتخطى")
+_MORE_PREP_VERBS = ("يزيد على", "يزيد عن", "تزيد على", "تزيد عن", "يربو على", "تربو على")
+_PAST_MORE_VERBS = ("تجاوز", "تجاوزت", "فاق", "فاقت", "تخطى", "تخطت", "تعدى", "تعدت")
+_NEAR_VERBS = ("يناهز", "تناهز", "ناهز", "ناهزت", "يقارب", "تقارب", "قارب", "قاربت")
+_NEGATIONS = ("لا", "لم", "لن", "ما لا", "ألا", "أن لا")
+_VERBS = {w for (w,) in _markers(*_MORE_VERBS, *_PAST_MORE_VERBS, *_NEAR_VERBS)}
+_PREPOSITIONS = {"علي", "عن", "من"}
+# Prefix markers: (folded words, qualifier, where up to two other words may stand:
+# "verb" after it, "تجاوز عدد القتلى 100"; "prep" before its preposition,
+# "لا يقل عدد المصابين عن 70"; "" nowhere). Longest first, so "لا يتجاوز" wins.
+_PREFIX: list[tuple[tuple[str, ...], str, str]] = []
+for _qual, _phrases in (
+    ("at_most", [f"{neg} {v}" for neg in _NEGATIONS for v in _MORE_VERBS + _MORE_PREP_VERBS]
+     + ["لم يزد على", "لم يزد عن", "لم تزد على", "لم تزد عن", "لم يتعد", "لم تتعد",
+        "أقل من", "دون", "ما دون", "على الأكثر", "بحد أقصى", "كحد أقصى", "حد أقصى"]),
+    ("at_least", [f"{neg} {v} عن" for neg in _NEGATIONS for v in ("يقل", "تقل")]
+     + ["لم يقل عن", "لم تقل عن",
+                  *_MORE_VERBS, *_MORE_PREP_VERBS, *_PAST_MORE_VERBS, "أكثر من", "أزيد من",
+                  "ما يزيد على", "ما يزيد عن", "ما يفوق", "ما يتجاوز", "ما فوق", "فوق",
+                  "على الأقل", "زاد على", "زاد عن", "زادت على", "زادت عن", "كحد أدنى",
+                  "بحد أدنى"]),
+    ("approx", [*_NEAR_VERBS, "نحو", "حوالي", "حوالى", "قرابة", "زهاء", "ما يقارب", "ما يناهز",
+                "ما يقرب من", "يقرب من", "تقريبا", "في حدود", "بحدود", "نحوا من", "ما يقدر",
+                "ما يقدر ب", "يقدر ب", "تقدر ب"]),
+):
+    for _m in _markers(*_phrases):
+        _where = "verb" if _m[-1] in _VERBS else "prep" if (
+            len(_m) > 1 and _m[-1] in _PREPOSITIONS) else ""
+        _PREFIX.append((_m, _qual, _where))
+_PREFIX.sort(key=lambda m: -len(m[0]))
+_POSTFIX: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
+    [(m, "at_least") for m in _markers("على الأقل", "أو أكثر", "وأكثر", "فأكثر", "ونيف",
+                                       "أو يزيد", "أو ما يزيد", "كحد أدنى", "بحد أدنى")]
+    + [(m, "at_most") for m in _markers("على الأكثر", "أو أقل", "فأقل", "وأقل", "كحد أقصى",
+                                        "بحد أقصى", "كأقصى حد")]
+    + [(m, "approx") for m in _markers("تقريبا", "أو نحو ذلك", "أو نحوها", "أو نحوه")],
+    key=lambda m: -len(m[0])))
+
+
+def _word_matches(tok: _Tok, want: str | None, first: bool) -> bool:
+    """Does a token spell ``want`` (None: any plain word)? A marker's first word may
+    carry و ف ب ل ("وأكثر", "بنحو", "بأقل من"), but "بدون" is "without", not "below"."""
+    if tok.kind in ("digits", "pct", "pct_word", "other"):
+        return False
+    w = tok.folded
+    if want is None:
+        return tok.kind == "word"
+    return w == want or (first and len(w) > 1 and w[1:] == want
+                         and w[0] in ("وف" if want == "دون" else "وفبل"))
+
+
+def _index(markers: list[tuple[tuple[str, ...], str, str]], at: int,
+           ) -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+    """Markers by their word at position ``at`` (0 first, -1 last), longest first."""
+    out: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for m in sorted(markers, key=lambda m: -len(m[0])):
+        out.setdefault(m[0][at], []).append(m)
+    return out
+
+
+_PREFIX_BY_LAST = _index(_PREFIX, -1)
+_PREFIX_BY_FIRST = _index(_PREFIX, 0)
+_POSTFIX_BY_FIRST = _index([(m, q, "") for m, q in _POSTFIX], 0)
+
+
+def _candidates(index: dict[str, list[tuple[tuple[str, ...], str, str]]], tok: _Tok,
+                ) -> list[tuple[tuple[str, ...], str, str]]:
+    """Markers that may end/start at ``tok``, with or without a one-letter prefix on it."""
+    w = tok.folded
+    found = index.get(w, [])
+    if len(w) > 1 and w[0] in "وفبل" and w[1:] in index:
+        found = found + index[w[1:]]
+    return found
+
+
+def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] | None:
+    """Find comparative words next to tokens [first, end): (qualifier, tok_from, tok_to)."""
+    for gap in range(3):
+        if first - 1 - gap < 0:
+            break
+        tried = [(m, "verb") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1 - gap])
+                 if not gap or m[2] == "verb"]
+        if gap:
+            tried += [(m, "prep") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1])
+                      if m[2] == "prep"]
+        for (marker, qual, _where), shape in tried:
+            words: tuple[str | None, ...] = (
+                marker + (None,) * gap if shape == "verb"
+                else marker[:-1] + (None,) * gap + marker[-1:])
+            lo = first - len(words)
+            if lo < 0 or not all(toks[j].joined for j in range(lo + 1, first + 1)):
+                continue
+            if all(_word_matches(toks[lo + i], w, i == 0) for i, w in enumerate(words)):
+                return qual, lo, lo + len(marker) if shape == "verb" else first
+    for gap in range(3):
+        lo = end + gap
+        if lo >= len(toks) or (gap and toks[lo - 1].kind != "word"):
+            break
+        for marker, qual, _ in _POSTFIX_BY_FIRST.get(toks[lo].folded, []):
+            hi = lo + len(marker)
+            if hi <= len(toks) and all(toks[j].joined for j in range(end, hi)) and all(
+                    toks[lo + i].folded == w for i, w in enumerate(marker)):
+                return qual, lo, hi
     return None
+
+
+# --- public API -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class NumberMatch:
-    """A number expression found in a text: its span in the *normalised* text and value."""
+    """A number expression found in a text, located in the original (un-normalised) text."""
 
-    value: Decimal
+    value: Decimal | None
     text: str
     start: int
     end: int
+    qualifier: str = "exact"
+    qualifier_start: int | None = None
+    qualifier_end: int | None = None
+    unit_hint: str | None = None
+    problem: str | None = None
 
 
-def find_numbers(text: str) -> list[NumberMatch]:
+def _tidy(value: Decimal) -> Decimal:
+    """Drop a trailing '.0' that scale arithmetic leaves ("2.5 مليون" -> 2500000)."""
+    if value == value.to_integral_value() and value.adjusted() < 40:
+        return Decimal(int(value))
+    return value.normalize() if value.adjusted() < 40 else value
+
+
+def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
     """List every number expression in ``text``, left to right.
+
+    Args:
+        text: Any text: a quote or a whole article.
+        strict: Raise on a form that cannot be read with certainty; when False,
+            return it with ``value=None`` and the reason in ``problem`` (never raises).
+
+    Returns:
+        The matches, with spans into ``text`` itself.
+
+    Raises:
+        NumeralParseError: If ``strict`` and a number-like form does not compose.
 
     Examples:
         >>> [str(m.value) for m in find_numbers("درّبت 17 لواءًا، بواقع 49 ألف منتسب")]
         ['17', '49000']
-        >>> [str(m.value) for m in find_numbers("وملياري دولار")]
-        ['2000000000']
-        >>> [str(m.value) for m in find_numbers("لا يتجاوز الـ3 سنوات")]
-        ['3']
+        >>> m, = find_numbers("تجاوزت الخسائر مليارين ونصف المليار دولار")
+        >>> m.value, m.text, m.qualifier
+        (Decimal('2500000000'), 'مليارين ونصف المليار', 'at_least')
+        >>> m, = find_numbers("ارتفع بنسبة 20 في المئة")
+        >>> m.value, m.unit_hint, m.text
+        (Decimal('20'), 'percent', '20 في المئة')
+        >>> find_numbers("عشرين خمسة", strict=False)[0].problem
+        'number words side by side that do not compose'
     """
-    norm = normalize(text)
-    tokens = list(_TOKEN.finditer(norm))
+    norm, index = _normalize_map(text)
+    toks = _tokenize(norm.translate(_FOLD))
+    if index is not None:
+        for tok in toks:
+            if tok.form == "acc":
+                tok.tanween = "\u064b" in text[index[tok.start]:index[tok.end]]
+    reader = _Reader(toks)
+
+    def span(a: int, b: int) -> tuple[int, int]:
+        """Original offsets of tokens a..b (inclusive), trailing marks included."""
+        s, e = toks[a].start, toks[b].end
+        if index is None:
+            return s, e
+        return index[s], index[e]
+
     found: list[NumberMatch] = []
     i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        word = tok.group()
-        value: Decimal | None = None
-        end = tok.end()
-        if word[0].isdigit():
-            nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-            scale = _SCALES.get(nxt)
-            try:
-                value = _read_numeral(word, before_scale=scale is not None)
-            except (NumeralParseError, InvalidOperation):
-                raise NumeralParseError(f'cannot read "{word}" as a number') from None
-            if scale is not None:
-                value *= scale
-                end = tokens[i + 1].end()
+    while i < len(toks):
+        tok = toks[i]
+        if tok.kind == ORDINAL:  # الحادي عشر, الحادي والعشرين: an ordinal, not a figure
+            i += 1
+            if reader.at(i, TEN, conj=False):
                 i += 1
+            if reader.at(i, TENS, conj=True):
+                i += 1
+            continue
+        if tok.kind not in _NUMBERISH and tok.kind != "digits":
+            i += 1
+            continue
+        try:
+            with localcontext(_EXACT):
+                read = reader.expression(i)
+        except ArithmeticError:
+            read, exc = None, _Uncertain("too many digits to read exactly", i, i)
+        except _Uncertain as caught:
+            read, exc = None, caught
         else:
-            digits = re.match(r"^(\D*)(\d.*)$", word)
-            if digits:  # e.g. "و8500" or "ال3": prefix glued to the digits
-                nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-                scale = _SCALES.get(nxt)
-                value = _read_numeral(digits.group(2), before_scale=scale is not None)
-                if scale is not None:
-                    value *= scale
-                    end = tokens[i + 1].end()
-                    i += 1
-            elif (d := _strip_prefix(word, _DUAL_SCALES)) is not None:
-                value = Decimal(2 * _DUAL_SCALES[d])
-            elif _strip_prefix(word, _DUAL_UNITS) is not None:
-                value = Decimal(2)
-            elif (w := _strip_prefix(word, _WORDS)) is not None:
-                value = Decimal(_WORDS[w])
-                nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-                if nxt in _SCALES:
-                    value *= _SCALES[nxt]
-                    end = tokens[i + 1].end()
-                    i += 1
-        if value is not None:
-            found.append(NumberMatch(value, norm[tok.start() : end], tok.start(), end))
-        i += 1
+            exc = None
+        if exc is not None:
+            exc.first = min(exc.first, i)  # report from the start of the expression
+            last = max(exc.last, exc.first)
+            while (last + 1 < len(toks) and toks[last + 1].joined
+                   and toks[last + 1].kind in _CONTINUES):
+                last += 1  # report the whole run once ("3 322 145"), not its tail as a figure
+            exc.last = last
+            s, e = span(exc.first, last)
+            if strict:
+                raise NumeralParseError(
+                    f'cannot read "{text[s:e]}" with certainty: {exc.why}') from None
+            found.append(NumberMatch(None, text[s:e], s, e, problem=exc.why))
+            i = last + 1
+            continue
+        if read is None:
+            i += 1
+            continue
+        value, end = read
+        unit_hint = None
+        if end < len(toks) and toks[end].kind in ("pct", "pct_word") and (
+                toks[end].joined or toks[end].start == toks[end - 1].end):
+            unit_hint, end = "percent", end + 1
+        s, e = span(i, end - 1)
+        qual = _qualifier(toks, i, end)
+        if qual is None:
+            found.append(NumberMatch(_tidy(value), text[s:e], s, e, unit_hint=unit_hint))
+        else:
+            qs, qe = span(qual[1], qual[2] - 1)
+            found.append(NumberMatch(_tidy(value), text[s:e], s, e, qual[0], qs, qe, unit_hint))
+        i = end
     return found
-
 
 
 def parse_number(text: str) -> Decimal:
@@ -214,7 +716,8 @@ def parse_number(text: str) -> Decimal:
         The value as a Decimal.
 
     Raises:
-        NumeralParseError: If ``text`` holds no number, or more than one.
+        NumeralParseError: If ``text`` holds no number, more than one, or one
+            that cannot be read with certainty.
 
     Examples:
         >>> parse_number("١٬٢٣٤")
@@ -225,6 +728,10 @@ def parse_number(text: str) -> Decimal:
         Decimal('3322145')
         >>> parse_number("ملياري دولار")
         Decimal('2000000000')
+        >>> parse_number("اثني عشر")
+        Decimal('12')
+        >>> parse_number("17 ألفاً و500 جندي")
+        Decimal('17500')
     """
     matches = find_numbers(text)
     if not matches:
@@ -232,24 +739,45 @@ def parse_number(text: str) -> Decimal:
     if len(matches) > 1:
         shown = ", ".join(m.text for m in matches)
         raise NumeralParseError(f'"{text}" holds {len(matches)} numbers ({shown}), expected one')
-    return matches[0].value
+    value = matches[0].value
+    assert value is not None  # strict mode never returns an unread match
+    return value
+
+
+def _scan_qualifier(text: str) -> str:
+    """The first comparative phrase anywhere in ``text`` (for texts without one number)."""
+    toks = _tokenize(normalize(text).translate(_FOLD))
+    for k, tok in enumerate(toks):
+        for marker, qual, _ in _candidates(_PREFIX_BY_FIRST, tok):
+            hi = k + len(marker)
+            if hi <= len(toks) and all(toks[j].joined for j in range(k + 1, hi)) and all(
+                    _word_matches(toks[k + i], w, i == 0) for i, w in enumerate(marker)):
+                return qual
+        for marker, qual, _ in _POSTFIX_BY_FIRST.get(tok.folded, []):
+            hi = k + len(marker)
+            if hi <= len(toks) and all(toks[j].joined for j in range(k + 1, hi)) and all(
+                    toks[k + i].folded == w for i, w in enumerate(marker)):
+                return qual
+    return "exact"
 
 
 def detect_qualifier(text: str) -> str:
     """Return the qualifier the quote's wording implies: exact/at_least/at_most/approx.
+
+    With one number in ``text``, the comparative words next to it (before or
+    after); otherwise the first comparative phrase anywhere.
 
     Examples:
         >>> detect_qualifier("وأكثر من 10 آلاف منتسب")
         'at_least'
         >>> detect_qualifier("لا يتجاوز الـ3 سنوات")
         'at_most'
+        >>> detect_qualifier("10 آلاف منتسب على الأقل")
+        'at_least'
         >>> detect_qualifier("بقيمة 3 ملايين دولار")
         'exact'
     """
-    norm = normalize(text)
-    for marker, qualifier in _QUALIFIER_MARKERS:
-        # The marker as whole words, optionally after a one-letter prefix (و/ف/ب/ل).
-        if re.search(rf"(?<![\u0621-\u064a])[وفبل]?{marker}(?![\u0621-\u064a])", norm):
-            return qualifier
-    return "exact"
-
+    matches = find_numbers(text, strict=False)
+    if len(matches) == 1:
+        return matches[0].qualifier
+    return _scan_qualifier(text)

@@ -9,6 +9,21 @@ header = row 1) in one ``TableValidationError``.
 
 Unknown columns are an error, not a warning: a misspelt optional column
 ("qualifer") would otherwise vanish silently from the analysis.
+
+Units and categories are vocabularies kept as data (``data/units.csv``,
+``data/categories.csv``): a ``vocabulary`` constraint on a figures column names
+the table whose keys it allows, read from beside the figures file (else from
+the project's ``data/``). A new unit or category is one row with its key and
+two labels.
+
+Every field declares a ``max_length`` in characters, sized for what the column
+holds with room to spare: identifiers and vocabulary words 32-100, a quote 300
+(the *shortest* span stating one figure: a phrase, never a paragraph), names
+and "said by" 300, a subject 500 (a sentence or two), notes 2000 (a short
+paragraph). A longer cell is reported as ``file:row:column`` with its length,
+never echoed, and checked no further. The reader itself has no field limit
+(Python's ``csv`` stops at 128 KiB with a traceback), so any cell size gets
+that one-line message.
 """
 
 from __future__ import annotations
@@ -16,6 +31,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,78 +40,128 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from . import config
 from .errors import Problem, TableValidationError
 
 SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
-UNITS = [
-    "persons", "brigades", "vehicles", "usd", "usd_per_aircraft", "countries",
-    "members", "soldiers", "airstrikes", "years", "year",
-]
 QUALIFIERS = ["exact", "at_least", "at_most", "approx"]
-CATEGORIES = [
-    "coalition", "timeline", "training", "aid_vehicles", "aid_cash", "aid_weapons",
-    "troops", "airstrikes", "cost",
-]
-RELATIONS = ["duplicate_of", "part_of", "conflicts_with", "measures_same_as"]
+#: Vocabulary table -> its key column. Their keys are what figures.unit/category allow.
+VOCABULARIES = {"units": "unit", "categories": "category"}
+RELATIONS = ["duplicate_of", "supersedes", "conflicts_with", "part_of", "measures_same_as",
+             "adds_to",
+             # plainer names a curator may write, read as the ones above (metrics.RELATION_ALIASES)
+             "restates", "corrects", "disagrees_with", "other_unit_of", "same_in_other_unit",
+             "subset_of"]
+#: Limit for a field that declares no ``max_length`` (characters).
+DEFAULT_MAX_LENGTH = 2000
 
 FIELDS: dict[str, dict[str, Any]] = {
     "id": {"type": "string", "description": "Unique snake_case name of the figure.",
-           "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+           "constraints": {"max_length": 100, "required": True, "pattern": SNAKE_CASE,
+                           "unique": True}},
     "value": {"type": "number",
               "description": "The figure, as numerals.parse_number() reads its quote.",
-              "constraints": {"required": True, "minimum": 0}},
-    "unit": {"type": "string", "description": "What one of `value` is.",
-             "constraints": {"required": True, "enum": UNITS}},
+              "constraints": {"max_length": 32, "required": True, "minimum": 0}},
+    "unit": {"type": "string", "description": "What one of `value` is (a row of units.csv).",
+             "constraints": {"max_length": 32, "required": True, "vocabulary": "units"}},
     "qualifier": {"type": "string",
                   "description": "exact, or a bound: at_least ('أكثر من', 'تتجاوز'), "
                                  "at_most ('لا يتجاوز'), approx ('نحو').",
-                  "constraints": {"required": True, "enum": QUALIFIERS}},
+                  "constraints": {"max_length": 32, "required": True, "enum": QUALIFIERS}},
     "quote": {"type": "string",
               "description": "Shortest verbatim span of the source that states the figure, "
                              "comparative words included.",
-              "constraints": {"required": True}},
+              "constraints": {"max_length": 300, "required": True}},
     "source": {"type": "string", "description": "File name of the article under data/sources/.",
-               "constraints": {"required": True}},
-    "paragraph": {"type": "integer", "description": "1-based line of the source holding the quote.",
-                  "constraints": {"required": True, "minimum": 1}},
-    "category": {"type": "string", "description": "Which analysis the figure feeds.",
-                 "constraints": {"required": True, "enum": CATEGORIES}},
+               "constraints": {"max_length": 255, "required": True}},
+    "paragraph": {"type": "integer",
+                  "description": "1-based line of the source text file holding the quote "
+                                 "(the headline is line 1); reports cite it as ¶.",
+                  "constraints": {"max_length": 12, "required": True, "minimum": 1}},
+    "category": {"type": "string",
+                 "description": "Which analysis the figure feeds (a row of categories.csv).",
+                 "constraints": {"max_length": 32, "required": True, "vocabulary": "categories"}},
     "subject_en": {"type": "string", "description": "What the figure counts, in English.",
-                   "constraints": {"required": True}},
+                   "constraints": {"max_length": 500, "required": True}},
     "attributed_to": {"type": "string", "description": "Who the article says stated the figure.",
-                      "constraints": {"required": True}},
+                      "constraints": {"max_length": 300, "required": True}},
     "as_of": {"type": "string",
               "description": "Date or period the figure refers to (YYYY, YYYY-MM); "
                              "empty if the article gives none.",
-              "constraints": {"pattern": r"^(\d{4}(-\d{2}){0,2})?$"}},
-    "note": {"type": "string", "description": "Overlaps, conflicts, caveats.", "constraints": {}},
+              "constraints": {"max_length": 10, "pattern": r"^(\d{4}(-\d{2}){0,2})?$"}},
+    "note": {"type": "string", "description": "Overlaps, conflicts, caveats.",
+             "constraints": {"max_length": 2000}},
     "force_id": {"type": "string",
                  "description": "The Iraqi force trained or supplied (forces.csv).",
-                 "constraints": {"pattern": r"^([a-z][a-z0-9_]*)?$",
+                 "constraints": {"max_length": 100, "pattern": r"^([a-z][a-z0-9_]*)?$",
                                  "foreign_key": "forces.force_id"}},
     "kind": {"type": "string",
              "description": "Sub-type within the category, e.g. armored vehicles.",
-             "constraints": {"pattern": r"^([a-z][a-z0-9_]*)?$"}},
+             "constraints": {"max_length": 100, "pattern": r"^([a-z][a-z0-9_]*)?$"}},
     "force_id_pk": {"type": "string", "description": "Force identifier.",
-                    "constraints": {"required": True, "pattern": SNAKE_CASE, "unique": True}},
+                    "constraints": {"max_length": 100, "required": True, "pattern": SNAKE_CASE,
+                                    "unique": True}},
     "name_ar": {"type": "string", "description": "Arabic name as the article writes it.",
-                "constraints": {"required": True}},
+                "constraints": {"max_length": 300, "required": True}},
     "name_en": {"type": "string", "description": "English name.",
-                "constraints": {"required": True}},
+                "constraints": {"max_length": 300, "required": True}},
     "figure_id": {"type": "string", "description": "The figure the relation is about.",
-                  "constraints": {"required": True, "foreign_key": "figures.id"}},
+                  "constraints": {"max_length": 100, "required": True,
+                                  "foreign_key": "figures.id"}},
     "relation": {"type": "string",
-                 "description": "duplicate_of: same quantity restated, count other_id only; "
-                                "part_of: a subset of other_id, never added to it; "
-                                "conflicts_with: same quantity, different value; "
-                                "measures_same_as: same thing in another unit.",
-                 "constraints": {"required": True, "enum": RELATIONS}},
+                 "description": "duplicate_of (restates): the same quantity restated, "
+                                "other_id counts once; supersedes (corrects): a correction, "
+                                "figure_id counts and other_id is shown as superseded; "
+                                "conflicts_with (disagrees_with): two accounts that disagree, "
+                                "never summed, shown as a disputed range; part_of (subset_of): "
+                                "a subset of other_id, never added to it; measures_same_as "
+                                "(other_unit_of): the same thing in another unit; adds_to: "
+                                "separate amounts of one slot that add up.",
+                 "constraints": {"max_length": 32, "required": True, "enum": RELATIONS}},
     "other_id": {"type": "string", "description": "The figure it relates to.",
-                 "constraints": {"required": True, "foreign_key": "figures.id"}},
+                 "constraints": {"max_length": 100, "required": True,
+                                 "foreign_key": "figures.id"}},
+    "unit_pk": {"type": "string", "description": "Unit key, as figures.unit names it.",
+                "constraints": {"max_length": 32, "required": True, "pattern": SNAKE_CASE,
+                                "unique": True}},
+    "category_pk": {"type": "string", "description": "Category key, as figures.category names it.",
+                    "constraints": {"max_length": 32, "required": True, "pattern": SNAKE_CASE,
+                                    "unique": True}},
+    "label_en": {"type": "string", "description": "How reports in English name it.",
+                 "constraints": {"max_length": 200, "required": True}},
+    "label_ar": {"type": "string", "description": "How reports in Arabic name it.",
+                 "constraints": {"max_length": 200, "required": True}},
+    "format_en": {"type": "string",
+                  "description": "Optional: how a number in this unit is written in English, "
+                                 "`{n}` standing for the number (e.g. `US$ {n}`, `{n}%`); "
+                                 "default `{n} label_en`.",
+                  "constraints": {"max_length": 200, "pattern": r"^(.*\{n\}.*)?$"}},
+    "format_ar": {"type": "string",
+                  "description": "Optional: the same in Arabic; default `{n} label_ar`.",
+                  "constraints": {"max_length": 200, "pattern": r"^(.*\{n\}.*)?$"}},
+    "nouns_ar": {"type": "string",
+                 "description": "Optional: Arabic nouns (space-separated, without diacritics) "
+                                "that count this unit; `workbook draft` guesses units from them.",
+                 "constraints": {"max_length": 500}},
+    "draft_category": {"type": "string",
+                       "description": "Optional: the category `workbook draft` suggests for a "
+                                      "figure in this unit, when the unit alone makes it clear.",
+                       "constraints": {"max_length": 32, "vocabulary": "categories"}},
+    "source_file": {"type": "string", "description": "File name of the article under "
+                                                     "data/sources/.",
+                    "constraints": {"max_length": 255, "required": True}},
+    "text": {"type": "string",
+             "description": "The number expression verbatim, as numerals.find_numbers() "
+                          "returns it.",
+             "constraints": {"max_length": 300, "required": True}},
+    "reason": {"type": "string", "description": "Why this number is deliberately not a figure.",
+               "constraints": {"max_length": 2000, "required": True}},
 }
 
 # Column name in the file -> key in FIELDS when they differ.
-_FIELD_ALIASES = {"forces": {"force_id": "force_id_pk"}}
+_FIELD_ALIASES = {"forces": {"force_id": "force_id_pk"}, "units": {"unit": "unit_pk"},
+                  "categories": {"category": "category_pk"},
+                  "ignored": {"source": "source_file"}}
 
 TABLES: dict[str, dict[str, Any]] = {
     "figures": {
@@ -107,6 +174,14 @@ TABLES: dict[str, dict[str, Any]] = {
                "min_rows": 1},
     "relations": {"fields": ["figure_id", "relation", "other_id", "note"],
                   "primary_key": ["figure_id", "relation", "other_id"], "min_rows": 0},
+    "units": {"fields": ["unit", "label_en", "label_ar", "format_en", "format_ar", "nouns_ar",
+                         "draft_category"],
+              "optional_fields": ["format_en", "format_ar", "nouns_ar", "draft_category"],
+              "primary_key": ["unit"], "min_rows": 1},
+    "categories": {"fields": ["category", "label_en", "label_ar"], "primary_key": ["category"],
+                   "min_rows": 1},
+    "ignored": {"fields": ["source", "paragraph", "text", "reason"],
+                "primary_key": ["source", "paragraph", "text"], "min_rows": 0},
 }
 
 
@@ -161,8 +236,8 @@ def field_spec(table: str, column: str) -> dict[str, Any]:
 
 #: The constraints pandera checks, each as a named check: the name is the constraint's
 #: key, so a failure is explained from the declaration, not from pandera's wording.
+#: (``enum`` and ``vocabulary`` columns get a check named ``enum`` from ``_allowed``.)
 _CHECKS: dict[str, Any] = {
-    "enum": lambda v: pa.Check.isin(v, error="enum"),
     "pattern": lambda v: pa.Check(lambda s: _matches(s, v), error="pattern"),
     "minimum": lambda v: pa.Check.ge(v, error="minimum"),
 }
@@ -175,29 +250,106 @@ def _matches(values: pd.Series, pattern: str) -> pd.Series:
     return values.isin(distinct[ok])
 
 
-def build_schema(table: str) -> pa.DataFrameSchema:
+def max_length(table: str, column: str) -> int:
+    """The most characters a cell of ``table.column`` may hold.
+
+    Examples:
+        >>> max_length("figures", "quote")
+        300
+    """
+    return int(field_spec(table, column).get("constraints", {}).get("max_length",
+                                                                    DEFAULT_MAX_LENGTH))
+
+
+def vocabulary_path(name: str, folder: Path | None = None) -> Path:
+    """The vocabulary table ``name`` (``units``, ``categories``) beside ``folder``'s tables.
+
+    A folder of tables (say a copy of ``data/`` for a new article) uses its own
+    ``units.csv`` when it has one, else the project's.
+    """
+    local = folder / f"{name}.csv" if folder is not None else None
+    return local if local is not None and local.exists() else config.DATA_DIR / f"{name}.csv"
+
+
+@lru_cache(maxsize=16)
+def _vocabulary(path: Path, mtime_ns: int) -> pd.DataFrame:
+    return load_table(path, path.stem)
+
+
+def vocabulary(name: str, folder: Path | None = None) -> pd.DataFrame:
+    """A vocabulary table (validated, cached per file version).
+
+    Args:
+        name: ``units`` or ``categories``.
+        folder: The folder of the tables that use it; see ``vocabulary_path``.
+
+    Raises:
+        TableValidationError: If the vocabulary table itself is broken, located.
+    """
+    path = vocabulary_path(name, folder)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1  # load_table reports the missing file
+    return _vocabulary(path, mtime)
+
+
+def vocabulary_keys(name: str, folder: Path | None = None) -> list[str]:
+    """The keys a vocabulary allows, in table order (e.g. every ``unit``)."""
+    return vocabulary(name, folder)[VOCABULARIES[name]].to_list()
+
+
+def __getattr__(name: str) -> list[str]:
+    """``UNITS`` and ``CATEGORIES``: the project's vocabularies, read from data/ on use."""
+    if name in ("UNITS", "CATEGORIES"):
+        return vocabulary_keys(name.lower())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _allowed(table: str, folder: Path | None) -> dict[str, list[str]]:
+    """Column -> allowed values, for every enum or vocabulary column of ``table``."""
+    out = {}
+    for name in TABLES[table]["fields"]:
+        cons = field_spec(table, name).get("constraints", {})
+        if "enum" in cons:
+            out[name] = list(cons["enum"])
+        elif "vocabulary" in cons:
+            out[name] = vocabulary_keys(cons["vocabulary"], folder)
+    return out
+
+
+def build_schema(table: str, allowed: Mapping[str, list[str]] | None = None
+                 ) -> pa.DataFrameSchema:
     """Turn the declared metadata of ``table`` into a pandera schema.
 
     Emptiness, numeric parsing and uniqueness (``_duplicate_keys``, which names
     the row a key repeats) are checked before pandera runs, so their messages
     can be precise; pandera checks vocabularies, patterns and ranges, and
-    reports every failing cell under the constraint's name.
+    reports every failing cell under the constraint's name. ``allowed`` gives
+    the values of enum and vocabulary columns (default: the project's).
     """
+    allowed = _allowed(table, None) if allowed is None else allowed
     columns: dict[str, pa.Column] = {}
     for name in TABLES[table]["fields"]:
         spec = field_spec(table, name)
         cons = spec.get("constraints", {})
-        checks = [make(cons[key]) for key, make in _CHECKS.items() if key in cons]
+        checks: list[pa.Check] = []
+        if name in allowed:
+            values = allowed[name] if cons.get("required") else [*allowed[name], ""]
+            checks.append(pa.Check.isin(values, error="enum"))
+        checks += [make(cons[key]) for key, make in _CHECKS.items() if key in cons]
         dtype = {"number": float, "integer": "Int64", "string": str}[spec["type"]]
         columns[name] = pa.Column(dtype, checks, nullable=True)
     return pa.DataFrameSchema(columns, strict=True, ordered=False)
 
 
-def _reason(table: str, column: str, check: str, value: object) -> str:
+def _reason(table: str, column: str, check: str, value: object,
+            allowed: Mapping[str, list[str]]) -> str:
     """Explain a failing cell from the declared constraint the check is named after."""
     cons = field_spec(table, column).get("constraints", {})
+    where = f" (rows of {cons['vocabulary']}.csv)" if "vocabulary" in cons else ""
     reasons = {
-        "enum": lambda: f'"{value}" is not one of: {", ".join(cons["enum"])}',
+        "enum": lambda: f'"{value}" is not one of: {", ".join(allowed[column])}{where}',
         "pattern": lambda: f'"{value}" does not match {cons["pattern"]}',
         "minimum": lambda: f"{value} is below the minimum {cons['minimum']}",
     }
@@ -254,8 +406,9 @@ def load_table(path: str | Path, table: str | None = None, *,
         if col not in declared:
             problems.append(Problem(name, 1, col or "(blank)",
                                     f"unknown column; expected only: {', '.join(declared)}"))
+    optional = TABLES[table].get("optional_fields", [])
     for col in declared:
-        if col not in header:
+        if col not in header and col not in optional:
             problems.append(Problem(name, 1, col, "required column is missing"))
     dupes = {c for c in header if header.count(c) > 1}
     for col in sorted(dupes):
@@ -266,8 +419,14 @@ def load_table(path: str | Path, table: str | None = None, *,
         raise TableValidationError(problems=[Problem(name, 2, None,
                                                      "no data rows below the header")])
 
-    df = body.set_axis(header, axis=1)[declared].reset_index(drop=True)
+    df = body.set_axis(header, axis=1).reset_index(drop=True)
+    for col in declared:
+        if col not in header:  # an optional column left out: all cells empty
+            df[col] = pd.Series([""] * len(df), index=df.index, dtype="str")
+    df = df[declared]
     rows = pd.Series(rows, index=df.index)
+    too_long = _cut_long_cells(df, table, rows, name)
+    problems += too_long
     for col in declared:
         spec = field_spec(table, col)
         cons = spec.get("constraints", {})
@@ -290,8 +449,9 @@ def load_table(path: str | Path, table: str | None = None, *,
                        else num.astype(float))
     problems += _duplicate_keys(df, table, rows, name)
 
+    allowed = _allowed(table, path.parent)
     try:
-        build_schema(table).validate(df, lazy=True)
+        build_schema(table, allowed).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         for _, f in fc.iterrows():
@@ -300,7 +460,12 @@ def load_table(path: str | Path, table: str | None = None, *,
                 continue
             col = f["column"]
             problems.append(Problem(name, int(rows[int(idx)]), col,
-                                    _reason(table, col, str(f["check"]), f["failure_case"])))
+                                    _reason(table, col, str(f["check"]), f["failure_case"],
+                                            allowed)))
+    if too_long:  # a cut cell is reported once, for its length, and not as empty or invalid
+        cut, length_problems = {(p.row, p.column) for p in too_long}, set(too_long)
+        problems = [p for p in problems
+                    if (p.row, p.column) not in cut or p in length_problems]
     if problems:
         problems.sort(key=lambda p: (p.row or 0,
                                      declared.index(p.column) if p.column in declared else 99))
@@ -311,6 +476,43 @@ def load_table(path: str | Path, table: str | None = None, *,
     df.attrs["file"] = name
     df.attrs["table"] = table
     return df
+
+
+def _cut_long_cells(df: pd.DataFrame, table: str, rows: pd.Series, name: str) -> list[Problem]:
+    """Report each cell over its column's ``max_length`` and empty it in ``df``.
+
+    The message gives the length, not the text (a cell can be megabytes). The
+    emptied cell is then not checked again; ``load_table`` drops the
+    "required"/vocabulary complaints about it.
+    """
+    problems = []
+    for col in df.columns:
+        limit = max_length(table, col)
+        lengths = df[col].str.len()
+        long_ = lengths > limit
+        if not long_.any():
+            continue
+        for idx in df.index[long_]:
+            problems.append(Problem(name, int(rows[idx]), col,
+                                    f"is {int(lengths[idx]):,} characters long; "
+                                    f"at most {limit:,} allowed in {col}"))
+        df.loc[long_, col] = ""
+    return problems
+
+
+@contextmanager
+def _no_field_limit(size: int) -> Iterator[None]:
+    """Let the ``csv`` module read a field as large as the whole file, then restore its limit.
+
+    Its default limit (128 KiB) raises ``csv.Error`` from deep in the reader;
+    no field can be larger than the file, so that bound is safe.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, list[int]]:
@@ -331,11 +533,12 @@ def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, list[int]]:
         if not text.strip():
             raise TableValidationError(problems=[Problem(
                 name, 1, None, "file is empty; expected a header row")])
+    size = path.stat().st_size
     try:
         data = path.read_bytes()
         cells = _cells_per_record(data)
         if cells is None:  # quoted cells: let the csv module count them
-            with path.open(encoding="utf-8-sig", newline="") as fh:
+            with path.open(encoding="utf-8-sig", newline="") as fh, _no_field_limit(size):
                 cells = np.fromiter(map(len, csv.reader(fh)), dtype=np.int64)
         raw = pd.read_csv(path, header=None, dtype=object, encoding="utf-8-sig",
                           keep_default_na=False, na_filter=False, skip_blank_lines=False)
@@ -346,7 +549,8 @@ def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, list[int]]:
         raw = None
     if (raw is None or len(raw) != len(cells) or raw.shape[1] != cells[0]
             or not np.isin(cells[1:], (0, cells[0])).all()):
-        return _read_records_slow(path.read_text(encoding="utf-8-sig"), name)
+        with _no_field_limit(size):
+            return _read_records_slow(path.read_text(encoding="utf-8-sig"), name)
     raw = raw.apply(_strip) if _may_need_strip(data) else raw.astype("str")
     header = [str(h) for h in raw.iloc[0]]
     body = raw.iloc[1:]
@@ -505,7 +709,8 @@ def data_dictionary() -> str:
     out = ["# Data dictionary", "",
            "Generated from `lib/coalition_workbook/schema.py` by `make docs`; do not edit by hand.",
            "Unknown columns are an error. Rows are numbered as a spreadsheet shows them "
-           "(header = row 1).", ""]
+           "(header = row 1). A cell longer than its column's limit (≤ N chars) is an "
+           "error naming file:row:column.", ""]
     for table, meta in TABLES.items():
         key = ", ".join(meta["primary_key"])
         out += [f"## `data/{table}.csv`", "",
@@ -518,16 +723,33 @@ def data_dictionary() -> str:
             allowed = []
             if "enum" in cons:
                 allowed.append(", ".join(f"`{v}`" for v in cons["enum"]))
+            if "vocabulary" in cons:
+                vocab = cons["vocabulary"]
+                keys = ", ".join(f"`{v}`" for v in vocabulary_keys(vocab))
+                allowed.append(f"→ `{vocab}.{VOCABULARIES[vocab]}` (today: {keys})")
             if "pattern" in cons:
                 allowed.append(f"pattern `{cons['pattern']}`")
             if "minimum" in cons:
                 allowed.append(f"≥ {cons['minimum']}")
             if cons.get("unique"):
                 allowed.append("unique")
+            allowed.append(f"≤ {max_length(table, col):,} chars")
             if "foreign_key" in cons:
                 allowed.append(f"→ `{cons['foreign_key']}`")
             desc = spec["description"].replace("|", "\\|")
             req = "yes" if cons.get("required") else ""
+            if col in meta.get("optional_fields", []):
+                req = "column optional"
             out.append(f"| `{col}` | {spec['type']} | {req} | {'; '.join(allowed)} | {desc} |")
         out.append("")
+    from .sources import PARAGRAPH_MEANS, SIDECAR_FIELDS, TITLE_KEYS
+
+    out += ["## `data/sources/NAME.meta.yml`", "",
+            "One YAML sidecar beside each article text `NAME.txt`; `workbook validate` checks "
+            f"it. `{TITLE_KEYS[0]}` or `{TITLE_KEYS[1]}` is required, every other key is "
+            "optional, an unknown key is an error. Reports cite a figure as "
+            f"`short title, ¶N`: {PARAGRAPH_MEANS['en']}.", "",
+            "| key | type | description |", "|---|---|---|"]
+    out += [f"| `{k}` | {t.__name__} | {d} |" for k, (t, d) in SIDECAR_FIELDS.items()]
+    out.append("")
     return "\n".join(out)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -194,6 +195,102 @@ def test_spreadsheet_bom_and_crlf_loads_with_same_metrics(project: Project) -> N
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout
     assert project.workbook("validate").returncode == 0
+
+
+# --- oversized cells: a length limit per column, never the CSV reader's traceback ---
+
+KIB = 1024
+
+
+@pytest.mark.parametrize(("table", "column", "size"), [
+    ("figures", "note", 200 * KIB),
+    ("figures", "note", 2 * KIB * KIB),
+    ("figures", "quote", 200 * KIB),
+    ("figures", "value", 200 * KIB),
+    ("figures", "unit", 2 * KIB * KIB),
+    ("forces", "name_en", 200 * KIB),
+    ("relations", "note", 2 * KIB * KIB),
+], ids=lambda v: f"{v // KIB}KiB" if isinstance(v, int) else v)
+def test_oversized_cell_is_refused_naming_file_row_column(project: Project, table: str,
+                                                          column: str, size: int) -> None:
+    """Cells past the csv module's 128 KiB field limit, and past the schema's max length."""
+    before = project.latest_digest()
+    path = project.root / "data" / f"{table}.csv"
+    header, rows = read_rows(path)
+    rows[-1][header.index(column)] = "x" * size
+    write_rows(path, header, rows)
+    where = f"{table}.csv:{len(rows) + 1}:{column}"
+    for command in (("validate",), ("run",), ("metrics",)):
+        done = project.workbook(*command)
+        assert_user_error(done, where, "characters")
+        assert len(done.stderr) < 500, "the message must not echo the cell"
+    assert project.latest_digest() == before
+
+
+def test_unclosed_quote_swallowing_the_file_is_located(project: Project) -> None:
+    """An opening quote never closed makes the rest of the file one huge field."""
+    before = project.latest_digest()
+    text = project.figures.read_text(encoding="utf-8").splitlines(keepends=True)
+    filler = "x" * (200 * KIB)
+    text.insert(2, text[1].rstrip("\n").rsplit(",", 1)[0] + ',"' + filler + "\n")
+    project.figures.write_text("".join(text), encoding="utf-8")
+    done = project.workbook("validate")
+    assert_user_error(done, "figures.csv:3")
+    assert project.latest_digest() == before
+
+
+# --- the reader of stdout goes away ---------------------------------------------------------
+
+EXIT_READER_GONE = 141  # 128 + SIGPIPE, as a shell reports a tool the pipe's reader left
+
+
+def _reader_gone(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a subcommand whose stdout pipe is closed before it writes a byte."""
+    env = {**os.environ, "WORKBOOK_ROOT": str(project.root), "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.Popen([sys.executable, "-m", "coalition_workbook.cli", *args],
+                            cwd=project.root, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    return subprocess.CompletedProcess(args, proc.wait(timeout=600), "", err)
+
+
+@pytest.mark.parametrize("args", [
+    ("metrics",),
+    ("validate",),
+    ("run",),                         # the report is up to date: it says so and stops
+    ("screenshots", "--report-dir", "{copy}"),  # writes PNGs: into a copy, not latest
+    ("baseline", "--notebook", "summary"),
+    ("--help",),
+], ids=lambda a: " ".join(a))
+def test_closed_stdout_exits_quietly(project: Project, args: tuple[str, ...],
+                                    tmp_path: Path) -> None:
+    before = project.latest_digest()
+    copy = shutil.copytree(project.root / "reports" / "latest", tmp_path / "shots")
+    done = _reader_gone(project, *(a.format(copy=copy) for a in args))
+    for noise in ("Traceback", "BrokenPipe", "Broken pipe", "Exception ignored", "error"):
+        assert noise not in done.stderr, done.stderr  # (baseline logs progress to stderr)
+    assert done.returncode == EXIT_READER_GONE, (done.returncode, done.stderr)
+    assert project.latest_digest() == before
+
+
+def test_metrics_into_head_prints_no_traceback(project: Project) -> None:
+    """The issue's own pipeline, through a shell: no BrokenPipeError, head's line intact."""
+    env = {**os.environ, "WORKBOOK_ROOT": str(project.root), "PYTHONWARNINGS": "ignore"}
+    cmd = (f"set -o pipefail; {sys.executable} -m coalition_workbook.cli metrics | head -1;"
+           " echo \"status=${PIPESTATUS[0]}\" >&2")
+    done = subprocess.run(["bash", "-c", cmd], cwd=project.root, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.stdout.count("\n") == 1 and "," in done.stdout, done.stdout
+    assert done.stderr.strip() in ("status=0", f"status={EXIT_READER_GONE}"), done.stderr
+
+
+def test_failed_command_keeps_its_exit_code_when_reader_is_gone(project: Project) -> None:
+    project.set(0, "unit", "parsecs")
+    done = _reader_gone(project, "validate")
+    assert_user_error(done, "figures.csv:2:unit")
 
 
 # --- bad parameters ---------------------------------------------------------

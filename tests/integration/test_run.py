@@ -20,7 +20,15 @@ import pytest
 
 from coalition_workbook import numerals, runner
 from coalition_workbook.params import NOTEBOOKS, defaults
-from tests.conftest import EVIL, copy_project, digest, read_rows, workbook, write_rows
+from tests.conftest import (
+    EVIL,
+    copy_project,
+    digest,
+    read_rows,
+    restamp_sidecar,
+    workbook,
+    write_rows,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -139,6 +147,7 @@ def _change_one_trainee_figure(root: Path) -> str:
     row[col["quote"]] = new_quote
     write_rows(figures, header, rows)
     source_of(row).write_text(text.replace(old_quote, new_quote), encoding="utf-8")
+    restamp_sidecar(source_of(row))
     return new_quote
 
 

@@ -47,7 +47,7 @@ def test_every_mark_has_quote_and_qualifier_tooltips(ds: Dataset, name: str, lan
     data = rows(s)
     assert all(r["quote"].startswith("«") for r in data)
     assert set(data[0]) <= {"label", "value", "year", "shown", "share", "qualifier", "quote",
-                            "paragraph", "said_by", "relation"}
+                            "paragraph", "said_by", "relation", "note"}
 
 
 @pytest.mark.parametrize("name", BUILDERS)

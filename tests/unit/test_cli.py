@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from coalition_workbook import cli
+from coalition_workbook import cli, metrics
 
 
 def test_validate_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -19,7 +19,7 @@ def test_validate_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 def test_metrics_to_stdout(capsys: pytest.CaptureFixture[str], tables) -> None:
     assert cli.main(["metrics", "--figures", str(tables.figures)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "metric,value,qualifier,unit,inputs"
+    assert out[0] == ",".join(metrics.METRIC_COLUMNS)
     assert any(line.startswith("trainees_total,") for line in out)
 
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from coalition_workbook import display, labels, load_dataset
+from coalition_workbook import display, labels, load_dataset, sources
 from coalition_workbook.dataset import Dataset
 from tests.conftest import read_rows, write_rows
 
@@ -95,7 +95,7 @@ def test_summary_numbers_link_to_footnotes_with_quote_and_paragraph(ds: Dataset)
     figures = soup.select(".wb-figure")
     assert len(figures) >= 6
     for fig in figures:
-        assert "«" in fig["title"] and "paragraph" in fig["title"]
+        assert "«" in fig["title"] and "¶" in fig["title"]
     notes = {li["id"]: li for li in soup.select("ol.wb-fn > li")}
     refs = [a["href"][1:] for a in soup.select("sup a")]
     assert refs and set(refs) == set(notes)
@@ -103,7 +103,8 @@ def test_summary_numbers_link_to_footnotes_with_quote_and_paragraph(ds: Dataset)
     for li in notes.values():
         quote = li.select_one(".wb-quote").get_text().strip("«»")
         assert quote in article
-        assert re.search(r"paragraph \d+", li.get_text())
+        short = sources.short_title(ds.figures["source"].iloc[0], "en", ds.sources_dir)
+        assert re.search(rf"{re.escape(short)}, ¶\d+", li.get_text())
     assert len(soup.select("ol.wb-fn blockquote")) >= 1
 
 

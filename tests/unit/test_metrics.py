@@ -68,7 +68,7 @@ def test_total_with_an_at_least_part_is_at_least(ds, tables) -> None:
     m = metric(metrics.compute_metrics(ds), "trainees_total")
     assert m["value"] == sum(float(r["value"]) for r in training)
     assert m["qualifier"] == "at_least"
-    assert m["inputs"].split(";") == [r["id"] for r in training]
+    assert m["inputs"].split(";") == sorted(r["id"] for r in training)
 
 
 def test_bounds_exclude_leaves_bounded_figures_out(ds, tables) -> None:
@@ -76,8 +76,11 @@ def test_bounds_exclude_leaves_bounded_figures_out(ds, tables) -> None:
     exact = [r for r in training if r["qualifier"] == "exact"]
     m = metric(metrics.compute_metrics(ds, bounds="exclude"), "trainees_total")
     assert m["value"] == sum(float(r["value"]) for r in exact)
-    assert m["qualifier"] == "exact"
-    assert m["inputs"].split(";") == [r["id"] for r in exact]
+    # A total that lost a bounded part is only a lower bound of the whole, and says what it lost.
+    assert m["qualifier"] == "at_least"
+    assert m["inputs"].split(";") == sorted(r["id"] for r in exact)
+    assert m["excluded"].split(";") == sorted(r["id"] for r in training
+                                              if r["qualifier"] != "exact")
     excluded = set(metrics.excluded_bounds(ds, "exclude")["id"])
     assert {r["id"] for r in training if r["qualifier"] != "exact"} <= excluded
     assert metrics.excluded_bounds(ds, "as_lower_bound").empty
@@ -149,24 +152,15 @@ def test_conflicts_show_both_figures_with_their_quotes(ds, tables) -> None:
         assert (c["quote_a"], c["quote_b"]) == (a["quote"], b["quote"])
 
 
-def test_conflicts_list_duplicates_that_disagree(ds, tables) -> None:
-    figures = {r["id"]: r for r in tables.records()}
+def test_restatements_are_never_listed_as_disagreements(ds, tables) -> None:
+    """One label per relation: a declared restatement is counted once, not 'disputed'."""
     out = metrics.conflicts(ds)
     listed = set(zip(out["id_a"], out["id_b"], strict=True))
-    disagree = [d for d in relations(tables, "duplicate_of")
-                if (figures[d["figure_id"]]["value"], figures[d["figure_id"]]["qualifier"])
-                != (figures[d["other_id"]]["value"], figures[d["other_id"]]["qualifier"])]
-    agree = [d for d in relations(tables, "duplicate_of") if d not in disagree]
-    # The curated weapons duplicate: same amount, "more than" against exact.
-    assert any(figures[d["figure_id"]]["qualifier"] != figures[d["other_id"]]["qualifier"]
-               for d in disagree)
-    for d in disagree:
-        assert (d["figure_id"], d["other_id"]) in listed
-    for d in agree:
+    dups = relations(tables, "duplicate_of")
+    assert dups
+    for d in dups:
         assert (d["figure_id"], d["other_id"]) not in listed
-    row = out[out["relation"] == "duplicate_of"].iloc[0]
-    assert row["quote_a"] == figures[row["id_a"]]["quote"]
-    assert row["quote_b"] == figures[row["id_b"]]["quote"]
+    assert set(out["relation"]) <= {"conflicts_with"}
 
 
 @pytest.mark.parametrize(("parts", "expected"), [
@@ -181,7 +175,7 @@ def test_combine_qualifiers(parts: list[str], expected: str) -> None:
 def test_every_metric_names_its_inputs(ds) -> None:
     ids = set(ds.figures["id"])
     out = metrics.compute_metrics(ds)
-    assert list(out.columns) == ["metric", "value", "qualifier", "unit", "inputs"]
+    assert list(out.columns) == metrics.METRIC_COLUMNS
     for inputs in out["inputs"]:
         assert inputs and set(inputs.split(";")) <= ids
 
@@ -194,9 +188,10 @@ def test_exclude_lets_an_exact_restatement_stand_in_for_its_bound(ds) -> None:
              if f.at[a, "qualifier"] == "exact" and f.at[b, "qualifier"] != "exact"]
     assert pairs, "the curated data has an exact restatement of a bounded figure"
     for exact_id, bounded_id in pairs:
-        category, unit = f.at[exact_id, "category"], f.at[exact_id, "unit"]
-        counted, excluded = metrics.select(ds, category=category, unit=unit, bounds="exclude")
-        assert exact_id in set(counted["id"])
-        assert bounded_id in set(excluded["id"])
-        counted, _ = metrics.select(ds, category=category, unit=unit, bounds="as_lower_bound")
-        assert bounded_id in set(counted["id"]) and exact_id not in set(counted["id"])
+        name = next(n for n, s in metrics.SUMMED.items()
+                    if (s.category, s.unit) == (f.at[exact_id, "category"], f.at[exact_id, "unit"]))
+        row = metrics.summed_total(ds, name, "exclude")
+        assert exact_id in row["inputs"].split(";") and bounded_id not in row["inputs"]
+        assert bounded_id in set(metrics.excluded_bounds(ds, "exclude")["id"])
+        row = metrics.summed_total(ds, name, "as_lower_bound")
+        assert bounded_id in row["inputs"].split(";") and exact_id not in row["inputs"]

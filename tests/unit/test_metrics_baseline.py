@@ -11,6 +11,7 @@ from pathlib import Path
 
 from coalition_workbook import config, metrics
 from coalition_workbook.dataset import load_dataset
+from tests.conftest import restamp_sidecar
 
 
 def current_metrics(tmp_path: Path, figures: Path | None = None) -> str:
@@ -64,6 +65,7 @@ def test_changed_value_fails(tmp_path: Path, tables) -> None:
     bigger = str(int(float(value)) + 1)
     source.write_text(source.read_text(encoding="utf-8").replace(
         quote, quote.replace(value, bigger, 1)), encoding="utf-8")
+    restamp_sidecar(source)
     tables.set(index, "quote", quote.replace(value, bigger, 1))
     tables.set(index, "value", bigger)
     current = current_metrics(tmp_path, tables.figures)

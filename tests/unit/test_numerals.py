@@ -149,8 +149,8 @@ def test_find_numbers_lists_each_expression_with_its_span() -> None:
     text = "درّب 12 لواءً و4 آلاف منتسب خلال عامين"
     found = find_numbers(text)
     assert [m.value for m in found] == [12, 4 * THOUSAND, 2]
-    norm = normalize(text)
-    assert [norm[m.start:m.end] for m in found] == [m.text for m in found]
+    # Spans index the original text (with its shadda and tanween), not the normalised one.
+    assert [text[m.start:m.end] for m in found] == [m.text for m in found]
     assert found[1].text == "و4 آلاف"  # a glued prefix stays in the span
 
 
@@ -245,3 +245,90 @@ def test_find_numbers_locates_a_grouped_number_in_prose(n: int, grouping: str) -
     text = f"قدّم التحالف {group(n, grouping)} دولار للقوات"
     (match,) = find_numbers(text)
     assert match.value == n
+
+
+# --- general cardinals (issue 10): the forms that used to misread --------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("أحد عشر", 11), ("إحدى عشرة", 11), ("اثنا عشر", 12), ("اثني عشر", 12),
+    ("ثلاثة عشر", 13), ("تسع عشرة", 19), ("إحدى وعشرون", 21), ("سبعاً وأربعين", 47),
+    ("ثلاث مئة", 300), ("مئتان وأحد عشر", 211), ("مائة وواحد", 101),
+])
+def test_teens_and_compounds_never_read_as_their_first_word(text: str, expected: int) -> None:
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ألفاً و500", 1500),          # tanween: the accusative singular, one thousand
+    ("مليوناً", MILLION),
+    ("مليونا دولار", 2 * MILLION),  # no tanween, a noun after it: the construct dual
+    ("ألفا", 2 * THOUSAND),
+])
+def test_accusative_singular_and_construct_dual_told_apart(text: str, expected: int) -> None:
+    assert parse_number(text) == expected
+
+
+def test_accusative_or_dual_before_wa_without_tanween_is_refused() -> None:
+    with pytest.raises(NumeralParseError, match='cannot read "ألفا و500" with certainty'):
+        parse_number("ألفا و500")
+
+
+@pytest.mark.parametrize("text", [
+    "في ذكرى الحادي عشر من أيلول", "الحادي والعشرين من الشهر", "يوم الاثنين",
+    "أحد الجنود", "آلاف المتظاهرين", "عشرات الآلاف", "لست أدري",
+])
+def test_ordinals_days_and_vague_plurals_are_not_figures(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+def test_spans_and_qualifier_spans_index_the_original_text() -> None:
+    text = "قُتِلَ أكثرُ من خَمْسَةٍ وعِشْرِينَ ألفاً، ونحو ١٢ في المئة"
+    first, second = find_numbers(text)
+    assert (first.value, first.text) == (25 * THOUSAND, "خَمْسَةٍ وعِشْرِينَ ألفاً")
+    assert text[first.qualifier_start:first.qualifier_end] == "أكثرُ من"
+    assert (second.value, second.unit_hint, second.qualifier) == (12, "percent", "approx")
+    assert second.text == "١٢ في المئة"
+    assert text[second.qualifier_start:second.qualifier_end] == "ونحو"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("تجاوزت الخسائر 3 ملايين", "at_least"), ("يفوق عددهم 3 آلاف", "at_least"),
+    ("فاق 3 آلاف", "at_least"), ("أزيد من 3 آلاف", "at_least"), ("دون 18 عاماً", "at_most"),
+    ("ما يناهز 3 آلاف", "approx"), ("يقارب عدد المفقودين 300", "approx"),
+    ("ألا تزيد الكلفة على 10 ملايين", "at_most"), ("لا يقل عدد المصابين عن 70", "at_least"),
+    ("3 آلاف أو أكثر", "at_least"), ("3 آلاف فأكثر", "at_least"),
+    ("3 آلاف جندي على الأكثر", "at_most"), ("3 آلاف تقريباً", "approx"),
+    ("بدون 3 شروط", "exact"),  # "without", not "below"
+])
+def test_comparatives_in_every_form_and_position(text: str, expected: str) -> None:
+    (match,) = find_numbers(text)
+    assert match.qualifier == expected
+    assert detect_qualifier(text) == expected
+
+
+def test_lenient_mode_reports_the_uncertain_words_and_keeps_going() -> None:
+    text = "بلغ العدد عشرين خمسة، ثم 300 آخرين"
+    with pytest.raises(NumeralParseError, match='cannot read "عشرين خمسة" with certainty'):
+        find_numbers(text)
+    bad, good = find_numbers(text, strict=False)
+    assert (bad.value, bad.text) == (None, "عشرين خمسة") and bad.problem
+    assert good.value == 300
+
+
+def test_huge_digit_runs_are_refused_not_rounded() -> None:
+    with pytest.raises(NumeralParseError, match="with certainty"):
+        parse_number("1" * 500 + " مليون")
+
+
+@pytest.mark.parametrize("text", ["سبعى عشر", "خمست عشر", "ثلاثى وأربعين", "اربعت آلاف"])
+def test_unknown_unit_spelling_before_its_partner_is_refused(text: str) -> None:
+    """An unread first word must not leave the second word's value (10, 40, 1000)."""
+    with pytest.raises(NumeralParseError, match="with certainty"):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ستكون عشرة أيام", 10), ("ستقدم مليون دولار", MILLION), ("أثناء عشر سنوات", 10),
+])
+def test_verbs_that_start_like_units_do_not_block_the_number(text: str, expected: int) -> None:
+    assert parse_number(text) == expected

@@ -264,3 +264,60 @@ def test_cell_count_without_quotes_agrees_with_the_csv_module(
     text = end.join(",".join(r) for r in records) + (end if final else "")
     want = [len(r) for r in csv.reader(io.StringIO(text, newline=""))]
     assert _cells_per_record(text.encode()).tolist() == want
+# --- cell sizes: a declared limit per column; the reader itself never gives up ---------------
+
+KIB = 1024
+
+
+@pytest.mark.parametrize("size", [200 * KIB, 2 * KIB * KIB], ids=["200KiB", "2MiB"])
+@pytest.mark.parametrize("column", ["note", "quote", "value", "unit", "id"])
+def test_oversized_cell_is_one_located_problem(tables, column: str, size: int) -> None:
+    """Past csv's 128 KiB field limit: one problem giving the length, never the text."""
+    row = tables.set(3, column, "x" * size)
+    p = only(problems_of(tables.figures))
+    assert (p.row, p.column) == (row, column)
+    assert f"{size:,} characters" in p.reason
+    assert str(schema.max_length("figures", column)) in p.reason.replace(",", "")
+    assert len(str(p)) < 200
+
+
+def test_oversized_cells_in_several_rows_and_tables(tables) -> None:
+    header, rows = tables.read(tables.forces)
+    rows[0][header.index("name_en")] = "y" * (schema.max_length("forces", "name_en") + 1)
+    tables.write(tables.forces, header, rows)
+    other = tables.set(4, "unit", "parsecs")
+    row = tables.set(1, "attributed_to", "z" * (200 * KIB))  # last: the helper reads with csv
+    assert [(p.row, p.column) for p in problems_of(tables.forces)] == [(2, "name_en")]
+    assert [(p.row, p.column) for p in problems_of(tables.figures)] == [
+        (row, "attributed_to"), (other, "unit")]
+
+
+def test_a_cell_at_its_limit_loads(tables) -> None:
+    limit = schema.max_length("figures", "note")
+    tables.set(2, "note", "n" * limit)
+    assert schema.load_table(tables.figures)["note"].str.len().max() == limit
+
+
+def test_unclosed_quote_is_located_not_a_traceback(tables) -> None:
+    """An opening quote never closed swallows the rest of the file into one field."""
+    lines = tables.figures.read_text(encoding="utf-8").split("\n")
+    lines[3] = lines[3].rsplit(",", 1)[0] + ',"' + "w" * (200 * KIB)
+    tables.figures.write_text("\n".join(lines), encoding="utf-8")
+    p = problems_of(tables.figures)[0]
+    assert p.row == 4
+
+
+def test_reading_leaves_the_csv_field_limit_as_it_was(tables) -> None:
+    import csv
+
+    before = csv.field_size_limit()
+    tables.set(3, "note", "x" * (200 * KIB))
+    problems_of(tables.figures)
+    assert csv.field_size_limit() == before
+
+
+def test_every_field_declares_a_max_length() -> None:
+    """The default is a fallback for a future field, not a choice made for today's."""
+    for table, meta in schema.TABLES.items():
+        for col in meta["fields"]:
+            assert "max_length" in schema.field_spec(table, col)["constraints"], (table, col)

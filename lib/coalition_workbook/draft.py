@@ -1,0 +1,468 @@
+"""Draft figures rows for a new article: every number not yet curated, quote ready.
+
+``draft_rows`` reads a source text line by line (a line is a "paragraph"),
+lists each number expression with ``scan`` and, for each one that no curated
+figure quotes and ``data/ignored.csv`` does not set aside, proposes a
+``figures.csv`` row: ``value``, ``qualifier``, ``quote``, ``source`` and
+``paragraph`` filled, a unique ``id`` suggested, ``unit`` / ``category``
+guessed only when the counted noun names a unit listed in ``data/units.csv``
+(its ``nouns_ar``), everything descriptive left blank for the analyst.
+
+The quote is the shortest verbatim span holding the comparative words, the
+number and the counted noun (the next word; after a partitive "من" the noun
+after it; the year word before a year). Each quote is checked the way
+``provenance.check_quotes`` will check it (one number, equal to ``value``,
+same qualifier) and shortened until it passes.
+"""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from . import config, numerals
+from .errors import NumeralParseError, WorkbookError
+
+FIGURE_COLUMNS = ["id", "value", "unit", "qualifier", "quote", "source", "paragraph",
+                  "category", "subject_en", "attributed_to", "as_of", "note", "force_id", "kind"]
+
+_ARABIC_LETTER = "\u0621-\u064a"
+_WORD = re.compile(r"[^\s\"“”«»()\[\]،,.:؛;!?؟]+")
+_TRAILING_PUNCT = "\"“”«»()[]،,.:؛;!?؟"
+_YEAR_WORDS = {"عام", "العام", "سنة", "لعام", "بعام", "وعام", "منذ"}
+_MONTHS = {
+    "يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو", "يوليو", "أغسطس",
+    "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان",
+    "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين",
+}
+_RELATIVE_YEAR = {"الماضي", "المقبل", "الجاري", "الحالي", "المنصرم"}
+_HUNDRED_AFTER_PERCENT = {"مئة", "المئة", "مائة", "المائة"}
+_PERCENT_WORDS = ("%", "٪", "بالمئة", "بالمائة", "في المئة", "في المائة")
+_TRAILING_QUALIFIERS = (("تقريبا", "approx"), ("تقريبًا", "approx"),
+                        ("على الأقل", "at_least"), ("على الأكثر", "at_most"))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A number in a line, with offsets into the original (not normalised) line.
+
+    Mirrors ``numerals.NumberMatch`` of the general reader; ``scan`` fills it
+    from whichever reader ``numerals`` provides.
+    """
+
+    value: Decimal | None
+    text: str
+    start: int
+    end: int
+    qualifier: str = "exact"
+    qualifier_start: int | None = None
+    qualifier_end: int | None = None
+    unit_hint: str | None = None
+    problem: str | None = None
+
+
+def _has_general_reader() -> bool:
+    return "strict" in inspect.signature(numerals.find_numbers).parameters
+
+
+def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+    """``numerals.normalize(text)`` and, for each of its characters, the original offset."""
+    out, where = [], []
+    for i, ch in enumerate(text):
+        n = numerals.normalize(ch)
+        if n:
+            out.append(n)
+            where.append(i)
+    return "".join(out), where
+
+
+def _qualifier_near(norm: str, start: int, end: int) -> tuple[str, int | None, int | None]:
+    """Comparative words right before ``norm[start:end]`` (or a trailing 'تقريبا')."""
+    before = norm[:start]
+    for marker, qualifier in numerals._QUALIFIER_MARKERS:
+        m = re.search(rf"(?<![{_ARABIC_LETTER}])[وفبل]?({re.escape(marker)})\s*$", before)
+        if m:
+            return qualifier, m.start(1), m.end(1)
+    after = norm[end:end + 40]
+    for marker, qualifier in _TRAILING_QUALIFIERS:
+        m = re.match(rf"\s*(?:[^\s،,.]+\s+){{0,2}}?({re.escape(numerals.normalize(marker))})"
+                     rf"(?![{_ARABIC_LETTER}])", after)
+        if m:
+            return qualifier, end + m.start(1), end + m.end(1)
+    return "exact", None, None
+
+
+def _norm_end(where: list[int], orig_end: int) -> int:
+    """Normalised offset just after original offset ``orig_end - 1``."""
+    return next((i for i, w in enumerate(where) if w >= orig_end), len(where) - 1)
+
+
+def _legacy_scan(line: str) -> list[Found]:
+    norm, where = _normalised_with_map(line)
+    if norm != numerals.normalize(line):  # cannot map offsets back: be honest, give up
+        raise WorkbookError("cannot map number offsets back to the text")
+    where.append(len(line))
+    found: list[Found] = []
+    for m in numerals.find_numbers(line):
+        start, end = where[m.start], where[m.end - 1] + 1
+        if (found and m.text in _HUNDRED_AFTER_PERCENT and found[-1].unit_hint == "percent"
+                and re.fullmatch(r"\s*(في|ب)\s*", norm[_norm_end(where, found[-1].end):m.start])):
+            continue  # "في المئة" after a number is the percent sign, not a hundred
+        q, qs, qe = _qualifier_near(norm, m.start, m.end)
+        qs_o = where[qs] if qs is not None else None
+        qe_o = where[qe - 1] + 1 if qe is not None else None
+        tail = norm[m.end:m.end + 12].lstrip()
+        hint = "percent" if tail.startswith(_PERCENT_WORDS) else None
+        found.append(Found(m.value, line[start:end], start, end, q, qs_o, qe_o, hint))
+    return found
+
+
+def scan(line: str) -> list[Found]:
+    """Every number expression in one line, left to right, located in the original text.
+
+    Uses ``numerals.find_numbers(strict=False)`` when the general reader is
+    present; otherwise a thin adapter over the older reader (offsets mapped
+    back through normalisation, comparative words read next to the number).
+
+    Examples:
+        >>> [(f.text, str(f.value), f.qualifier) for f in scan("أكثر من 10 آلاف منتسب")]
+        [('10 آلاف', '10000', 'at_least')]
+    """
+    if _has_general_reader():
+        return [Found(m.value, m.text, m.start, m.end, m.qualifier, m.qualifier_start,
+                      m.qualifier_end, m.unit_hint, m.problem)
+                for m in numerals.find_numbers(line, strict=False)]  # type: ignore[call-arg]
+    try:
+        return _legacy_scan(line)
+    except NumeralParseError as exc:  # the older reader refuses a whole line on one bad form
+        return [Found(None, line.strip()[:40], 0, len(line), problem=exc.reason)]
+
+
+# --------------------------------------------------------------------------- quotes
+
+def _words_after(line: str, pos: int) -> list[tuple[int, int, str]]:
+    """Words following ``pos`` up to the first punctuation mark (start, end, word)."""
+    out = []
+    i = pos
+    while i < len(line):
+        while i < len(line) and line[i] == " ":
+            i += 1
+        m = _WORD.match(line, i)
+        if not m:
+            break
+        out.append((m.start(), m.end(), m.group()))
+        i = m.end()
+        if i < len(line) and line[i] != " ":
+            break  # punctuation right after the word ends the phrase
+    return out
+
+
+def _word_before(line: str, pos: int) -> tuple[int, str] | None:
+    m = re.search(r"(\S+)\s+$", line[:pos])
+    if not m:
+        return None
+    return m.start(1), m.group(1).strip(_TRAILING_PUNCT)
+
+
+def _bare(word: str) -> str:
+    return numerals.normalize(word).strip(_TRAILING_PUNCT)
+
+
+def _is_number_word(word: str) -> bool:
+    try:
+        numerals.parse_number(word)
+    except NumeralParseError:
+        return False
+    return True
+
+
+def _is_dual_noun(f: Found) -> bool:
+    """A dual like عامين: the noun is the number; nothing more to quote."""
+    t = _bare(f.text)
+    return (f.value == 2 and not any(c.isdigit() for c in t) and " " not in t
+            and not re.search("ملي|ألف|الف|اثن", t))
+
+
+def _noun_words(line: str, f: Found) -> list[tuple[int, int, str]]:
+    """The counted noun after the number: one word; after 'من' the noun and its idafa."""
+    if _is_dual_noun(f):
+        return []
+    words = []
+    for start, end, word in _words_after(line, f.end)[:4]:
+        if _is_number_word(word) or any(c.isdigit() for c in numerals.normalize(word)):
+            break
+        words.append((start, end, word))
+    if not words:
+        return []
+    if _bare(words[0][2]) in ("من", "منهم", "منها") and _bare(words[0][2]) == "من":
+        picked = words[:2]
+        if len(words) >= 3 and not _bare(words[1][2]).startswith("ال") \
+                and _bare(words[2][2]).startswith("ال"):
+            picked = words[:3]
+        return picked
+    return words[:1]
+
+
+def _year_word(line: str, f: Found) -> int | None:
+    """Start of the word naming a year before a 4-digit number (عام 2014, يونيو 2021)."""
+    t = _bare(f.text)
+    if not (f.value is not None and re.fullmatch(r"\D{0,3}(1[89]|20)\d\d", t)):
+        return None
+    prev = _word_before(line, f.start)
+    if prev and _bare(prev[1]) in _RELATIVE_YEAR | {"الأول", "الثاني"}:
+        prev = _word_before(line, prev[0]) or prev  # العام الماضي 2020, تشرين الأول 2023
+    if prev and (_bare(prev[1]) in _YEAR_WORDS or _bare(prev[1]) in _MONTHS
+                 or _bare(prev[1])[1:] in _MONTHS):
+        return prev[0]
+    return None
+
+
+def _quote_ok(quote: str, value: Decimal, qualifier: str) -> bool:
+    try:
+        return (numerals.parse_number(quote) == value
+                and numerals.detect_qualifier(quote) == qualifier)
+    except NumeralParseError:
+        return False
+
+
+def _strip_prefix_start(line: str, f: Found) -> int:
+    """Start after a glued conjunction/preposition (و8500 -> 8500) when that reads the same."""
+    if len(f.text) > 1 and f.text[0] in "وبلف" and f.value is not None:
+        rest = f.text[1:]
+        if rest[:1].isdigit() or rest[:1] == " ":
+            return f.start + 1
+        try:
+            if numerals.parse_number(rest) == f.value:
+                return f.start + 1
+        except NumeralParseError:
+            pass
+    return f.start
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A drafted quote and what the draft could say about it."""
+
+    text: str
+    noun: str
+    is_year: bool
+    ok: bool
+
+
+def draft_quote(line: str, f: Found) -> Quote:
+    """The shortest verbatim span with comparative words, number and counted noun.
+
+    Examples:
+        >>> draft_quote("وأكثر من 10 آلاف منتسب في الحشد", scan("وأكثر من 10 آلاف منتسب")[0]).text
+        'أكثر من 10 آلاف منتسب'
+    """
+    num_start = _strip_prefix_start(line, f)
+    start = min(num_start, f.qualifier_start) if f.qualifier_start is not None else num_start
+    end = max(f.end, f.qualifier_end or 0)
+    year_at = _year_word(line, f)
+    pct = re.match(r"\s*(%|٪|بالمئة|بالمائة|في المئة|في المائة)", line[f.end:])
+    if year_at is not None:
+        start = min(start, year_at)
+        nouns: list[tuple[int, int, str]] = []
+    elif f.unit_hint == "percent" and pct:
+        nouns = [(f.end + pct.start(1), f.end + pct.end(1), pct.group(1))]
+    else:
+        nouns = _noun_words(line, f)
+    if f.value is None:
+        return Quote(line[start:end], "", False, False)
+    candidates = [max(end, n[1]) for n in reversed(nouns)] + [end]
+    # A glued و/ف/ب/ل before the comparative word (وأكثر من) is left out when the
+    # quote reads the same without it: the quote is the shortest span.
+    starts = [start + 1, start] if line[start:start + 1] in ("و", "ف", "ب", "ل") else [start]
+    for stop, begin in ((stop, begin) for stop in candidates for begin in starts):
+        quote = line[begin:stop].strip()
+        if _quote_ok(quote, f.value, f.qualifier):
+            noun = f.text if _is_dual_noun(f) else " ".join(w for _, e, w in nouns if e <= stop)
+            return Quote(quote, noun, year_at is not None, True)
+    return Quote(line[start:end].strip(), "", year_at is not None, False)
+
+
+# --------------------------------------------------------------------------- rows
+
+@dataclass(frozen=True)
+class UnitHint:
+    """What data/units.csv says a noun counts."""
+
+    unit: str
+    category: str
+
+
+def unit_hints(units_csv: Path | None = None) -> dict[str, UnitHint]:
+    """Noun (normalised) -> unit and draft category, from units.csv's ``nouns_ar``."""
+    from . import schema
+
+    units = schema.load_table(units_csv or schema.vocabulary_path("units"), "units")
+    out: dict[str, UnitHint] = {}
+    for unit, nouns, category in units[["unit", "nouns_ar", "draft_category"]].itertuples(
+            index=False):
+        for noun in str(nouns).split():
+            out.setdefault(numerals.normalize(noun), UnitHint(unit, category))
+    return out
+
+
+def guess_unit(noun: str, hints: dict[str, UnitHint]) -> UnitHint | None:
+    """The unit a counted noun names, if units.csv lists it (prefixes و ب ل ال allowed)."""
+    for word in noun.split():
+        w = _bare(word)
+        for cand in (w, w[1:] if w[:1] in "وبلف" else w, w[2:] if w.startswith("ال") else w,
+                     w[3:] if w[1:3] == "ال" else w):
+            if cand in hints:
+                return hints[cand]
+        if w not in ("من",):
+            break  # only the first noun (or the noun after a partitive من) decides
+    return None
+
+
+def _slug(name: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    s = s if s[:1].isalpha() else f"s{s}"
+    return s[:24].rstrip("_") or "source"
+
+
+def _format_value(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _overlaps(line: str, needle: str, start: int, end: int) -> bool:
+    """Whether some verbatim occurrence of ``needle`` in ``line`` overlaps [start, end)."""
+    if not needle:
+        return False
+    i = line.find(needle)
+    while i >= 0:
+        if i < end and start < i + len(needle):
+            return True
+        i = line.find(needle, i + 1)
+    return False
+
+
+@dataclass(frozen=True)
+class Accounted:
+    """Quotes of curated figures and texts of ignored numbers, per (source, paragraph)."""
+
+    curated: dict[tuple[str, int], list[str]]
+    ignored: dict[tuple[str, int], list[str]]
+    ids: frozenset[str] = frozenset()
+
+    def status(self, source: str, paragraph: int, line: str, f: Found) -> str:
+        """``curated``, ``ignored`` or ``unaccounted`` for one number."""
+        key = (source, paragraph)
+        if any(_overlaps(line, q, f.start, f.end) for q in self.curated.get(key, [])):
+            return "curated"
+        if any(t == f.text or _overlaps(line, t, f.start, f.end)
+               for t in self.ignored.get(key, [])):
+            return "ignored"
+        return "unaccounted"
+
+
+def read_accounted(figures_csv: Path | None = None, ignored_csv: Path | None = None
+                   ) -> Accounted:
+    """What is already accounted for: curated quotes and declared ignored numbers.
+
+    Raises:
+        TableValidationError: If either table is missing or malformed (located).
+    """
+    from . import schema
+
+    figures_csv = figures_csv or config.FIGURES_CSV
+    ignored_csv = ignored_csv or figures_csv.parent / "ignored.csv"
+    curated: dict[tuple[str, int], list[str]] = {}
+    figures = schema.load_table(figures_csv, "figures", collect=[])
+    for source, paragraph, quote in figures[["source", "paragraph", "quote"]].itertuples(
+            index=False):
+        if quote and paragraph is not None and paragraph == paragraph:
+            curated.setdefault((source, int(paragraph)), []).append(quote)
+    ignored: dict[tuple[str, int], list[str]] = {}
+    if ignored_csv.exists():
+        table = schema.load_table(ignored_csv, "ignored")
+        for source, paragraph, text in table[["source", "paragraph", "text"]].itertuples(
+                index=False):
+            ignored.setdefault((source, int(paragraph)), []).append(text)
+    return Accounted(curated, ignored, frozenset(figures["id"]))
+
+
+def read_source(path: Path) -> list[str]:
+    """The lines of a source text; a missing or non-UTF-8 file is one located error."""
+    if not path.is_file():
+        what = "is a folder, not a text file" if path.is_dir() else "file not found"
+        raise WorkbookError(what, file=str(path))
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise WorkbookError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                            "save the article as UTF-8 text", file=str(path), row=line) from None
+    return text.split("\n")
+
+
+def draft_rows(source_path: Path, *, accounted: Accounted | None = None,
+               hints: dict[str, UnitHint] | None = None,
+               taken_ids: Iterable[str] = ()) -> list[dict[str, str]]:
+    """One proposed figures row per number of ``source_path`` not yet accounted for.
+
+    Args:
+        source_path: The article text (``data/sources/NAME.txt``).
+        accounted: Curated quotes and ignored numbers (default: the project's).
+        hints: Noun -> unit (default: from data/units.csv).
+        taken_ids: Ids already in use; suggested ids avoid them.
+
+    Returns:
+        Rows with the ``figures.csv`` columns, in text order.
+    """
+    lines = read_source(source_path)
+    accounted = accounted if accounted is not None else read_accounted()
+    hints = hints if hints is not None else unit_hints()
+    taken = set(taken_ids) | accounted.ids
+    stem = _slug(source_path.stem)
+    rows = []
+    for paragraph, line in enumerate(lines, start=1):
+        for f in scan(line):
+            if accounted.status(source_path.name, paragraph, line, f) != "unaccounted":
+                continue
+            quote = draft_quote(line, f)
+            hint = guess_unit(quote.noun, hints) if quote.noun else None
+            unit = "year" if quote.is_year else ("pct" if f.unit_hint == "percent" else
+                                                 hint.unit if hint else "")
+            category = "timeline" if quote.is_year else (hint.category if hint else "")
+            base = f"{unit or 'figure'}_{stem}_p{paragraph}"
+            fid, k = base, 2
+            while fid in taken:
+                fid, k = f"{base}_{k}", k + 1
+            taken.add(fid)
+            notes = []
+            if f.value is None:
+                notes.append(f"DRAFT: could not read the number: {f.problem or f.text}")
+            elif not quote.ok:
+                notes.append("DRAFT: check the quote; it does not read back as value/qualifier")
+            rows.append({
+                "id": fid, "value": "" if f.value is None else _format_value(f.value),
+                "unit": unit, "qualifier": f.qualifier, "quote": quote.text,
+                "source": source_path.name, "paragraph": str(paragraph), "category": category,
+                "subject_en": "", "attributed_to": "", "as_of": "", "note": "; ".join(notes),
+                "force_id": "", "kind": "",
+            })
+    return rows
+
+
+def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write drafted rows as a figures-shaped CSV (UTF-8, header first)."""
+    from .files import atomic_write
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+
+    atomic_write(path, write)
