@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from coalition_workbook import browser, schema
+from tests.browser import pages as probes
 from tests.conftest import copy_project, read_rows, workbook, write_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -164,7 +165,7 @@ def visit(report_dir: Path, payloads: Payloads) -> Seen:
                 try:
                     embeds = page.locator(browser.CONTAINER_SELECTOR)
                     for i in range(embeds.count()):
-                        browser.hover_tooltip(page, embeds.nth(i))
+                        probes.hover_tooltip(page, embeds.nth(i))
                     page.mouse.move(0, 0)
                     injected = page.evaluate(_INJECTED_JS)
                     text = page.evaluate(_TEXT_JS)

@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 
 from coalition_workbook import browser, load_dataset, sourceview
 from coalition_workbook.dataset import Dataset
+from tests.browser import pages as probes
 from tests.conftest import workbook
 
 pytestmark = pytest.mark.browser
@@ -119,7 +120,7 @@ def test_the_article_is_right_to_left(chromium, pages) -> None:
             assert page.evaluate("getComputedStyle(document.querySelector('article')).direction"
                                  ) == "rtl"
             assert page.locator("article").get_attribute("lang") == "ar"
-            assert browser.arabic_direction_problems(page) == []
+            assert probes.arabic_direction_problems(page) == []
         finally:
             page.close()
 
