@@ -157,7 +157,24 @@ def _atomic_write_text(path: Path, text: str) -> None:
     atomic_write_text(path, text)
 
 
-def _exporter(include_input: bool) -> Any:
+#: Cells the shared page leaves out: notes for the analyst (parameters, tooling) stay
+#: in the notebook; narration is written once per language, each cell tagged
+#: ``lang-en`` or ``lang-ar``, and a page keeps only its own language's.
+ANALYST_TAG = "analyst"
+LANG_TAGS = {"en": "lang-en", "ar": "lang-ar"}
+
+
+def removed_tags(lang: str) -> tuple[str, ...]:
+    """Tags of the cells a page in ``lang`` leaves out.
+
+    Examples:
+        >>> removed_tags("ar")
+        ('remove-cell', 'analyst', 'lang-en')
+    """
+    return ("remove-cell", ANALYST_TAG, *(t for k, t in LANG_TAGS.items() if k != lang))
+
+
+def _exporter(include_input: bool, lang: str = "en") -> Any:
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -175,7 +192,7 @@ def _exporter(include_input: bool) -> Any:
     exporter.register_filter("script_safe_json", escaping.script_safe_json)
     exporter.register_filter("text_dir_attrs", text_dir_attrs)
     exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags=("remove-cell",),
+        TagRemovePreprocessor(remove_cell_tags=removed_tags(lang),
                               remove_input_tags=("remove-input", "hide-input")),
         enabled=True,
     )
@@ -186,7 +203,7 @@ def _render(nb: Any, nb_path: Path, include_input: bool) -> str:
     from markupsafe import Markup
 
     lang = _report_lang(nb)
-    exporter = _exporter(include_input)
+    exporter = _exporter(include_input, lang)
     exporter.language_code = lang
     outputs_html = "\n".join(
         str(o.get("data", {}).get("text/html", ""))

@@ -204,3 +204,22 @@ def test_warm_up_renders_without_writing(tmp_path, monkeypatch):
     html_export.warm_up()
     html_export.warm_up(include_input=True)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_page_keeps_its_own_language_and_no_analyst_notes(tmp_path, lang):
+    """Cells tagged for the analyst or for the other language stay in the notebook only."""
+    from nbformat import v4
+
+    cells = {"analyst": "ANALYST-NOTE", "lang-en": "ENGLISH-NARRATION",
+             "lang-ar": "ARABIC-NARRATION", "": "UNTAGGED-TEXT"}
+    nb = v4.new_notebook(cells=[
+        v4.new_code_cell(f'lang = "{lang}"', metadata={"tags": ["parameters"]}),
+        *(v4.new_markdown_cell(text, metadata={"tags": [tag] if tag else []})
+          for tag, text in cells.items())])
+    src, out = tmp_path / "nb.ipynb", tmp_path / "nb.html"
+    nbformat.write(nb, src)
+    export_notebook(src, out)
+    page = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser").get_text()
+    shown = {tag for tag, text in cells.items() if text in page}
+    assert shown == {"", f"lang-{lang}"}
