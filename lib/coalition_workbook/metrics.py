@@ -39,10 +39,12 @@ Every metric row records the figure ids it was computed from (``inputs``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem, WorkbookError
@@ -366,17 +368,22 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
     both rows and what can be declared.
     """
     file, rows = figures.attrs.get("file", "figures.csv"), figures.attrs.get("rows", {})
-    row_of = {fid: rows.get(i, i + 2) for i, fid in figures["id"].items()}
+    position = pd.Series(figures.index, index=figures["id"])
+
+    def row_of(fid: str) -> int:  # looked up for the few ids a problem names, not every row
+        i = position.get(fid)
+        return 0 if i is None else rows.get(i, i + 2)
+
     problems: list[Problem] = []
     f = figures.set_index("id")
     for summed in SUMMED.values():
         for a, b in resolve(figures, relations, summed).undeclared:
-            first, second = sorted((a, b), key=lambda i: row_of.get(i, 0))
+            first, second = sorted((a, b), key=row_of)
             force, kind = _slot_key(f.loc[first])
             where = ", ".join(f"{c}={v}" for c, v in (("force_id", force), ("kind", kind)) if v)
             slot = f"{summed.name} ({where})" if where else summed.name
-            problems.append(Problem(file, row_of.get(second, 0), "id", (
-                f"{second} and {first} (row {row_of.get(first, 0)}) both fill one slot of "
+            problems.append(Problem(file, row_of(second), "id", (
+                f"{second} and {first} (row {row_of(first)}) both fill one slot of "
                 f"{slot}; declare in relations.csv how they relate: duplicate_of (a "
                 "restatement), supersedes (a correction), conflicts_with (a disagreement), "
                 "adds_to (separate amounts that add up) or part_of")))
@@ -420,7 +427,12 @@ def _supersede_cycles(rel: pd.DataFrame, file: str, rows: Mapping[int, int]) -> 
 # --------------------------------------------------------------------------- metrics
 
 def _resolved(ds: Dataset, name: str, bounds: str) -> Resolution:
+    cache = _RESOLVING.get(id(ds))
+    if cache is not None and (name, bounds) in cache:
+        return cache[(name, bounds)]
     res = resolve(ds.figures, ds.relations, SUMMED[name], bounds)
+    if cache is not None:
+        cache[(name, bounds)] = res
     if res.undeclared:  # load_dataset refuses this; a hand-built Dataset may not have
         a, b = res.undeclared[0]
         raise WorkbookError(f"{a} and {b} fill one slot of {name} with no declared relation")
@@ -485,7 +497,7 @@ def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.Data
     out = pd.DataFrame({"value": g["low"].sum(), "high": g["high"].sum(),
                         "qualifier": _combine_by(s["qualifier"], s["group"]),
                         "disputed": g["disputed"].any(),
-                        "inputs": g["inputs"].agg(lambda x: _join(";".join(x).split(";")))})
+                        "inputs": _joined_by(s["group"], s["inputs"])})
     total_low, total_high = out["value"].sum(), out["high"].sum()
     rest_low, rest_high = total_low - out["value"], total_high - out["high"]
     share_low = 100 * out["value"] / (out["value"] + rest_high)
@@ -499,6 +511,24 @@ def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.Data
     out = out.rename_axis("group").reset_index()[BREAKDOWN_COLUMNS]
     return out.sort_values(["value", "group"], ascending=[False, True],
                            kind="stable").reset_index(drop=True)
+
+
+def _joined_by(groups: pd.Series, inputs: pd.Series) -> pd.Series:
+    """``_join`` of every id in ``inputs`` (";"-joined cells) per group, indexed by group.
+
+    One sort and one slice per group: a breakdown of many groups (a kind per
+    vehicle) costs about a sort, not a pandas call per group.
+    """
+    ids = inputs.str.split(";")
+    flat = pd.DataFrame({"group": np.repeat(groups.to_numpy(), ids.str.len().to_numpy()),
+                         "id": [i for cell in ids for i in cell]})
+    flat = flat.sort_values(["group", "id"], kind="stable")
+    codes, uniques = pd.factorize(flat["group"], sort=False)
+    edges = np.flatnonzero(np.diff(codes)) + 1
+    starts, stops = np.r_[0, edges], np.r_[edges, len(codes)]
+    names = flat["id"].tolist()
+    return pd.Series([";".join(names[a:b]) for a, b in zip(starts, stops, strict=True)],
+                     index=pd.Index(uniques, name="group"))
 
 
 def _share_qualifiers(quals: pd.Series, extra: list[str]) -> list[str]:
@@ -685,6 +715,25 @@ def compute_metrics(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame
     ``aid_weapons_<force>_usd``, ``airstrikes_total``, ``troops_total``.
     """
     check_bounds(bounds)
+    with _resolving(ds):
+        return _compute_metrics(ds, bounds)
+
+
+#: id(Dataset) -> its resolutions, only while ``compute_metrics`` runs (a total and its
+#: breakdown share one resolution; nothing outlives the call, so no stale result).
+_RESOLVING: dict[int, dict[tuple[str, str], Resolution]] = {}
+
+
+@contextmanager
+def _resolving(ds: Dataset) -> Iterator[None]:
+    _RESOLVING[id(ds)] = {}
+    try:
+        yield
+    finally:
+        _RESOLVING.pop(id(ds), None)
+
+
+def _compute_metrics(ds: Dataset, bounds: str) -> pd.DataFrame:
     rows: list[dict[str, object] | None] = []
     rows.append(summed_total(ds, "trainees", bounds))
     rows += _breakdown_rows(ds, "trainees", bounds, "trainees_", "", shares=True)
