@@ -211,6 +211,13 @@ class _Tok:
     article: bool = False
     joined: bool = False  # only spaces (and a lone و) since the previous token
     tanween: bool = False  # the original spells it with fathatan ("ألفًا", "مليوناً")
+    prep: bool = False   # a preposition ب ل ك glued to it ("بـ3", "لثلاثة", "للـ500")
+
+
+def _glued_preposition(prefix: str) -> bool:
+    """Does a word's prefix (و/ف, then ب/ل/ك, then ال) hold a preposition?"""
+    rest = prefix[1:] if prefix[:1] in ("و", "ف") else prefix
+    return rest[:1] in ("ب", "ل", "ك")
 
 
 def _strip(word: str) -> tuple[str, str] | None:
@@ -250,6 +257,7 @@ def _tokenize(folded: str) -> list[_Tok]:
             pre, digits = _NUM_SPLIT.match(text).groups()  # type: ignore[union-attr]
             tok.kind, tok.stem = "digits", digits
             tok.conj = tok.conj or pre.startswith("و")
+            tok.prep = _glued_preposition(pre)
         elif kind == "word":
             if text in _PERCENT_WORDS:
                 tok.kind = "pct_word"
@@ -268,6 +276,7 @@ def _tokenize(folded: str) -> list[_Tok]:
                     pre, stem, (kind_, value, form) = "و", stem[1:], _LEX[stem[1:]]
                     tok.kind, tok.stem, tok.value, tok.form = kind_, stem, value, form
                 tok.conj = tok.conj or pre.startswith("و")
+                tok.prep = _glued_preposition(pre)
                 tok.article = pre.endswith("ال") or pre.endswith("لل")
                 if tok.article and stem in ("اثنين", "احد"):
                     tok.kind = "word"  # الاثنين / الأحد: Monday, Sunday
@@ -554,8 +563,13 @@ def _candidates(index: dict[str, list[tuple[tuple[str, ...], str, str]]], tok: _
 
 
 def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] | None:
-    """Find comparative words next to tokens [first, end): (qualifier, tok_from, tok_to)."""
-    for gap in range(3):
+    """Find comparative words next to tokens [first, end): (qualifier, tok_from, tok_to).
+
+    Words before a number that carries a glued preposition ("صلة قرابة بـ3",
+    "kinship with 3") are not its qualifier: the preposition governs the number,
+    and a comparative phrase stands right before the figure, not before its "ب".
+    """
+    for gap in range(0 if toks[first].prep else 3):
         if first - 1 - gap < 0:
             break
         tried = [(m, "verb") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1 - gap])
