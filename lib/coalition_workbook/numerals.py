@@ -501,6 +501,9 @@ _PREFIX: list[tuple[tuple[str, ...], str, str]] = []
 for _qual, _phrases in (
     ("at_most", [f"{neg} {v}" for neg in _NEGATIONS for v in _MORE_VERBS + _MORE_PREP_VERBS]
      + ["لم يزد على", "لم يزد عن", "لم تزد على", "لم تزد عن", "لم يتعد", "لم تتعد",
+        # un-negated "يقل عن" is "is less than" ("ما يقل عن 5%"); the negated
+        # forms below are longer, so "لا يقل عن" still reads at_least
+        "يقل عن", "تقل عن", "ما يقل عن", "ما تقل عن",
         "أقل من", "دون", "ما دون", "على الأكثر", "بحد أقصى", "كحد أقصى", "حد أقصى"]),
     ("at_least", [f"{neg} {v} عن" for neg in _NEGATIONS for v in ("يقل", "تقل")]
      + ["لم يقل عن", "لم تقل عن",
