@@ -4,7 +4,8 @@ What is read:
 
 - digits: Western (0-9), Arabic-Indic (٠-٩), Persian (۰-۹) and full-width, with
   thousands separators ("3.322.145", "1,100", "١٬٢٣٤") and decimal marks
-  ("12.5", "١٢٫٥"; "1.125 مليار" is a decimal because a scale word follows);
+  ("12.5", "١٢٫٥", "3,5 مليار" where one or two digits follow a lone comma;
+  "1.125 مليار" is a decimal because a scale word follows);
 - cardinal words 1-999 in masculine/feminine and case forms: units, teens
   (أحد عشر, اثني عشر, إحدى عشرة), tens (عشرون/عشرين), hundreds fused or split
   (ثلاثمائة, ثلاثمئة, ثلاث مئة), the dual hundred (مئتان, مئتا, مائتي);
@@ -333,8 +334,13 @@ def _read_numeral(raw: str, *, before_scale: bool = False) -> Decimal:
             # "1.125 مليار" is a decimal because a scale word follows.
             if grouped and not (sep == "." and before_scale):
                 return Decimal("".join(groups))
-            if sep == ",":
+            if sep == "," and not 1 <= len(groups[1]) <= 2:
                 raise ValueError("a comma that does not group thousands")
+            if sep == ",":
+                # "3,5 مليار", "2,5 في المائة": one or two digits after a lone comma
+                # cannot be a thousands group, so the comma is the decimal mark
+                # (as in "6.543,5"; the usual style of Maghrebi papers).
+                return Decimal(s.replace(",", "."))
             return Decimal(s)
     return Decimal(s)
 

@@ -56,12 +56,14 @@ def test_digits_and_thousands_separators(text: str, expected: int) -> None:
     ("17.25", "17.25"),       # a dot not followed by three digits is a decimal
     ("6,543.5", "6543.5"),    # both marks: the last one is the decimal
     ("6.543,5", "6543.5"),
+    ("12,5", "12.5"),         # one or two digits after a lone comma: a decimal comma
+    ("3,75", "3.75"),
 ])
 def test_decimal_marks(text: str, expected: str) -> None:
     assert parse_number(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text", ["12,5", "1,2345", "1.23.4"])
+@pytest.mark.parametrize("text", ["1,2345", "1.23.4", "1,23,4"])
 def test_malformed_grouping_is_rejected(text: str) -> None:
     with pytest.raises(NumeralParseError, match="cannot read"):
         parse_number(text)
