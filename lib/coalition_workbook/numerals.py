@@ -184,6 +184,17 @@ _CONTINUES = _NUMBERISH | {"digits"}
 # Prefixes a word may carry: conjunction, preposition, article ("وبال", "لل", ...).
 _PREFIXES = sorted({c + p + a for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك")
                     for a in ("", "ال")} | {"لل", "ولل", "فلل"}, key=len)
+# Words that cannot be the genitive noun of a construct ("مليونا دولار") or of a
+# fraction ("ونصف السنة"): prepositions, conjunctions, adverbs after a figure.
+_FUNCTION_WORDS = {
+    "في", "من", "علي", "عن", "الي", "بعد", "قبل", "منذ", "خلال", "حتي", "ثم", "او", "ام",
+    "حيث", "مع", "فقط", "تقريبا", "بين", "لدي", "عند", "اي", "ان", "انه", "الا", "الذي", "التي",
+    "الذين", "هذا", "هذه", "ذلك", "تلك", "كل", "قد", "لا", "لم", "لن", "ما"}
+# Unvocalised, these are both a cardinal and a fraction: خمس = five or خُمس (a fifth).
+_FRACTION_HOMOGRAPHS = {"خمس", "سبع", "تسع", "عشر"}
+# Between two figures: "5 أو 6 آلاف", "من 5 إلى 7 آلاف", "5 حتى 7 آلاف", "10-15 ألف".
+_RANGE_WORDS = {"او", "الي", "حتي"}
+_RANGE_MARKS = {"-", "\u2013", "\u2014"}
 _PERCENT_WORDS = {"بالمئه", "بالمائه", "بالميه", "وبالمئه", "وبالمائه"}
 _PERCENT_AFTER_FI = {"المئه", "المائه", "الميه"}
 
@@ -419,6 +430,14 @@ class _Reader:
                 return _Term(frac * t[k2].value, int(t[k2].value), k2 + 1, False)
             return _Term(frac, 0, k2, False)
         if a.kind in (UNIT, TEEN_ONLY, TEN, TENS, HUNDRED):
+            if a.stem in _FRACTION_HOMOGRAPHS and k + 1 < len(t) and t[k + 1].joined and (
+                    t[k + 1].article or (t[k + 1].kind == "word" and t[k + 1].folded[:2] == "ال"
+                                         and t[k + 1].folded not in _FUNCTION_WORDS)):
+                # "خمس السكان" is خُمس (a fifth of the population): a cardinal 3-10
+                # counts an indefinite plural ("خمس سنوات"); before a definite noun the
+                # unvocalised word is as likely the fraction.
+                raise _Uncertain(f'"{a.folded}" before a definite noun: a fraction or a number?',
+                                 k, k + 1)
             if a.kind == TEEN_ONLY and not (self.at(k + 1, TEN, conj=False)
                                             or self.at(k + 1, TENS, conj=True)):
                 if a.value == 1:
@@ -435,10 +454,73 @@ class _Reader:
             count = 1 if a.form == "sing" or a.tanween else 2
             if a.form == "acc" and not a.tanween and self.at(k + 1, *_CONTINUES, conj=True):
                 raise _Uncertain(f'"{a.folded}" without tanween before و: one or two?', k, k + 1)
+            if a.form == "acc" and not a.tanween and not (
+                    self.at(k + 1, "word") and t[k + 1].folded not in _FUNCTION_WORDS):
+                # The construct dual "مليونا دولار" needs its noun right after it; with
+                # none ("بلغ عدد الزوار مليونا", "مليونا في العام") the word is as
+                # likely the accusative singular "مليوناً" with its tanween unwritten.
+                raise _Uncertain(f'"{a.folded}" without tanween and no noun after it: one or two?',
+                                 k, k)
             return _Term(a.value * count, int(a.value), k + 1, False)
         if a.kind == DUAL_UNIT:
             return _Term(Decimal(2), 0, k + 1, False)
         return None
+
+    def shared_scale(self, k: int, end: int) -> str | None:
+        """Why the figure in tokens [k, end) may not be what it says, or None.
+
+        In "بين 10 و20 ألف", "5 أو 6 آلاف", "من 5 إلى 7 في المئة" a bare first
+        figure takes the scale word or percent of the one after it (ten thousand),
+        so it is not read on its own.
+        """
+        t = self.toks
+        if end >= len(t) or any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end]):
+            return None
+        nxt = t[end]
+        if nxt.joined and nxt.conj and nxt.kind in _CONTINUES:
+            j = end
+        elif nxt.joined and end + 1 < len(t) and t[end + 1].joined and (
+                (nxt.kind == "word" and nxt.folded in _RANGE_WORDS)
+                or (nxt.kind == "other" and nxt.folded in _RANGE_MARKS)):
+            j = end + 1
+        else:
+            return None
+        try:
+            with localcontext(_EXACT):
+                other = self.expression(j)
+        except (_Uncertain, ArithmeticError):
+            return None
+        if other is None:
+            return None
+        _, other_end = other
+        pct = other_end < len(t) and t[other_end].kind in ("pct", "pct_word") and (
+            t[other_end].joined or t[other_end].start == t[other_end - 1].end)
+        if pct or any(x.kind == SCALE for x in t[j:other_end]):
+            return "a range or alternative: the first figure may take the scale of the second"
+        return None
+
+    def fraction_after_noun(self, k: int, end: int) -> tuple[Decimal, int] | None:
+        """"ثلاث سنوات ونصف": a bare count, its noun, then و + a fraction of that noun.
+
+        Returns (fraction, next token) when nothing after the fraction can be its
+        genitive (end, punctuation, a preposition); raises when something may be
+        ("ونصف السنة" or "ونصف السكان"?); None when the pattern is absent.
+        """
+        t = self.toks
+        if (end + 1 >= len(t) or t[end].kind != "word" or not t[end].joined
+                or t[end].folded[:2] == "ال" or t[end].folded in _FUNCTION_WORDS
+                or t[end + 1].kind != FRACTION or not t[end + 1].conj or not t[end + 1].joined
+                or any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end])):
+            return None
+        after = end + 2
+        if after >= len(t) or not t[after].joined or t[after].kind in ("other", "pct"):
+            return t[end + 1].value, after
+        if t[after].kind == "word" and t[after].folded in _FUNCTION_WORDS:
+            return t[end + 1].value, after
+        if t[after].kind in _CONTINUES:
+            return None  # "3 قتلى ونصف مليون نازح": a figure of its own
+        raise _Uncertain("a fraction after the counted noun: part of the figure or its own?",
+                         k, end + 1)
 
     def expression(self, k: int) -> tuple[Decimal, int] | None:
         """Read a whole expression from token k: terms joined by و in falling scale order."""
@@ -696,6 +778,18 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             read, exc = None, caught
         else:
             exc = None
+        if read is not None:
+            why = reader.shared_scale(i, read[1])
+            if why is not None:
+                read, exc = None, _Uncertain(why, i, read[1] - 1)
+        if read is not None:
+            try:
+                half = reader.fraction_after_noun(i, read[1])
+            except _Uncertain as caught:
+                read, exc = None, caught
+            else:
+                if half is not None:
+                    read = (read[0] + half[0], half[1])
         if exc is not None:
             exc.first = min(exc.first, i)  # report from the start of the expression
             last = max(exc.last, exc.first)

@@ -264,7 +264,7 @@ def test_teens_and_compounds_never_read_as_their_first_word(text: str, expected:
     ("ألفاً و500", 1500),          # tanween: the accusative singular, one thousand
     ("مليوناً", MILLION),
     ("مليونا دولار", 2 * MILLION),  # no tanween, a noun after it: the construct dual
-    ("ألفا", 2 * THOUSAND),
+    ("ألفا لاجئ", 2 * THOUSAND),
 ])
 def test_accusative_singular_and_construct_dual_told_apart(text: str, expected: int) -> None:
     assert parse_number(text) == expected
@@ -273,6 +273,14 @@ def test_accusative_singular_and_construct_dual_told_apart(text: str, expected: 
 def test_accusative_or_dual_before_wa_without_tanween_is_refused() -> None:
     with pytest.raises(NumeralParseError, match='cannot read "ألفا و500" with certainty'):
         parse_number("ألفا و500")
+
+
+@pytest.mark.parametrize("text", ["ألفا", "بلغ عدد الزوار مليونا", "ارتفع إلى مليارا في العام"])
+def test_accusative_or_dual_without_a_noun_after_it_is_refused(text: str) -> None:
+    # The construct dual needs its noun right after it; without one the word is
+    # as likely the accusative singular with its tanween unwritten.
+    with pytest.raises(NumeralParseError, match="no noun after it"):
+        parse_number(text)
 
 
 @pytest.mark.parametrize("text", [
