@@ -126,7 +126,8 @@ def test_held_out_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
             failures.append(f"  {row['text']}  [{row['value']} {row['qualifier']}]: {why}")
     accuracy = 1 - len(failures) / len(ROWS)
     with capsys.disabled():
-        print(f"\nheld-out numerals: {len(ROWS) - len(failures)}/{len(ROWS)} read right ({accuracy:.1%})")
+        right = len(ROWS) - len(failures)
+        print(f"\nheld-out numerals: {right}/{len(ROWS)} read right ({accuracy:.1%})")
         for line in failures:
             print(line)
     assert accuracy >= MIN_ACCURACY, "\n".join(failures)
