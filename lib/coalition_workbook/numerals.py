@@ -194,6 +194,8 @@ _FUNCTION_WORDS = {
 _FRACTION_HOMOGRAPHS = {"خمس", "سبع", "تسع", "عشر"}
 # Between two figures: "5 أو 6 آلاف", "من 5 إلى 7 آلاف", "5 حتى 7 آلاف", "10-15 ألف".
 _RANGE_WORDS = {"او", "الي", "حتي"}
+# A definite word, prefixes allowed ("الذكرى", "بالقرن", "للدورة").
+_DEFINITE = re.compile("^(?:[وف]?[بلك]?ال|[وف]?لل)..")
 _RANGE_MARKS = {"-", "\u2013", "\u2014"}
 _PERCENT_WORDS = {"بالمئه", "بالمائه", "بالميه", "وبالمئه", "وبالمائه"}
 _PERCENT_AFTER_FI = {"المئه", "المائه", "الميه"}
@@ -759,6 +761,29 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
     i = 0
     while i < len(toks):
         tok = toks[i]
+        if tok.kind == FRACTION and tok.article and (
+                reader.at(i + 1, ORDINAL) or (reader.at(i + 1, "word")
+                and toks[i + 1].folded in ("الاخير", "الاخيره"))):
+            i += 2  # "النصف الأول من العام", "الربع الثالث": a period, not a figure
+            continue
+        if (tok.kind == TENS and tok.article and not tok.conj and tok.joined
+                and toks[i - 1].kind == "word" and _DEFINITE.match(toks[i - 1].folded)
+                and toks[i - 1].folded not in _FUNCTION_WORDS):
+            i += 1  # "الذكرى العشرين", "القرن العشرين": the ordinal adjective, not 20
+            continue
+        if (tok.kind == FRACTION and tok.conj and tok.joined and toks[i - 1].kind == "word"
+                and toks[i - 1].folded not in _FUNCTION_WORDS
+                and not (reader.at(i + 1, "word") and toks[i + 1].folded not in _FUNCTION_WORDS)
+                and not reader.at(i + 1, *_CONTINUES)):
+            # "ساعة ونصف" is an hour and a half (1.5), not 0.5; with no number
+            # before the noun, whether it is singular is not read: refused.
+            why = "a fraction after a noun without a number: the noun and a half?"
+            s, e = span(i, i)
+            if strict:
+                raise NumeralParseError(f'cannot read "{text[s:e]}" with certainty: {why}')
+            found.append(NumberMatch(None, text[s:e], s, e, problem=why))
+            i += 1
+            continue
         if tok.kind == ORDINAL:  # الحادي عشر, الحادي والعشرين: an ordinal, not a figure
             i += 1
             if reader.at(i, TEN, conj=False):

@@ -342,3 +342,23 @@ def test_unknown_unit_spelling_before_its_partner_is_refused(text: str) -> None:
 ])
 def test_verbs_that_start_like_units_do_not_block_the_number(text: str, expected: int) -> None:
     assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("في النصف الأول من العام قتل 300 شخص", [300]),   # the first half: a period
+    ("في الربع الأخير نما الاقتصاد 2%", [2]),
+    ("في الذكرى العشرين للحرب تجمع 300 شخص", [300]),   # the twentieth: an ordinal
+    ("أكثر من النصف", [Decimal("0.5")]),               # the half alone is still a figure
+    ("الرجال ونصف النساء", [Decimal("0.5")]),
+])
+def test_periods_and_ordinal_tens_are_not_figures(text: str, expected: list[Decimal]) -> None:
+    assert [m.value for m in find_numbers(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["استمر القصف ساعة ونصف في المدينة", "بعد سنة ونصف"])
+def test_a_noun_and_a_half_without_a_number_is_refused(text: str) -> None:
+    # "ساعة ونصف" is 1.5 hours; reading the fraction alone (0.5) would misread it.
+    with pytest.raises(NumeralParseError, match="the noun and a half"):
+        find_numbers(text)
+    (unread,) = find_numbers(text, strict=False)
+    assert unread.value is None and unread.text == "ونصف"
