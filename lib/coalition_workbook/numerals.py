@@ -27,7 +27,10 @@ plurals (عشرات, آلاف, ملايين alone) are not figures and are skipp
 tells the accusative singular "مليوناً" (one) from the construct dual "مليونا
 دولار" (two). Anything else that looks like a number but does not compose
 ("عشرين خمسة", "خمسة وعشرة", "3 322 145", an unknown "سبعى" before عشر) is an
-error naming the words, never a guess: a silent misread would let a wrong
+error naming the words, never a guess; so are a bare figure that may take the
+scale of the next one ("بين 10 و20 ألف", "5 أو 6 آلاف"), خمس/سبع/تسع/عشر
+before a definite noun (خُمس السكان, a fifth), a bare "مليونا" with no noun
+after it (one or two?) and "ساعة ونصف" without a number: a silent misread would let a wrong
 curated value validate.
 
 Entry points: ``find_numbers`` lists the expressions of a text with spans into
