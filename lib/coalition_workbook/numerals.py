@@ -4,7 +4,8 @@ What is read:
 
 - digits: Western (0-9), Arabic-Indic (٠-٩), Persian (۰-۹) and full-width, with
   thousands separators ("3.322.145", "1,100", "١٬٢٣٤") and decimal marks
-  ("12.5", "١٢٫٥"; "1.125 مليار" is a decimal because a scale word follows);
+  ("12.5", "١٢٫٥", "3,5 مليار" where one or two digits follow a lone comma;
+  "1.125 مليار" is a decimal because a scale word follows);
 - cardinal words 1-999 in masculine/feminine and case forms: units, teens
   (أحد عشر, اثني عشر, إحدى عشرة), tens (عشرون/عشرين), hundreds fused or split
   (ثلاثمائة, ثلاثمئة, ثلاث مئة), the dual hundred (مئتان, مئتا, مائتي);
@@ -26,7 +27,10 @@ plurals (عشرات, آلاف, ملايين alone) are not figures and are skipp
 tells the accusative singular "مليوناً" (one) from the construct dual "مليونا
 دولار" (two). Anything else that looks like a number but does not compose
 ("عشرين خمسة", "خمسة وعشرة", "3 322 145", an unknown "سبعى" before عشر) is an
-error naming the words, never a guess: a silent misread would let a wrong
+error naming the words, never a guess; so are a bare figure that may take the
+scale of the next one ("بين 10 و20 ألف", "5 أو 6 آلاف"), خمس/سبع/تسع/عشر
+before a definite noun (خُمس السكان, a fifth), a bare "مليونا" with no noun
+after it (one or two?) and "ساعة ونصف" without a number: a silent misread would let a wrong
 curated value validate.
 
 Entry points: ``find_numbers`` lists the expressions of a text with spans into
@@ -183,6 +187,19 @@ _CONTINUES = _NUMBERISH | {"digits"}
 # Prefixes a word may carry: conjunction, preposition, article ("وبال", "لل", ...).
 _PREFIXES = sorted({c + p + a for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك")
                     for a in ("", "ال")} | {"لل", "ولل", "فلل"}, key=len)
+# Words that cannot be the genitive noun of a construct ("مليونا دولار") or of a
+# fraction ("ونصف السنة"): prepositions, conjunctions, adverbs after a figure.
+_FUNCTION_WORDS = {
+    "في", "من", "علي", "عن", "الي", "بعد", "قبل", "منذ", "خلال", "حتي", "ثم", "او", "ام",
+    "حيث", "مع", "فقط", "تقريبا", "بين", "لدي", "عند", "اي", "ان", "انه", "الا", "الذي", "التي",
+    "الذين", "هذا", "هذه", "ذلك", "تلك", "كل", "قد", "لا", "لم", "لن", "ما"}
+# Unvocalised, these are both a cardinal and a fraction: خمس = five or خُمس (a fifth).
+_FRACTION_HOMOGRAPHS = {"خمس", "سبع", "تسع", "عشر"}
+# Between two figures: "5 أو 6 آلاف", "من 5 إلى 7 آلاف", "5 حتى 7 آلاف", "10-15 ألف".
+_RANGE_WORDS = {"او", "الي", "حتي"}
+# A definite word, prefixes allowed ("الذكرى", "بالقرن", "للدورة").
+_DEFINITE = re.compile("^(?:[وف]?[بلك]?ال|[وف]?لل)..")
+_RANGE_MARKS = {"-", "\u2013", "\u2014"}
 _PERCENT_WORDS = {"بالمئه", "بالمائه", "بالميه", "وبالمئه", "وبالمائه"}
 _PERCENT_AFTER_FI = {"المئه", "المائه", "الميه"}
 
@@ -211,6 +228,13 @@ class _Tok:
     article: bool = False
     joined: bool = False  # only spaces (and a lone و) since the previous token
     tanween: bool = False  # the original spells it with fathatan ("ألفًا", "مليوناً")
+    prep: bool = False   # a preposition ب ل ك glued to it ("بـ3", "لثلاثة", "للـ500")
+
+
+def _glued_preposition(prefix: str) -> bool:
+    """Does a word's prefix (و/ف, then ب/ل/ك, then ال) hold a preposition?"""
+    rest = prefix[1:] if prefix[:1] in ("و", "ف") else prefix
+    return rest[:1] in ("ب", "ل", "ك")
 
 
 def _strip(word: str) -> tuple[str, str] | None:
@@ -250,6 +274,7 @@ def _tokenize(folded: str) -> list[_Tok]:
             pre, digits = _NUM_SPLIT.match(text).groups()  # type: ignore[union-attr]
             tok.kind, tok.stem = "digits", digits
             tok.conj = tok.conj or pre.startswith("و")
+            tok.prep = _glued_preposition(pre)
         elif kind == "word":
             if text in _PERCENT_WORDS:
                 tok.kind = "pct_word"
@@ -268,6 +293,7 @@ def _tokenize(folded: str) -> list[_Tok]:
                     pre, stem, (kind_, value, form) = "و", stem[1:], _LEX[stem[1:]]
                     tok.kind, tok.stem, tok.value, tok.form = kind_, stem, value, form
                 tok.conj = tok.conj or pre.startswith("و")
+                tok.prep = _glued_preposition(pre)
                 tok.article = pre.endswith("ال") or pre.endswith("لل")
                 if tok.article and stem in ("اثنين", "احد"):
                     tok.kind = "word"  # الاثنين / الأحد: Monday, Sunday
@@ -324,8 +350,13 @@ def _read_numeral(raw: str, *, before_scale: bool = False) -> Decimal:
             # "1.125 مليار" is a decimal because a scale word follows.
             if grouped and not (sep == "." and before_scale):
                 return Decimal("".join(groups))
-            if sep == ",":
+            if sep == "," and not 1 <= len(groups[1]) <= 2:
                 raise ValueError("a comma that does not group thousands")
+            if sep == ",":
+                # "3,5 مليار", "2,5 في المائة": one or two digits after a lone comma
+                # cannot be a thousands group, so the comma is the decimal mark
+                # (as in "6.543,5"; the usual style of Maghrebi papers).
+                return Decimal(s.replace(",", "."))
             return Decimal(s)
     return Decimal(s)
 
@@ -404,6 +435,14 @@ class _Reader:
                 return _Term(frac * t[k2].value, int(t[k2].value), k2 + 1, False)
             return _Term(frac, 0, k2, False)
         if a.kind in (UNIT, TEEN_ONLY, TEN, TENS, HUNDRED):
+            if a.stem in _FRACTION_HOMOGRAPHS and k + 1 < len(t) and t[k + 1].joined and (
+                    t[k + 1].article or (t[k + 1].kind == "word" and t[k + 1].folded[:2] == "ال"
+                                         and t[k + 1].folded not in _FUNCTION_WORDS)):
+                # "خمس السكان" is خُمس (a fifth of the population): a cardinal 3-10
+                # counts an indefinite plural ("خمس سنوات"); before a definite noun the
+                # unvocalised word is as likely the fraction.
+                raise _Uncertain(f'"{a.folded}" before a definite noun: a fraction or a number?',
+                                 k, k + 1)
             if a.kind == TEEN_ONLY and not (self.at(k + 1, TEN, conj=False)
                                             or self.at(k + 1, TENS, conj=True)):
                 if a.value == 1:
@@ -420,10 +459,73 @@ class _Reader:
             count = 1 if a.form == "sing" or a.tanween else 2
             if a.form == "acc" and not a.tanween and self.at(k + 1, *_CONTINUES, conj=True):
                 raise _Uncertain(f'"{a.folded}" without tanween before و: one or two?', k, k + 1)
+            if a.form == "acc" and not a.tanween and not (
+                    self.at(k + 1, "word") and t[k + 1].folded not in _FUNCTION_WORDS):
+                # The construct dual "مليونا دولار" needs its noun right after it; with
+                # none ("بلغ عدد الزوار مليونا", "مليونا في العام") the word is as
+                # likely the accusative singular "مليوناً" with its tanween unwritten.
+                raise _Uncertain(f'"{a.folded}" without tanween and no noun after it: one or two?',
+                                 k, k)
             return _Term(a.value * count, int(a.value), k + 1, False)
         if a.kind == DUAL_UNIT:
             return _Term(Decimal(2), 0, k + 1, False)
         return None
+
+    def shared_scale(self, k: int, end: int) -> str | None:
+        """Why the figure in tokens [k, end) may not be what it says, or None.
+
+        In "بين 10 و20 ألف", "5 أو 6 آلاف", "من 5 إلى 7 في المئة" a bare first
+        figure takes the scale word or percent of the one after it (ten thousand),
+        so it is not read on its own.
+        """
+        t = self.toks
+        if end >= len(t) or any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end]):
+            return None
+        nxt = t[end]
+        if nxt.joined and nxt.conj and nxt.kind in _CONTINUES:
+            j = end
+        elif nxt.joined and end + 1 < len(t) and t[end + 1].joined and (
+                (nxt.kind == "word" and nxt.folded in _RANGE_WORDS)
+                or (nxt.kind == "other" and nxt.folded in _RANGE_MARKS)):
+            j = end + 1
+        else:
+            return None
+        try:
+            with localcontext(_EXACT):
+                other = self.expression(j)
+        except (_Uncertain, ArithmeticError):
+            return None
+        if other is None:
+            return None
+        _, other_end = other
+        pct = other_end < len(t) and t[other_end].kind in ("pct", "pct_word") and (
+            t[other_end].joined or t[other_end].start == t[other_end - 1].end)
+        if pct or any(x.kind == SCALE for x in t[j:other_end]):
+            return "a range or alternative: the first figure may take the scale of the second"
+        return None
+
+    def fraction_after_noun(self, k: int, end: int) -> tuple[Decimal, int] | None:
+        """"ثلاث سنوات ونصف": a bare count, its noun, then و + a fraction of that noun.
+
+        Returns (fraction, next token) when nothing after the fraction can be its
+        genitive (end, punctuation, a preposition); raises when something may be
+        ("ونصف السنة" or "ونصف السكان"?); None when the pattern is absent.
+        """
+        t = self.toks
+        if (end + 1 >= len(t) or t[end].kind != "word" or not t[end].joined
+                or t[end].folded[:2] == "ال" or t[end].folded in _FUNCTION_WORDS
+                or t[end + 1].kind != FRACTION or not t[end + 1].conj or not t[end + 1].joined
+                or any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end])):
+            return None
+        after = end + 2
+        if after >= len(t) or not t[after].joined or t[after].kind in ("other", "pct"):
+            return t[end + 1].value, after
+        if t[after].kind == "word" and t[after].folded in _FUNCTION_WORDS:
+            return t[end + 1].value, after
+        if t[after].kind in _CONTINUES:
+            return None  # "3 قتلى ونصف مليون نازح": a figure of its own
+        raise _Uncertain("a fraction after the counted noun: part of the figure or its own?",
+                         k, end + 1)
 
     def expression(self, k: int) -> tuple[Decimal, int] | None:
         """Read a whole expression from token k: terms joined by و in falling scale order."""
@@ -492,6 +594,9 @@ _PREFIX: list[tuple[tuple[str, ...], str, str]] = []
 for _qual, _phrases in (
     ("at_most", [f"{neg} {v}" for neg in _NEGATIONS for v in _MORE_VERBS + _MORE_PREP_VERBS]
      + ["لم يزد على", "لم يزد عن", "لم تزد على", "لم تزد عن", "لم يتعد", "لم تتعد",
+        # un-negated "يقل عن" is "is less than" ("ما يقل عن 5%"); the negated
+        # forms below are longer, so "لا يقل عن" still reads at_least
+        "يقل عن", "تقل عن", "ما يقل عن", "ما تقل عن",
         "أقل من", "دون", "ما دون", "على الأكثر", "بحد أقصى", "كحد أقصى", "حد أقصى"]),
     ("at_least", [f"{neg} {v} عن" for neg in _NEGATIONS for v in ("يقل", "تقل")]
      + ["لم يقل عن", "لم تقل عن",
@@ -554,8 +659,13 @@ def _candidates(index: dict[str, list[tuple[tuple[str, ...], str, str]]], tok: _
 
 
 def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] | None:
-    """Find comparative words next to tokens [first, end): (qualifier, tok_from, tok_to)."""
-    for gap in range(3):
+    """Find comparative words next to tokens [first, end): (qualifier, tok_from, tok_to).
+
+    Words before a number that carries a glued preposition ("صلة قرابة بـ3",
+    "kinship with 3") are not its qualifier: the preposition governs the number,
+    and a comparative phrase stands right before the figure, not before its "ب".
+    """
+    for gap in range(0 if toks[first].prep else 3):
         if first - 1 - gap < 0:
             break
         tried = [(m, "verb") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1 - gap])
@@ -654,6 +764,29 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
     i = 0
     while i < len(toks):
         tok = toks[i]
+        if tok.kind == FRACTION and tok.article and (
+                reader.at(i + 1, ORDINAL) or (reader.at(i + 1, "word")
+                and toks[i + 1].folded in ("الاخير", "الاخيره"))):
+            i += 2  # "النصف الأول من العام", "الربع الثالث": a period, not a figure
+            continue
+        if (tok.kind == TENS and tok.article and not tok.conj and tok.joined
+                and toks[i - 1].kind == "word" and _DEFINITE.match(toks[i - 1].folded)
+                and toks[i - 1].folded not in _FUNCTION_WORDS):
+            i += 1  # "الذكرى العشرين", "القرن العشرين": the ordinal adjective, not 20
+            continue
+        if (tok.kind == FRACTION and tok.conj and tok.joined and toks[i - 1].kind == "word"
+                and toks[i - 1].folded not in _FUNCTION_WORDS
+                and not (reader.at(i + 1, "word") and toks[i + 1].folded not in _FUNCTION_WORDS)
+                and not reader.at(i + 1, *_CONTINUES)):
+            # "ساعة ونصف" is an hour and a half (1.5), not 0.5; with no number
+            # before the noun, whether it is singular is not read: refused.
+            why = "a fraction after a noun without a number: the noun and a half?"
+            s, e = span(i, i)
+            if strict:
+                raise NumeralParseError(f'cannot read "{text[s:e]}" with certainty: {why}')
+            found.append(NumberMatch(None, text[s:e], s, e, problem=why))
+            i += 1
+            continue
         if tok.kind == ORDINAL:  # الحادي عشر, الحادي والعشرين: an ordinal, not a figure
             i += 1
             if reader.at(i, TEN, conj=False):
@@ -673,6 +806,18 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             read, exc = None, caught
         else:
             exc = None
+        if read is not None:
+            why = reader.shared_scale(i, read[1])
+            if why is not None:
+                read, exc = None, _Uncertain(why, i, read[1] - 1)
+        if read is not None:
+            try:
+                half = reader.fraction_after_noun(i, read[1])
+            except _Uncertain as caught:
+                read, exc = None, caught
+            else:
+                if half is not None:
+                    read = (read[0] + half[0], half[1])
         if exc is not None:
             exc.first = min(exc.first, i)  # report from the start of the expression
             last = max(exc.last, exc.first)

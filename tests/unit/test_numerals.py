@@ -56,12 +56,14 @@ def test_digits_and_thousands_separators(text: str, expected: int) -> None:
     ("17.25", "17.25"),       # a dot not followed by three digits is a decimal
     ("6,543.5", "6543.5"),    # both marks: the last one is the decimal
     ("6.543,5", "6543.5"),
+    ("12,5", "12.5"),         # one or two digits after a lone comma: a decimal comma
+    ("3,75", "3.75"),
 ])
 def test_decimal_marks(text: str, expected: str) -> None:
     assert parse_number(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text", ["12,5", "1,2345", "1.23.4"])
+@pytest.mark.parametrize("text", ["1,2345", "1.23.4", "1,23,4"])
 def test_malformed_grouping_is_rejected(text: str) -> None:
     with pytest.raises(NumeralParseError, match="cannot read"):
         parse_number(text)
@@ -262,7 +264,7 @@ def test_teens_and_compounds_never_read_as_their_first_word(text: str, expected:
     ("ألفاً و500", 1500),          # tanween: the accusative singular, one thousand
     ("مليوناً", MILLION),
     ("مليونا دولار", 2 * MILLION),  # no tanween, a noun after it: the construct dual
-    ("ألفا", 2 * THOUSAND),
+    ("ألفا لاجئ", 2 * THOUSAND),
 ])
 def test_accusative_singular_and_construct_dual_told_apart(text: str, expected: int) -> None:
     assert parse_number(text) == expected
@@ -271,6 +273,14 @@ def test_accusative_singular_and_construct_dual_told_apart(text: str, expected: 
 def test_accusative_or_dual_before_wa_without_tanween_is_refused() -> None:
     with pytest.raises(NumeralParseError, match='cannot read "ألفا و500" with certainty'):
         parse_number("ألفا و500")
+
+
+@pytest.mark.parametrize("text", ["ألفا", "بلغ عدد الزوار مليونا", "ارتفع إلى مليارا في العام"])
+def test_accusative_or_dual_without_a_noun_after_it_is_refused(text: str) -> None:
+    # The construct dual needs its noun right after it; without one the word is
+    # as likely the accusative singular with its tanween unwritten.
+    with pytest.raises(NumeralParseError, match="no noun after it"):
+        parse_number(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -332,3 +342,23 @@ def test_unknown_unit_spelling_before_its_partner_is_refused(text: str) -> None:
 ])
 def test_verbs_that_start_like_units_do_not_block_the_number(text: str, expected: int) -> None:
     assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("في النصف الأول من العام قتل 300 شخص", [300]),   # the first half: a period
+    ("في الربع الأخير نما الاقتصاد 2%", [2]),
+    ("في الذكرى العشرين للحرب تجمع 300 شخص", [300]),   # the twentieth: an ordinal
+    ("أكثر من النصف", [Decimal("0.5")]),               # the half alone is still a figure
+    ("الرجال ونصف النساء", [Decimal("0.5")]),
+])
+def test_periods_and_ordinal_tens_are_not_figures(text: str, expected: list[Decimal]) -> None:
+    assert [m.value for m in find_numbers(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["استمر القصف ساعة ونصف في المدينة", "بعد سنة ونصف"])
+def test_a_noun_and_a_half_without_a_number_is_refused(text: str) -> None:
+    # "ساعة ونصف" is 1.5 hours; reading the fraction alone (0.5) would misread it.
+    with pytest.raises(NumeralParseError, match="the noun and a half"):
+        find_numbers(text)
+    (unread,) = find_numbers(text, strict=False)
+    assert unread.value is None and unread.text == "ونصف"

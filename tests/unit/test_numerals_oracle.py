@@ -31,6 +31,9 @@ COMPARATIVES = {  # before the number, after it, and the qualifier they mean
 }
 
 
+BARE_DUALS = {2 * 10**3, 2 * 10**6, 2 * 10**9}  # "ألفا", "مليونا", "مليارا" alone
+
+
 def oracle_is_wrong(n: int) -> bool:
     """num2words 0.5.14 repeats a scale word when a group is 1 after hundreds:
     101000 -> "مائة و ألف ألف". Those texts are not Arabic for n; see the test below."""
@@ -48,6 +51,12 @@ def words(n: int, spaced: bool) -> str:
 @given(n=NUMBERS, spaced=st.booleans())
 def test_number_words_read_back(n: int, spaced: bool) -> None:
     assume(not oracle_is_wrong(n))
+    if n in BARE_DUALS:
+        # num2words writes a bare 2000 as "ألفا": with no noun after it, that is as
+        # likely the accusative singular "ألفاً" (1000) with its tanween unwritten.
+        with pytest.raises(NumeralParseError, match="with certainty"):
+            parse_number(words(n, spaced))
+        return
     assert parse_number(words(n, spaced)) == n
 
 
