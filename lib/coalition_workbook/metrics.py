@@ -534,15 +534,14 @@ def _joined_by(groups: pd.Series, inputs: pd.Series) -> pd.Series:
 def _share_qualifiers(quals: pd.Series, extra: list[str]) -> list[str]:
     """``share_qualifier`` of each group against the others' qualifiers (counted, not listed).
 
-    Counting keeps a breakdown of many groups linear: each group's "others" is
-    every qualifier that some *other* group has.
+    A group's "others" is every qualifier some *other* group has, which depends
+    only on the group's own qualifier: one call per distinct qualifier (at most
+    four), then a lookup, however many groups there are.
     """
     counts = quals.value_counts()
-    out = []
-    for q in quals:
-        others = [k for k, n in counts.items() if n - (k == q) > 0] + extra
-        out.append(share_qualifier(q, others))
-    return out
+    answer = {q: share_qualifier(q, [k for k, n in counts.items() if n - (k == q) > 0] + extra)
+              for q in counts.index}
+    return [answer[q] for q in quals]
 
 
 def _named(out: pd.DataFrame, ds: Dataset, key: str, value: str) -> pd.DataFrame:
