@@ -18,20 +18,18 @@ same qualifier) and shortened until it passes.
 from __future__ import annotations
 
 import csv
-import inspect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from . import config, numerals
+from . import config, numerals, schema
 from .errors import NumeralParseError, WorkbookError
 
-FIGURE_COLUMNS = ["id", "value", "unit", "qualifier", "quote", "source", "paragraph",
-                  "category", "subject_en", "attributed_to", "as_of", "note", "force_id", "kind"]
+#: The columns of figures.csv, as the schema declares them (a draft row is a figures row).
+FIGURE_COLUMNS: list[str] = list(schema.TABLES["figures"]["fields"])
 
-_ARABIC_LETTER = "\u0621-\u064a"
 _WORD = re.compile(r"[^\s\"“”«»()\[\]،,.:؛;!?؟]+")
 _TRAILING_PUNCT = "\"“”«»()[]،,.:؛;!?؟"
 _YEAR_WORDS = {"عام", "العام", "سنة", "لعام", "بعام", "وعام", "منذ"}
@@ -41,106 +39,23 @@ _MONTHS = {
     "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين",
 }
 _RELATIVE_YEAR = {"الماضي", "المقبل", "الجاري", "الحالي", "المنصرم"}
-_HUNDRED_AFTER_PERCENT = {"مئة", "المئة", "مائة", "المائة"}
-_PERCENT_WORDS = ("%", "٪", "بالمئة", "بالمائة", "في المئة", "في المائة")
-_TRAILING_QUALIFIERS = (("تقريبا", "approx"), ("تقريبًا", "approx"),
-                        ("على الأقل", "at_least"), ("على الأكثر", "at_most"))
 
 
-@dataclass(frozen=True)
-class Found:
-    """A number in a line, with offsets into the original (not normalised) line.
-
-    Mirrors ``numerals.NumberMatch`` of the general reader; ``scan`` fills it
-    from whichever reader ``numerals`` provides.
-    """
-
-    value: Decimal | None
-    text: str
-    start: int
-    end: int
-    qualifier: str = "exact"
-    qualifier_start: int | None = None
-    qualifier_end: int | None = None
-    unit_hint: str | None = None
-    problem: str | None = None
-
-
-def _has_general_reader() -> bool:
-    return "strict" in inspect.signature(numerals.find_numbers).parameters
-
-
-def _normalised_with_map(text: str) -> tuple[str, list[int]]:
-    """``numerals.normalize(text)`` and, for each of its characters, the original offset."""
-    out, where = [], []
-    for i, ch in enumerate(text):
-        n = numerals.normalize(ch)
-        if n:
-            out.append(n)
-            where.append(i)
-    return "".join(out), where
-
-
-def _qualifier_near(norm: str, start: int, end: int) -> tuple[str, int | None, int | None]:
-    """Comparative words right before ``norm[start:end]`` (or a trailing 'تقريبا')."""
-    before = norm[:start]
-    for marker, qualifier in numerals._QUALIFIER_MARKERS:
-        m = re.search(rf"(?<![{_ARABIC_LETTER}])[وفبل]?({re.escape(marker)})\s*$", before)
-        if m:
-            return qualifier, m.start(1), m.end(1)
-    after = norm[end:end + 40]
-    for marker, qualifier in _TRAILING_QUALIFIERS:
-        m = re.match(rf"\s*(?:[^\s،,.]+\s+){{0,2}}?({re.escape(numerals.normalize(marker))})"
-                     rf"(?![{_ARABIC_LETTER}])", after)
-        if m:
-            return qualifier, end + m.start(1), end + m.end(1)
-    return "exact", None, None
-
-
-def _norm_end(where: list[int], orig_end: int) -> int:
-    """Normalised offset just after original offset ``orig_end - 1``."""
-    return next((i for i, w in enumerate(where) if w >= orig_end), len(where) - 1)
-
-
-def _legacy_scan(line: str) -> list[Found]:
-    norm, where = _normalised_with_map(line)
-    if norm != numerals.normalize(line):  # cannot map offsets back: be honest, give up
-        raise WorkbookError("cannot map number offsets back to the text")
-    where.append(len(line))
-    found: list[Found] = []
-    for m in numerals.find_numbers(line):
-        start, end = where[m.start], where[m.end - 1] + 1
-        if (found and m.text in _HUNDRED_AFTER_PERCENT and found[-1].unit_hint == "percent"
-                and re.fullmatch(r"\s*(في|ب)\s*", norm[_norm_end(where, found[-1].end):m.start])):
-            continue  # "في المئة" after a number is the percent sign, not a hundred
-        q, qs, qe = _qualifier_near(norm, m.start, m.end)
-        qs_o = where[qs] if qs is not None else None
-        qe_o = where[qe - 1] + 1 if qe is not None else None
-        tail = norm[m.end:m.end + 12].lstrip()
-        hint = "percent" if tail.startswith(_PERCENT_WORDS) else None
-        found.append(Found(m.value, line[start:end], start, end, q, qs_o, qe_o, hint))
-    return found
+#: A number in a line, located in the original text (the reader's own match).
+Found = numerals.NumberMatch
 
 
 def scan(line: str) -> list[Found]:
     """Every number expression in one line, left to right, located in the original text.
 
-    Uses ``numerals.find_numbers(strict=False)`` when the general reader is
-    present; otherwise a thin adapter over the older reader (offsets mapped
-    back through normalisation, comparative words read next to the number).
+    ``numerals.find_numbers(strict=False)``: a form it cannot read comes back
+    with ``value=None`` and its ``problem``, to be drafted as a row to check.
 
     Examples:
         >>> [(f.text, str(f.value), f.qualifier) for f in scan("أكثر من 10 آلاف منتسب")]
         [('10 آلاف', '10000', 'at_least')]
     """
-    if _has_general_reader():
-        return [Found(m.value, m.text, m.start, m.end, m.qualifier, m.qualifier_start,
-                      m.qualifier_end, m.unit_hint, m.problem)
-                for m in numerals.find_numbers(line, strict=False)]  # type: ignore[call-arg]
-    try:
-        return _legacy_scan(line)
-    except NumeralParseError as exc:  # the older reader refuses a whole line on one bad form
-        return [Found(None, line.strip()[:40], 0, len(line), problem=exc.reason)]
+    return numerals.find_numbers(line, strict=False)
 
 
 # --------------------------------------------------------------------------- quotes
@@ -299,7 +214,6 @@ class UnitHint:
 
 def unit_hints(units_csv: Path | None = None) -> dict[str, UnitHint]:
     """Noun (normalised) -> unit and draft category, from units.csv's ``nouns_ar``."""
-    from . import schema
 
     units = schema.load_table(units_csv or schema.vocabulary_path("units"), "units")
     out: dict[str, UnitHint] = {}
@@ -372,7 +286,6 @@ def read_accounted(figures_csv: Path | None = None, ignored_csv: Path | None = N
     Raises:
         TableValidationError: If either table is missing or malformed (located).
     """
-    from . import schema
 
     figures_csv = figures_csv or config.FIGURES_CSV
     ignored_csv = ignored_csv or figures_csv.parent / "ignored.csv"
