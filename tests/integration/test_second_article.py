@@ -1,0 +1,76 @@
+"""Adding an article, end to end, as the README's walkthrough says: copy the text and its
+sidecar, draft, fill, validate, coverage, run; the published run names the new source.
+
+Uses the SYNTHETIC article under tests/fixtures/second_article/ (never shipped as data)
+on a copy of the project, through the real ``workbook`` command.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from coalition_workbook import sources
+from tests.conftest import copy_project, workbook
+from tests.unit.second_article import FIXTURE, NEW_CATEGORY, NEW_UNIT, TEXT, add_row, fill
+
+pytestmark = pytest.mark.slow
+#: Categories notebooks/coalition.ipynb reports (its figures and timeline tables).
+COALITION_REPORT = {"coalition", "troops", "airstrikes", "cost", "timeline"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("second") / "project", reports=False)
+    for f in FIXTURE.glob(f"{TEXT.stem}.*"):
+        shutil.copy(f, root / "data" / "sources" / f.name)
+    add_row(root / "data" / "units.csv", NEW_UNIT)          # a new unit is one row
+    add_row(root / "data" / "categories.csv", NEW_CATEGORY)  # and so is a category
+    return root
+
+
+def test_a_new_article_goes_from_draft_to_a_published_run(project: Path) -> None:
+    data = project / "data"
+    before = workbook(project, "coverage", "--strict")
+    assert before.returncode == 2, before.stdout + before.stderr  # its numbers are unaccounted
+
+    done = workbook(project, "draft", f"data/sources/{TEXT.name}")
+    assert done.returncode == 0, done.stderr
+    drafted = data / "drafts" / f"{TEXT.stem}.csv"
+    assert str(drafted.relative_to(project)) in done.stdout + done.stderr
+    with drafted.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and {r["source"] for r in rows} == {TEXT.name}
+
+    # The analyst fills the descriptive fields and appends the rows to figures.csv.
+    with (data / "figures.csv").open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    with (data / "figures.csv").open("a", encoding="utf-8", newline="") as fh:
+        out = csv.DictWriter(fh, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+        out.writerows({k: r.get(k, "") for k in header} for r in fill(rows))
+
+    for command in (("validate",), ("coverage", "--strict")):
+        checked = workbook(project, *command)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    run = workbook(project, "run", "--force")
+    assert run.returncode == 0, run.stderr
+    latest = project / "reports" / "latest"
+    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    assert f"data/sources/{TEXT.name}" in manifest["inputs"]
+    assert (latest / "sources" / f"{TEXT.stem}.html").is_file()
+
+    # Its figures are cited by the new article's short title where their category is reported.
+    title = sources.short_title(TEXT.name, "en", data / "sources")
+    reported = {r["category"] for r in fill(rows)} & COALITION_REPORT
+    assert reported, "the synthetic article should have a figure the coalition report shows"
+    page = BeautifulSoup((latest / "coalition.html").read_text(encoding="utf-8"), "html.parser")
+    assert title in page.get_text()
+    # and every drafted figure is annotated in the open exports.
+    cited = (latest / "claims.jsonld").read_text(encoding="utf-8")
+    assert all(r["id"] in cited for r in rows)
