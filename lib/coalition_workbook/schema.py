@@ -44,6 +44,14 @@ from . import config
 from .errors import Problem, TableValidationError
 
 SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
+#: A file name in data/sources/, never a path: no folder separator, no leading dot
+#: (so "../x", "/etc/passwd" and hidden files cannot be read into a report).
+FILE_NAME = r"^[^/\\.\x00][^/\\\x00]*$"
+#: What a pattern asks for, in words, for the messages (a regex is no help to a curator).
+PATTERN_MEANS = {
+    SNAKE_CASE: "snake_case (lowercase letters, digits and _, starting with a letter)",
+    FILE_NAME: "a file name in data/sources/ (no folder, no leading dot)",
+}
 QUALIFIERS = ["exact", "at_least", "at_most", "approx"]
 #: Vocabulary table -> its key column. Their keys are what figures.unit/category allow.
 VOCABULARIES = {"units": "unit", "categories": "category"}
@@ -73,7 +81,7 @@ FIELDS: dict[str, dict[str, Any]] = {
                              "comparative words included.",
               "constraints": {"max_length": 300, "required": True}},
     "source": {"type": "string", "description": "File name of the article under data/sources/.",
-               "constraints": {"max_length": 255, "required": True}},
+               "constraints": {"max_length": 255, "required": True, "pattern": FILE_NAME}},
     "paragraph": {"type": "integer",
                   "description": "1-based line of the source text file holding the quote "
                                  "(the headline is line 1); reports cite it as ¶.",
@@ -149,7 +157,7 @@ FIELDS: dict[str, dict[str, Any]] = {
                        "constraints": {"max_length": 32, "vocabulary": "categories"}},
     "source_file": {"type": "string", "description": "File name of the article under "
                                                      "data/sources/.",
-                    "constraints": {"max_length": 255, "required": True}},
+                    "constraints": {"max_length": 255, "required": True, "pattern": FILE_NAME}},
     "text": {"type": "string",
              "description": "The number expression verbatim, as numerals.find_numbers() "
                           "returns it.",
@@ -350,7 +358,9 @@ def _reason(table: str, column: str, check: str, value: object,
     where = f" (rows of {cons['vocabulary']}.csv)" if "vocabulary" in cons else ""
     reasons = {
         "enum": lambda: f'"{value}" is not one of: {", ".join(allowed[column])}{where}',
-        "pattern": lambda: f'"{value}" does not match {cons["pattern"]}',
+        "pattern": lambda: (f'"{value}" is not {PATTERN_MEANS[cons["pattern"]]}'
+                            if cons["pattern"] in PATTERN_MEANS
+                            else f'"{value}" does not match {cons["pattern"]}'),
         "minimum": lambda: f"{value} is below the minimum {cons['minimum']}",
     }
     return reasons[check]() if check in reasons else f'"{value}" fails {check}'
@@ -437,11 +447,11 @@ def load_table(path: str | Path, table: str | None = None, *,
         if spec["type"] in ("number", "integer"):
             cleaned = df[col].str.replace(",", "", regex=False)
             num = pd.to_numeric(cleaned, errors="coerce")
-            bad = num.isna() & ~empty
+            bad = (num.isna() | np.isinf(num.to_numpy(dtype=float, na_value=np.nan))) & ~empty
             if spec["type"] == "integer":
                 bad |= num.notna() & (num % 1 != 0)
             for idx in df.index[bad]:
-                kind = "a whole number" if spec["type"] == "integer" else "a number"
+                kind = "a whole number" if spec["type"] == "integer" else "a finite number"
                 problems.append(Problem(name, int(rows[idx]), col,
                                         f'"{df.at[idx, col]}" is not {kind}'))
             num[bad] = float("nan")

@@ -30,7 +30,6 @@ the same function for its Web Annotation selectors.
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,7 +39,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from . import labels, numerals
+from . import labels, numerals, schema
 from .errors import ExportError
 from .files import atomic_write_text
 
@@ -177,14 +176,15 @@ class Mark:
 
 
 def load_ignored(path: Path | None) -> pd.DataFrame:
-    """``ignored.csv`` (``source,paragraph,text,reason``), or an empty table if absent."""
+    """``ignored.csv`` (``source,paragraph,text,reason``) validated by its schema, or an
+    empty table if absent.
+
+    Raises:
+        TableValidationError: If the table is malformed, located by file, row and column.
+    """
     if path is None or not Path(path).is_file():
         return pd.DataFrame(columns=list(IGNORED_COLUMNS))
-    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if any((v or "").strip() for v in r.values())]
-    df = pd.DataFrame(rows, columns=list(IGNORED_COLUMNS)).fillna("")
-    df["paragraph"] = pd.to_numeric(df["paragraph"], errors="coerce")
-    return df
+    return schema.load_table(Path(path), "ignored")
 
 
 def paragraph_marks(line: str, figures: pd.DataFrame, ignored: pd.DataFrame,

@@ -69,3 +69,15 @@ def test_schema_and_quote_problems_reported_in_one_run(tables) -> None:
     found = {(p.row, p.column) for p in problems(tables.figures)}
     assert (unit_row, "unit") in found
     assert (quote_row, "quote") in found
+
+
+def test_a_malformed_ignored_table_is_refused_with_the_rest(tables) -> None:
+    """ignored.csv is curated data too: `workbook validate` checks it, located."""
+    path = tables.root / "ignored.csv"
+    header, rows = tables.read(path)
+    rows.append([rows[0][0], "not a line", "x", "why"])
+    tables.write(path, header, rows)
+    with pytest.raises(TableValidationError) as err:
+        load_dataset(tables.figures)
+    (p,) = [p for p in err.value.problems if p.file == str(path)]
+    assert (p.row, p.column) == (len(rows) + 1, "paragraph")

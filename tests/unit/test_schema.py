@@ -44,14 +44,17 @@ def test_curated_tables_load() -> None:
 # --- one broken cell per test ------------------------------------------------
 
 @pytest.mark.parametrize(("column", "bad", "reason"), [
-    ("value", "lots", "is not a number"),
+    ("value", "lots", "is not a finite number"),
     ("paragraph", "second", "is not a whole number"),
     ("paragraph", "2.5", "is not a whole number"),
     ("paragraph", "0", "below the minimum"),
     ("unit", "parsecs", "is not one of"),
     ("qualifier", "roughly", "is not one of"),
     ("category", "gossip", "is not one of"),
-    ("id", "Not Snake", "does not match"),
+    ("id", "Not Snake", "is not snake_case"),
+    ("source", "../figures.csv", "is not a file name in data/sources/"),
+    ("source", "/etc/passwd", "is not a file name in data/sources/"),
+    ("value", "1e400", "is not a finite number"),
     ("as_of", "June 2021", "does not match"),
     ("subject_en", "", "required field is empty"),
     ("quote", "  ", "required field is empty"),
