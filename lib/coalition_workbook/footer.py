@@ -155,7 +155,11 @@ def footer_html(info: PageInfo, *, prefix: str = "") -> str:
 
 FOOTER_CSS = """
 .wb-footer { margin: 3rem 0 1rem; padding-top: .75rem; border-top: 1px solid #ccc;
-  color: #444; font-size: .9em; }
+  color: #444; font-size: .9em;
+  font-family: var(--jp-ui-font-family, system-ui, "Segoe UI", Roboto, Arial, sans-serif); }
+.wb-footer[lang=ar], .wb-footer[lang=ar] * { font-family: var(--report-arabic-fonts,
+  var(--ar-fonts, sans-serif)); }
+.wb-footer code { font-family: var(--jp-code-font-family, monospace); }
 .wb-footer p { margin: .25rem 0; }
 .wb-footer-label { font-weight: 600; }
 """
