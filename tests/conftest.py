@@ -121,3 +121,19 @@ def restamp_sidecar(text_path: Path) -> None:
     digest = hashlib.sha256(text_path.read_bytes()).hexdigest()
     meta.write_text(re.sub(r"(?m)^sha256:.*$", f"sha256: {digest}",
                            meta.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def published_editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Both editions as ``make report`` publishes them, in one project copy.
+
+    Returns each edition's ``latest/`` by language: English in
+    ``reports/latest``, Arabic (``-p lang ar``) in ``reports/ar/latest``.
+    Read-only: copy it before damaging.
+    """
+    root = copy_project(tmp_path_factory.mktemp("editions") / "project", reports=False)
+    for args in (("run",), ("run", "--reports", "reports/ar", "-p", "lang", "ar")):
+        done = workbook(root, *args)
+        assert done.returncode == 0, f"workbook {' '.join(args)} failed:\n{done.stdout}\n" \
+            f"{done.stderr}"
+    return {"en": root / "reports" / "latest", "ar": root / "reports" / "ar" / "latest"}

@@ -83,11 +83,33 @@ def use_script_safe_renderer() -> None:
 use_script_safe_renderer()
 
 
-def _qualifier_colour(lang: str) -> alt.Color:
-    names = [labels.qualifier_name(q, lang) for q in QUALIFIER_COLOURS]
+def _qualifier_colour(lang: str, shown: pd.Series | list[str] | None = None) -> alt.Color:
+    """Colour by qualifier; the legend lists only the qualifiers of the data shown.
+
+    A legend entry for "upper bound" under a chart with no upper bound would
+    tell the reader something the data do not say. ``shown`` holds the
+    qualifier names as drawn (``labels.qualifier_name``); colours stay fixed
+    per qualifier whatever is present.
+    """
+    present = set(shown) if shown is not None else None
+    pairs = [(labels.qualifier_name(q, lang), c) for q, c in QUALIFIER_COLOURS.items()
+             if present is None or labels.qualifier_name(q, lang) in present]
     return alt.Color("qualifier:N", title=labels.text("qualifier", lang),
-                     scale=alt.Scale(domain=names, range=list(QUALIFIER_COLOURS.values())),
+                     scale=alt.Scale(domain=[n for n, _ in pairs], range=[c for _, c in pairs]),
                      legend=alt.Legend(orient="bottom", direction="horizontal"))
+
+
+def value_axis(unit: str | None, lang: str) -> alt.Axis:
+    """The value axis of a chart in ``unit``: one number style per unit and language.
+
+    English money is short and trimmed (``$500k``, ``$1.5M``, ``$0``: never
+    ``$0.0`` beside ``$500k``); Arabic has no Latin ``k``/``M``, so its ticks are
+    whole numbers with thousands separators, fewer of them so they fit.
+    """
+    if unit == "usd":
+        return alt.Axis(format="$,.2~s", tickCount=5) if lang == "en" \
+            else alt.Axis(format=",.0f", tickCount=3, labelOverlap=True)
+    return alt.Axis(format=",.0f", tickMinStep=1, labelOverlap=True)
 
 
 def _provenance(ds: Dataset, inputs: pd.Series, lang: str
@@ -117,17 +139,17 @@ def _tooltip(lang: str, label_title: str, extra: list[alt.Tooltip] | None = None
 
 def _bar_chart(data: pd.DataFrame, *, lang: str, title: str, label_title: str,
                value_title: str, name: str, extra_tooltip: list[alt.Tooltip] | None = None,
-               value_format: str = ",.0f") -> alt.LayerChart:
+               unit: str | None = None) -> alt.LayerChart:
     """Horizontal bars (``label`` x ``value``, in data order), coloured by qualifier."""
     pick = alt.selection_point(name=f"{name}_qualifier", fields=["qualifier"], bind="legend")
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=None, title=label_title, axis=_label_axis(lang)),  # data order
-        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=value_format),
+        x=alt.X("value:Q", title=value_title, axis=value_axis(unit, lang),
                 scale=_value_scale(data, lang)),
         tooltip=_tooltip(lang, label_title, extra_tooltip),
     )
     bars = base.mark_bar().encode(
-        color=_qualifier_colour(lang),
+        color=_qualifier_colour(lang, data["qualifier"]),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.25)),
     ).add_params(pick)
     return alt.layer(bars, _value_text(base, lang)).properties(title=title, width=WIDTH)
@@ -178,7 +200,7 @@ def _share_chart(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_co
     return _bar_chart(data, lang=lang, title=labels.text(f"{name}_chart", lang),
                       label_title=labels.text(label_key, lang),
                       value_title=labels.text(value_col, lang), name=name,
-                      extra_tooltip=[share], **kw)
+                      extra_tooltip=[share], unit=unit, **kw)
 
 
 def _force_names(table: pd.DataFrame, lang: str) -> list[str]:
@@ -215,8 +237,7 @@ def weapons_chart(ds: Dataset, *, lang: str = "en",
     """Weapons and equipment (US$) per receiving force; a repeated delivery counted once."""
     wr = metrics.weapons_by_recipient(ds, bounds)
     return _share_chart(ds, wr, label=_force_names(wr, lang), value_col="value_usd",
-                        unit="usd", name="weapons", label_key="force", lang=lang,
-                        value_format="$,.2s")
+                        unit="usd", name="weapons", label_key="force", lang=lang)
 
 
 def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
@@ -254,11 +275,11 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=None, title=None, axis=_label_axis(lang)),
         x=alt.X("value:Q", title=labels.text("chart_count", lang),
-                scale=_value_scale(data, lang)),
+                axis=value_axis(None, lang), scale=_value_scale(data, lang)),
         tooltip=_tooltip(lang, labels.text("figure", lang), extra),
     )
     bars = base.mark_bar().encode(
-        color=_qualifier_colour(lang),
+        color=_qualifier_colour(lang, data["qualifier"]),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
     ).add_params(pick)
     return alt.layer(bars, _value_text(base, lang)).properties(
@@ -290,7 +311,7 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         y=alt.Y("label:N", sort=None, title=None, axis=_label_axis(lang, 320)),
         tooltip=_tooltip(lang, labels.text("subject", lang)),
     )
-    points = base.mark_circle(size=120).encode(color=_qualifier_colour(lang))
+    points = base.mark_circle(size=120).encode(color=_qualifier_colour(lang, data["qualifier"]))
     return alt.layer(points).properties(title=labels.text("timeline_chart", lang), width=WIDTH)
 
 

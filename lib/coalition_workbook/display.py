@@ -540,7 +540,6 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
     direction = ' dir="rtl"' if lang == "ar" else ""
     return Html(f'{CSS}<div class="wb-summary"{direction}><ul>{"".join(items)}</ul>'
                 f"<p><small>{bounds_text}</small></p>"
-                f"<p><small>{text_html(sources.PARAGRAPH_MEANS[lang])}</small></p>"
                 f"<h3>{text_html(labels.text('notes_title', lang))}</h3>"
                 f"<p><small>{text_html(sources.PARAGRAPH_MEANS[lang])}</small></p>"
                 f'<ol class="wb-fn">{"".join(foot)}</ol></div>')

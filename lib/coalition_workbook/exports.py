@@ -345,7 +345,7 @@ def _entry(out_dir: Path, path: Path) -> tuple[str, dict[str, Any]]:
 
 
 def write_exports(out_dir: Path, ds: Any, metrics_table: pd.DataFrame, *,
-                  lang: str = "en") -> dict[str, dict[str, Any]]:
+                  lang: str = "en", info: Any = None) -> dict[str, dict[str, Any]]:
     """Write the source pages, ``datapackage.json`` and ``claims.jsonld`` into a run folder.
 
     Args:
@@ -353,6 +353,7 @@ def write_exports(out_dir: Path, ds: Any, metrics_table: pd.DataFrame, *,
         ds: The validated ``Dataset``.
         metrics_table: ``metrics.compute_metrics(ds, bounds)`` as published.
         lang: The run's ``lang`` (words of the source pages).
+        info: The source pages' footer (``footer.page_info``); none without it.
 
     Returns:
         Manifest entries: ``{"exports": {path: {sha256, bytes}}, "source_pages": {...}}``,
@@ -375,7 +376,7 @@ def write_exports(out_dir: Path, ds: Any, metrics_table: pd.DataFrame, *,
         dest = out_dir / sourceview.SOURCES_SUBDIR / source
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
-    pages = sourceview.write_source_pages(out_dir, ds, metrics_table, lang=lang)
+    pages = sourceview.write_source_pages(out_dir, ds, metrics_table, lang=lang, info=info)
     package = build_datapackage(ds, out_dir, source_files=source_files)
     _write(out_dir / DATAPACKAGE, json.dumps(package, indent=2, ensure_ascii=False) + "\n")
     _write(out_dir / CLAIMS, json.dumps(build_claims(ds), indent=2, ensure_ascii=False) + "\n")

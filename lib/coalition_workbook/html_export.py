@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import escaping
+from . import escaping, footer
 from .errors import ExportError
 from .files import atomic_write_text
 
@@ -209,14 +209,49 @@ def _render(nb: Any, nb_path: Path, include_input: bool) -> str:
         str(o.get("data", {}).get("text/html", ""))
         for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
     )
+    papermill = nb.metadata.get("papermill") or {}
+    info = footer.page_info(papermill.get("parameters") or {"lang": lang}, lang=lang,
+                            date=papermill.get("start_time"))
     resources = {
         "metadata": {"name": nb_path.stem, "path": str(nb_path.parent)},
         "vega_head": Markup(_vega_head(outputs_html)),  # our own script, not user text
         "report_lang": lang,
         "report_dir": "rtl" if lang == "ar" else "ltr",
+        "page_footer": Markup(footer.footer_html(info)),  # every value escaped inside
+        "footer_css": Markup(footer.FOOTER_CSS),
     }
+    # lab's <title> is ``nb.metadata.title``: the page's h1, in the page's language.
+    nb.metadata["title"] = page_heading(nb, lang) or nb_path.stem
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
+_MD_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def page_heading(nb: Any, lang: str) -> str:
+    """The text of the page's first ``<h1>``: what its ``<title>`` says.
+
+    Looks at the cells the page keeps (``removed_tags``), in order: a markdown
+    ``# heading`` or an ``<h1>`` in a code cell's HTML output. "" when none.
+    """
+    import html as _html
+
+    dropped = set(removed_tags(lang))
+    for cell in nb.cells:
+        if dropped & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "markdown":
+            m = _MD_H1.search(cell.source)
+            found = m.group(1) if m else ""
+        else:
+            found = next((m.group(1) for o in cell.get("outputs", [])
+                          for m in [_H1.search(str(o.get("data", {}).get("text/html", "")))]
+                          if m), "")
+        if found:
+            return " ".join(_html.unescape(re.sub(r"<[^>]+>", "", found)).split())
+    return ""
 
 
 def warm_up(include_input: bool = False) -> None:
@@ -316,7 +351,10 @@ body {{ font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; margin: 2
 [lang=ar], [lang=ar] * {{ font-family: {ARABIC_FONT_STACK}; }}
 [dir=rtl] {{ direction: rtl; text-align: right; unicode-bidi: isolate; }}
 table {{ border-collapse: collapse; margin: .5rem 0 1rem; }}
-th, td {{ border: 1px solid #ccc; padding: .25rem .6rem; text-align: left; vertical-align: top; }}
+th, td {{ border: 1px solid #ccc; padding: .25rem .6rem; text-align: start; vertical-align: top; }}
+ul.headlines {{ font-size: 1.15em; padding-inline-start: 1.2rem; }}
+ul.headlines .num {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
+h3 {{ margin-top: 1.2rem; }}
 th {{ background: #f3f3f3; }}
 code {{ font-size: .9em; word-break: break-all; }}
 .ok {{ color: #1a7f37; }} .failed, .error {{ color: #b42318; font-weight: bold; }}
@@ -347,40 +385,108 @@ def _index_template() -> Any:
     return env.get_template("index.html.j2")
 
 
+def _headlines(report_dir: Path, lang: str) -> list[dict[str, str]]:
+    """The run's summed totals from its ``metrics.csv``, each named and qualified.
+
+    Read from the published file (not recomputed) so the landing page says
+    exactly what the run published; an unreadable file gives no headlines.
+    """
+    import csv
+    import math
+
+    from . import labels
+    from .findings import amount
+    from .metrics import TOTAL_NAMES
+
+    try:
+        with (report_dir / "metrics.csv").open(encoding="utf-8", newline="") as fh:
+            rows = {r.get("metric"): r for r in csv.DictReader(fh)}
+    except (OSError, csv.Error):
+        return []
+
+    def num(v: str | None) -> float:
+        try:
+            return float(v) if v not in (None, "") else math.nan
+        except ValueError:
+            return math.nan
+
+    out = []
+    for metric in TOTAL_NAMES.values():
+        r = rows.get(metric)
+        if not r or math.isnan(num(r.get("value"))):
+            continue
+        said = amount({"value": num(r.get("value")), "value_high": num(r.get("value_high")),
+                       "qualifier": r.get("qualifier") or "exact"}, lang=lang,
+                      unit="usd" if r.get("unit") == "usd" else None)
+        out.append({"label": labels.metric_label(metric, lang), "amount": said or ""})
+    return out
+
+
+def _report_words(name: str, lang: str) -> tuple[str, str]:
+    """A report's title and its one line for readers; its file name when unknown."""
+    from . import labels
+
+    table = labels._TEXT[lang]
+    title = table.get(f"{name}_title") or (table.get("explorer_title") if name == "explore"
+                                           else None) or name
+    return title, table.get(f"report_{name}", "")
+
+
 def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
     """The HTML of ``index.html`` (see ``write_index``).
 
     Rendered by the Jinja template ``templates/run_index/index.html.j2`` with
-    autoescape on; every value passes through ``escaping.escape_html``.
+    autoescape on; every value passes through ``escaping.escape_html``. Words
+    are in the edition's language (``parameters.lang``).
     """
+    from . import labels
+
     report_dir = Path(report_dir)
+    params = manifest.get("parameters") or {}
+    lang = "ar" if isinstance(params, Mapping) and params.get("lang") == "ar" else "en"
     notebooks = []
     for nb in _notebook_rows(manifest):
         seconds = nb.get("seconds", nb.get("duration_s", ""))
         target = Path(str(nb.get("html") or f"{nb.get('name', '')}.html")).name
+        title, about = _report_words(str(nb.get("name", "")), lang)
         notebooks.append({
             "name": str(nb.get("name", "")),
+            "title": title,
+            "about": about,
             "status": str(nb.get("status", "")),
             "seconds": f"{seconds:.1f}" if isinstance(seconds, float) else seconds,
             # quote(): a file name can never turn into another scheme (javascript:).
             "href": quote(target) if target and (report_dir / target).is_file() else "",
         })
+    pages = {p.relative_to(report_dir).as_posix() for p in report_dir.glob("sources/*.html")}
+    titled = {s.href: s.title for s in footer.run_sources(
+        params.get("figures_path") or "data/figures.csv", lang)} \
+        if isinstance(params, Mapping) else {}
     inputs = manifest.get("inputs") or {}
+
+    def t(key: str, **fmt: object) -> Markup:
+        return Markup(escaping.text_html(labels.text(key, lang, **fmt)))
+
     return _index_template().render(
         css=Markup(_INDEX_CSS),  # our own constant, not data
+        lang=lang, dir="rtl" if lang == "ar" else "ltr", t=t,
+        title=labels.text("index_title", lang),
+        list_sep="، " if lang == "ar" else ", ",
+        headlines=_headlines(report_dir, lang),
         notebooks=notebooks,
         editions=[{"label": e.get("label"), "href": quote(str(e.get("href", "")), safe="/.#")}
                   for e in manifest.get("editions") or []],
         extra_files=[f for f in ("metrics.csv", "manifest.json", "datapackage.json",
                                  "claims.jsonld") if (report_dir / f).is_file()],
-        sources=sorted(quote(p.relative_to(report_dir).as_posix())
-                       for p in report_dir.glob("sources/*.html")),
+        sources=[{"href": quote(p), "title": titled.get(p, p)} for p in sorted(pages)],
         run_id=manifest.get("run_id"),
         status=manifest.get("status"),
         started=_get(manifest, "started", "start", "started_at", "start_time"),
         finished=_get(manifest, "finished", "end", "finished_at", "end_time"),
         commit=_get(manifest, "commit", "git_commit"),
-        parameters=manifest.get("parameters") or {},
+        parameters=params,
+        parameter_words=("؛ " if lang == "ar" else "; ").join(
+            footer.parameter_words(params, lang)) if isinstance(params, Mapping) else "",
         inputs=_inputs_rows(inputs),
         raw_inputs=inputs,
         versions=_get(manifest, "versions", "package_versions"),

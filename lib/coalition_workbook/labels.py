@@ -166,6 +166,73 @@ _TEXT: dict[str, dict[str, str]] = {
         "disputed_note": ("Disputed: the accounts below disagree, so this is a range from the "
                           "lowest to the highest, never their sum."),
         "source_of": "source",
+        # --- pages: findings, page footer, index landing page (branch `pages`) ---
+        "finding_trainees": ("The coalition trained {total} members of Iraqi forces; "
+                             "the largest share, {top}, went to {force}."),
+        "finding_trainees_none": ("The article gives no figure for the Iraqi personnel the "
+                                  "coalition trained."),
+        "finding_aid": "The coalition gave Iraq {vehicles}, {cash} and {weapons}.",
+        "finding_aid_none": "The article gives no figure for the aid given to Iraq.",
+        "finding_vehicles": "{n} vehicles",
+        "finding_vehicles_none": "an unstated number of vehicles",
+        "finding_cash": "{n} in cash",
+        "finding_cash_none": "an unstated sum of cash",
+        "finding_weapons": "{n} in weapons and equipment",
+        "finding_weapons_none": "weapons and equipment of unstated value",
+        "finding_size": "The coalition counts {size}",
+        "finding_size_disputed": ("Accounts of the coalition's size disagree, "
+                                  "between {low} and {high}"),
+        "finding_size_none": "The article gives no figure for the coalition's size",
+        "finding_troops": "{n} coalition troops are in Iraq",
+        "finding_troops_none": "the number of coalition troops in Iraq is not stated",
+        "finding_airstrikes": "it has carried out {n} airstrikes",
+        "finding_airstrikes_none": "the number of airstrikes is not stated",
+        "finding_coalition": "{size}; {troops}; {airstrikes}.",
+        "finding_summary": "The article's headline totals: {items}.",
+        "finding_summary_none": "The article gives no figure that adds up to a total.",
+        "finding_item": "{label} {amount}",
+        "finding_item_sep": "; ",
+        "between": "between {low} and {high}",
+        "footer_source": "Source",
+        "footer_date": "Run date",
+        "footer_commit": "Commit",
+        "footer_params": "Parameters",
+        "footer_index": "All reports and the run record",
+        "footer_unknown": "unknown",
+        "param_bounds_as_lower_bound": ("bounds: figures given as \u201cmore than\u201d count "
+                                        "as their stated value"),
+        "param_bounds_exclude": ("bounds: figures given only as \u201cmore than\u201d are left "
+                                 "out of totals"),
+        "param_lang": "language: English",
+        "param_figures_path": "figures: {path}",
+        "param_decimals": "shares shown with {n} decimal(s)",
+        "index_title": "Reports on one article: the coalition against ISIS in Iraq",
+        "index_headlines": "Headline numbers",
+        "index_reports": "The reports",
+        "index_data": "Data",
+        "index_sources": "The article, every figure marked",
+        "index_run": "Run record",
+        "index_run_id": "Run",
+        "index_status": "Status",
+        "index_started": "Started",
+        "index_finished": "Finished",
+        "index_commit": "Commit",
+        "index_parameters": "Parameters",
+        "index_inputs": "Inputs",
+        "index_versions": "Package versions",
+        "index_more": "More",
+        "index_file": "File",
+        "index_report": "Report",
+        "index_seconds": "Seconds",
+        "index_none": "none",
+        "index_written": "Index written {when}.",
+        "report_trainees": "People trained per Iraqi force, their shares and the total.",
+        "report_aid": "Vehicles, cash and weapons given to Iraq, each figure counted once.",
+        "report_coalition": "Coalition size, troops, airstrikes and timeline; conflicting "
+                            "figures side by side.",
+        "report_summary": "The headline numbers, each with its quote and paragraph.",
+        "report_explore": "Filter the figures and read each one's quote.",
+        # --- end of the `pages` block ---
     },
     "ar": {
         "trainees_title": "العناصر العراقية التي درّبها التحالف",
@@ -263,6 +330,70 @@ _TEXT: dict[str, dict[str, str]] = {
         "disputed_note": ("متنازع عليه: الروايات أدناه متعارضة، فهذا نطاق من أدناها إلى "
                           "أعلاها وليس مجموعها."),
         "source_of": "المصدر",
+        # --- pages: findings, page footer, index landing page (branch `pages`) ---
+        "finding_trainees": ("درّب التحالف {total} من عناصر القوات العراقية؛ "
+                             "وكانت الحصة الأكبر، {top}، من نصيب {force}."),
+        "finding_trainees_none": "لا يذكر المقال رقمًا لعدد العناصر العراقية التي درّبها التحالف.",
+        "finding_aid": "قدّم التحالف إلى العراق {vehicles}، و{cash}، و{weapons}.",
+        "finding_aid_none": "لا يذكر المقال رقمًا للمساعدات المقدمة إلى العراق.",
+        "finding_vehicles": "{n} مركبة",
+        "finding_vehicles_none": "عددًا غير مذكور من المركبات",
+        "finding_cash": "{n} نقدًا",
+        "finding_cash_none": "مبلغًا نقديًا غير مذكور",
+        "finding_weapons": "أسلحة ومعدات بقيمة {n}",
+        "finding_weapons_none": "أسلحة ومعدات بقيمة غير مذكورة",
+        "finding_size": "يضم التحالف {size}",
+        "finding_size_disputed": "تتعارض الروايات عن حجم التحالف، بين {low} و{high}",
+        "finding_size_none": "لا يذكر المقال رقمًا لحجم التحالف",
+        "finding_troops": "وينتشر {n} من جنود التحالف في العراق",
+        "finding_troops_none": "ولا يُذكر عدد جنود التحالف في العراق",
+        "finding_airstrikes": "ونفّذ {n} ضربة جوية",
+        "finding_airstrikes_none": "ولا يُذكر عدد الضربات الجوية",
+        "finding_coalition": "{size}؛ {troops}؛ {airstrikes}.",
+        "finding_summary": "أبرز مجاميع المقال: {items}.",
+        "finding_summary_none": "لا يذكر المقال رقمًا يُجمع في مجموع.",
+        "finding_item": "{label}: {amount}",
+        "finding_item_sep": "؛ ",
+        "between": "بين {low} و{high}",
+        "footer_source": "المصدر",
+        "footer_date": "تاريخ التشغيل",
+        "footer_commit": "الإيداع",
+        "footer_params": "المعايير",
+        "footer_index": "كل التقارير وسجل التشغيل",
+        "footer_unknown": "غير معروف",
+        "param_bounds_as_lower_bound": ("الحدود: الأرقام المذكورة بصيغة «أكثر من» تُحسب "
+                                        "بقيمتها المذكورة"),
+        "param_bounds_exclude": "الحدود: الأرقام المذكورة بصيغة «أكثر من» فقط تُستبعد من المجاميع",
+        "param_lang": "اللغة: العربية",
+        "param_figures_path": "الأرقام: {path}",
+        "param_decimals": "النسب بعدد {n} من المنازل العشرية",
+        "index_title": "تقارير عن مقال واحد: التحالف ضد داعش في العراق",
+        "index_headlines": "الأرقام الرئيسية",
+        "index_reports": "التقارير",
+        "index_data": "البيانات",
+        "index_sources": "المقال مع تمييز كل رقم",
+        "index_run": "سجل التشغيل",
+        "index_run_id": "التشغيل",
+        "index_status": "الحالة",
+        "index_started": "البداية",
+        "index_finished": "النهاية",
+        "index_commit": "الإيداع",
+        "index_parameters": "المعايير",
+        "index_inputs": "المدخلات",
+        "index_versions": "إصدارات الحزم",
+        "index_more": "المزيد",
+        "index_file": "الملف",
+        "index_report": "التقرير",
+        "index_seconds": "الثواني",
+        "index_none": "لا شيء",
+        "index_written": "كُتب الفهرس في {when}.",
+        "report_trainees": "العناصر المدرَّبة في كل قوة عراقية، وحصصها، والمجموع.",
+        "report_aid": "المركبات والأموال والأسلحة المقدمة إلى العراق، وكل رقم يُحسب مرة واحدة.",
+        "report_coalition": "حجم التحالف وقواته وضرباته الجوية وتسلسله الزمني، والأرقام "
+                            "المتعارضة جنبًا إلى جنب.",
+        "report_summary": "الأرقام الرئيسية، ولكل منها نصه وفقرته.",
+        "report_explore": "صفِّ الأرقام واقرأ نص كل منها.",
+        # --- end of the `pages` block ---
     },
 }
 
@@ -346,8 +477,8 @@ def unit_format(unit: str, lang: str = "en") -> str:
     ``format_en``/``format_ar`` of data/units.csv, default ``"{n} label"``.
 
     Examples:
-        >>> unit_format("usd"), unit_format("persons", "ar")
-        ('US$ {n}', '{n} منتسب')
+        >>> unit_format("usd"), unit_format("usd", "ar"), unit_format("persons", "ar")
+        ('US${n}', '{n} دولار', '{n} منتسب')
     """
     row = vocabulary_rows("units").get(unit, {})
     return row.get(f"format_{check_lang(lang)}") or f"{{n}} {unit_label(unit, lang)}"
@@ -405,7 +536,9 @@ def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: 
         >>> format_figure(10000, "at_least", lang="ar")
         'أكثر من 10,000'
         >>> format_figure(3000000, "exact", unit="usd")
-        'US$ 3,000,000'
+        'US$3,000,000'
+        >>> format_figure(3000000, "exact", unit="usd", lang="ar")
+        '3,000,000 دولار'
         >>> format_figure(12.5, "at_most", unit="pct", decimals=1)
         'at most 12.5%'
         >>> format_figure(29000, "exact", unit="persons", high=29500)

@@ -168,6 +168,7 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
     finally:
         progress.close()
     ok = all(r.status == "ok" for r in results)
+    git = git_commit(config.ROOT)
     rows = None
     exported: dict[str, Any] = {}
     if ok:
@@ -175,12 +176,14 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
         metrics.write_metrics(table, str(staged / "metrics.csv"))
         rows = len(table)
         from .exports import write_exports  # source pages, datapackage.json, claims.jsonld
+        from .footer import page_info
 
-        exported = write_exports(staged, ds, table, lang=params["lang"])
+        info = page_info(params, date=started, commit=git.get("commit"))
+        exported = write_exports(staged, ds, table, lang=params["lang"], info=info)
     files = [*ds.input_files(), *(notebook_path(n) for n in names)]
     manifest = build_manifest(
         run_id=run_id, started=started, finished=_now(), seconds=time.monotonic() - t0,
-        git=git_commit(config.ROOT), parameters=params, with_code=spec.with_code,
+        git=git, parameters=params, with_code=spec.with_code,
         results=results, fingerprint=spec.fingerprint, versions=package_versions(),
         inputs={rel(f): {"sha256": sha256_file(f), "bytes": f.stat().st_size} for f in files},
         runner=RUNNER, metrics_rows=rows, editions=[e.__dict__ for e in spec.editions],

@@ -141,7 +141,7 @@ FIELDS: dict[str, dict[str, Any]] = {
                  "constraints": {"max_length": 200, "required": True}},
     "format_en": {"type": "string",
                   "description": "Optional: how a number in this unit is written in English, "
-                                 "`{n}` standing for the number (e.g. `US$ {n}`, `{n}%`); "
+                                 "`{n}` standing for the number (e.g. `US${n}`, `{n}%`); "
                                  "default `{n} label_en`.",
                   "constraints": {"max_length": 200, "pattern": r"^(.*\{n\}.*)?$"}},
     "format_ar": {"type": "string",

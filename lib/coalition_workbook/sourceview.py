@@ -42,6 +42,7 @@ import pandas as pd
 from . import labels, numerals, schema
 from .errors import ExportError
 from .files import atomic_write_text
+from .footer import FOOTER_CSS, PageInfo, footer_html
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "source_view.html.j2"
@@ -363,7 +364,8 @@ def _template() -> Any:
 def render_source_page(source_path: Path, figures: pd.DataFrame, *,
                        ignored: pd.DataFrame | None = None,
                        metrics_table: pd.DataFrame | None = None,
-                       reports: Iterable[str] = (), lang: str = "en") -> str:
+                       reports: Iterable[str] = (), lang: str = "en",
+                       footer: str = "") -> str:
     """The HTML of one source's page.
 
     Args:
@@ -374,6 +376,7 @@ def render_source_page(source_path: Path, figures: pd.DataFrame, *,
         reports: Report names published beside the page (``trainees``...); only
             these are linked.
         lang: Language of the page's own words (the article stays Arabic).
+        footer: The page's ``<footer>`` markup (``footer.footer_html``, values escaped).
 
     Raises:
         ExportError: If the source cannot be read.
@@ -419,6 +422,9 @@ def render_source_page(source_path: Path, figures: pd.DataFrame, *,
                                    unaccounted=counts["unaccounted"]),
         n_paragraphs=len(paras), tip_css=Markup(tip_css),
         arabic_fonts=Markup(_arabic_fonts()), esc=esc,
+        heading=(meta.get("title_en") if lang == "en" and meta.get("title_en")
+                 else meta.get("title_ar")) or source_path.name,
+        footer=Markup(footer), footer_css=Markup(FOOTER_CSS),
     )
 
 
@@ -429,7 +435,8 @@ def _arabic_fonts() -> str:
 
 
 def write_source_pages(out_dir: Path, ds: Any, metrics_table: pd.DataFrame | None = None, *,
-                       lang: str = "en", ignored: pd.DataFrame | None = None) -> list[Path]:
+                       lang: str = "en", ignored: pd.DataFrame | None = None,
+                       info: PageInfo | None = None) -> list[Path]:
     """Write ``out_dir/sources/<stem>.html`` for every source ``ds.figures`` cites.
 
     Args:
@@ -439,6 +446,7 @@ def write_source_pages(out_dir: Path, ds: Any, metrics_table: pd.DataFrame | Non
         lang: Language of the page's own words.
         ignored: ``ignored.csv`` rows; default: ``ds.ignored`` if the dataset has
             them, else ``ignored.csv`` beside the figures table, else none.
+        info: What each page's footer says (``footer.page_info``); none without it.
 
     Returns:
         The written pages, in source order.
@@ -457,7 +465,8 @@ def write_source_pages(out_dir: Path, ds: Any, metrics_table: pd.DataFrame | Non
         figs = ds.figures[ds.figures["source"] == source]
         ign = ignored[ignored["source"] == source]
         page = render_source_page(Path(ds.sources_dir) / source, figs, ignored=ign,
-                                  metrics_table=metrics_table, reports=reports, lang=lang)
+                                  metrics_table=metrics_table, reports=reports, lang=lang,
+                                  footer=footer_html(info, prefix="../") if info else "")
         path = out_dir / page_name(source)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,20 @@ def test_bounded_figures_get_their_own_colour(ds: Dataset, name: str) -> None:
     s = spec(BUILDERS[name](ds, "en"))
     colour = layers(s)[0]["encoding"]["color"]
     assert colour["field"] == "qualifier"
-    assert colour["scale"]["domain"][:2] == ["exact", "lower bound (at least)"]
+    # The legend lists exactly the qualifiers drawn, each in its fixed colour.
+    drawn = {r["qualifier"] for r in rows(s)}
+    assert set(colour["scale"]["domain"]) == drawn
+    fixed = {labels.qualifier_name(q, "en"): c for q, c in charts.QUALIFIER_COLOURS.items()}
+    assert colour["scale"]["range"] == [fixed[q] for q in colour["scale"]["domain"]]
+
+
+@pytest.mark.parametrize("lang", labels.LANGS)
+def test_money_axis_has_one_style_and_no_latin_suffix_in_arabic(ds: Dataset, lang: str) -> None:
+    axis = layers(spec(charts.weapons_chart(ds, lang=lang)))[0]["encoding"]["x"]["axis"]
+    if lang == "ar":
+        assert not any(c in axis["format"] for c in "s$"), axis  # no k/M, full numbers
+    else:
+        assert axis["format"].endswith("~s"), axis  # "$0", "$500k": trailing zeros trimmed
 
 
 def test_trainees_marks_the_lower_bound(ds: Dataset) -> None:

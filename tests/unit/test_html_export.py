@@ -168,9 +168,15 @@ def test_index_lists_reports_and_escapes_manifest_text(tmp_path):
     links = {a["href"] for a in soup.find_all("a")}
     assert {"trainees.html", "aid.html", "metrics.csv"} <= links
     assert "ab" * 32 in page and "0123abc" in page and "2026-11-25T04:15:00Z" in page
-    arabic = [s for s in soup.find_all(string=re.compile("[\u0600-\u06ff]"))]
-    assert arabic and all(s.parent.get("dir") == "rtl" and s.parent.get("lang") == "ar"
-                          for s in arabic)
+    # An Arabic edition (lang=ar) is right-to-left as a whole: every Arabic text
+    # inherits dir=rtl and lang=ar from its nearest ancestors that set them.
+    arabic = [s for s in soup.find_all(string=re.compile("[\u0600-\u06ff]"))
+              if s.parent.name != "title"]
+    assert arabic and all(s.find_parent(dir=True)["dir"] == "rtl"
+                          and s.find_parent(lang=True)["lang"] == "ar" for s in arabic)
+    assert soup.html["dir"] == "rtl" and soup.title.get_text() == soup.h1.get_text()
+    headings = [h["id"] for h in soup.find_all(["h2", "h3"], id=True)]
+    assert headings.index("reports") < headings.index("run")
     assert remote_refs(page) == []
 
 

@@ -141,8 +141,10 @@ def test_every_curated_quote_is_marked_once_at_its_paragraph(ds: Dataset,
     assert [p["id"] for p in paragraphs] == [f"p{n}" for n in
                                              range(1, len(sourceview.paragraphs(text)) + 1)]
     assert [p.select_one("p").get_text() for p in paragraphs] == sourceview.paragraphs(text)
-    assert soup.select_one("h1").get_text() == sourceview.read_sidecar(
-        ds.sources_dir / f"{page.stem}.txt")["title_ar"]
+    meta = sourceview.read_sidecar(ds.sources_dir / f"{page.stem}.txt")
+    # The heading (and the <title>) is in the page's language, the other title under it.
+    assert soup.select_one("h1").get_text() == meta["title_en"] == soup.title.get_text()
+    assert soup.select_one(".subtitle").get_text() == meta["title_ar"]
     assert not soup.find("script")
     assert not soup.select("[src]")
 

@@ -1,0 +1,173 @@
+"""Each report's finding: the one sentence a reader takes away, built from the data.
+
+A report page opens with its finding, so the sentence is computed from the same
+metrics the tables show, never typed: when ``figures.csv`` changes, the
+sentence changes. It keeps the article's caution: a lower-bound total reads
+"at least" / "أكثر من", a disputed total reads "between A and B", and a metric
+with no input says so instead of printing a number.
+
+``finding(report, ds, lang=..., bounds=...)`` gives the plain sentence;
+``show`` wraps it as the lead paragraph of a notebook (escaped, right-to-left in
+Arabic).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from . import config, labels, metrics
+from .dataset import Dataset, load_dataset
+from .display import Html
+from .escaping import escape_html
+
+#: Reports that open with a finding (``explore`` is interactive and has none).
+REPORTS = ("trainees", "aid", "coalition", "summary")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def amount(row: Mapping[str, object] | None, *, lang: str, unit: str | None = None
+           ) -> str | None:
+    """A total as a reader should say it, or None when no figure counts.
+
+    A disputed total (``value_high`` above ``value``) is "between A and B";
+    otherwise the qualifier word comes first ("at least 10,000").
+
+    Examples:
+        >>> amount({"value": 10000.0, "qualifier": "at_least", "value_high": math.nan},
+        ...        lang="en")
+        'at least 10,000'
+        >>> amount({"value": 70.0, "qualifier": "exact", "value_high": 83.0}, lang="ar")
+        'بين 70 و83'
+        >>> amount(None, lang="en") is None
+        True
+    """
+    if row is None or _missing(row.get("value")):
+        return None
+    value, high = float(row["value"]), row.get("value_high")  # type: ignore[arg-type]
+    if not _missing(high) and float(high) != value:  # type: ignore[arg-type]
+        low_s = labels.format_figure(value, "exact", lang=lang, unit=unit)
+        high_s = labels.format_figure(float(high), "exact", lang=lang, unit=unit)  # type: ignore[arg-type]
+        return labels.text("between", lang, low=low_s, high=high_s)
+    return labels.format_figure(value, str(row.get("qualifier") or "exact"), lang=lang, unit=unit)
+
+
+def _part(key: str, row: Mapping[str, object] | None, lang: str, unit: str | None = None) -> str:
+    said = amount(row, lang=lang, unit=unit)
+    return labels.text(f"finding_{key}_none", lang) if said is None \
+        else labels.text(f"finding_{key}", lang, n=said)
+
+
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def trainees(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:
+    """How many were trained in all, and which force had the largest share."""
+    total = metrics.summed_total(ds, "trainees", bounds)
+    by_force = metrics.trainees_by_force(ds, bounds)
+    if total is None or by_force.empty:
+        return labels.text("finding_trainees_none", lang)
+    top = by_force.sort_values("trainees_count", ascending=False, kind="stable").iloc[0]
+    top_row = {"value": top["trainees_count"], "qualifier": top["qualifier"],
+               "value_high": top["value_high"]}
+    force = labels.force_label(str(top["name_en"]), str(top["name_ar"]), lang) \
+        or str(top["force_id"])
+    return labels.text("finding_trainees", lang, total=amount(total, lang=lang),
+                       top=amount(top_row, lang=lang), force=force)
+
+
+def aid(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:
+    """Vehicles, cash and weapons given, each stated or said to be missing."""
+    rows = {name: metrics.summed_total(ds, name, bounds)
+            for name in ("vehicles", "aid_cash", "aid_weapons")}
+    if all(r is None for r in rows.values()):
+        return labels.text("finding_aid_none", lang)
+    return labels.text("finding_aid", lang,
+                       vehicles=_part("vehicles", rows["vehicles"], lang),
+                       cash=_part("cash", rows["aid_cash"], lang, "usd"),
+                       weapons=_part("weapons", rows["aid_weapons"], lang, "usd"))
+
+
+def _size(ds: Dataset, lang: str) -> str:
+    """The coalition's size: one figure, or the range its conflicting accounts span."""
+    cf = metrics.conflicts(ds)
+    size = ds.figures[ds.figures["category"] == "coalition"]
+    cf = cf[cf["id_a"].isin(size["id"]) & cf["id_b"].isin(size["id"])]
+    if not cf.empty:
+        r = cf.iloc[0]
+        sides = sorted([(float(r["value_a"]), str(r["unit_a"]), str(r["qualifier_a"])),
+                        (float(r["value_b"]), str(r["unit_b"]), str(r["qualifier_b"]))])
+        low, high = (labels.format_figure(v, q, lang=lang, unit=u) for v, u, q in sides)
+        return labels.text("finding_size_disputed", lang, low=low, high=high)
+    if size.empty:
+        return labels.text("finding_size_none", lang)
+    first = size.iloc[0]
+    return labels.text("finding_size", lang, size=labels.format_figure(
+        first["value"], str(first["qualifier"]), lang=lang, unit=str(first["unit"])))
+
+
+def coalition(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:
+    """The coalition's size (or its disputed range), its troops in Iraq and its airstrikes."""
+    return _capital(labels.text(
+        "finding_coalition", lang, size=_size(ds, lang),
+        troops=_part("troops", metrics.summed_total(ds, "troops", bounds), lang),
+        airstrikes=_part("airstrikes", metrics.summed_total(ds, "airstrikes", bounds), lang)))
+
+
+def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:
+    """Every summed total in one sentence, each named and qualified."""
+    items = []
+    for name, metric in metrics.TOTAL_NAMES.items():
+        row = metrics.summed_total(ds, name, bounds)
+        said = amount(row, lang=lang, unit="usd" if metrics.SUMMED[name].unit == "usd" else None)
+        if said is None:
+            continue
+        label = labels.metric_label(metric, lang)
+        if lang == "en":  # mid-sentence: "trainees at least …", "coalition troops in Iraq …"
+            label = label[:1].lower() + label[1:]
+        items.append(labels.text("finding_item", lang, label=label, amount=said))
+    if not items:
+        return labels.text("finding_summary_none", lang)
+    return labels.text("finding_summary", lang,
+                       items=labels.text("finding_item_sep", lang).join(items))
+
+
+_BUILDERS: dict[str, Callable[..., str]] = {
+    "trainees": trainees, "aid": aid, "coalition": coalition, "summary": summary}
+
+
+def finding(report: str, ds: Dataset | str | Path, *, lang: str = "en",
+            bounds: str = "as_lower_bound") -> str:
+    """The one-sentence finding of ``report`` in ``lang``.
+
+    Args:
+        report: One of ``REPORTS``.
+        ds: The validated dataset, or a figures CSV path (loaded and validated here,
+            so a notebook can call this before its own ``load_dataset`` cell).
+        lang: ``en`` or ``ar``.
+        bounds: How bounded figures enter totals (``metrics.BOUNDS``).
+
+    Raises:
+        ValueError: Unknown report, language or bounds.
+        TableValidationError: ``ds`` is a path to broken tables.
+    """
+    if report not in _BUILDERS:
+        raise ValueError(f"report must be one of {', '.join(REPORTS)}, not {report!r}")
+    labels.check_lang(lang)
+    metrics.check_bounds(bounds)
+    if not isinstance(ds, Dataset):
+        ds = load_dataset(config.resolve(ds))
+    return _BUILDERS[report](ds, lang=lang, bounds=bounds)
+
+
+def show(report: str, ds: Dataset | str | Path, *, lang: str = "en",
+         bounds: str = "as_lower_bound") -> Html:
+    """The finding as the page's lead paragraph (escaped; right-to-left in Arabic)."""
+    sentence = finding(report, ds, lang=lang, bounds=bounds)
+    attrs = ' dir="rtl" lang="ar"' if lang == "ar" else ""
+    return Html(f'<p class="wb-finding"{attrs}><strong>{escape_html(sentence)}</strong></p>')
