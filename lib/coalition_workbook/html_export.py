@@ -140,15 +140,20 @@ def _vega_head(notebook_html: str) -> str:
 
 
 def _report_lang(nb: Any) -> str:
-    """The run's ``lang`` parameter (papermill metadata), else the notebook's default."""
-    params = (nb.metadata.get("papermill") or {}).get("parameters") or {}
-    lang = params.get("lang")
+    """The run's ``lang`` parameter (papermill metadata), else the notebook's default.
+
+    The default is read by ``params.notebook_parameters``, the one reader of a
+    parameters cell.
+    """
+    from .errors import ParameterError
+    from .params import notebook_parameters
+
+    lang = ((nb.metadata.get("papermill") or {}).get("parameters") or {}).get("lang")
     if lang is None:
-        for cell in nb.cells:
-            if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-                m = re.search(r"""^lang\s*=\s*["'](\w+)["']""", cell.source, re.MULTILINE)
-                lang = m.group(1) if m else None
-                break
+        try:
+            lang = notebook_parameters(nb).get("lang")
+        except ParameterError:  # a notebook without parameters renders in English
+            lang = None
     return "ar" if lang == "ar" else "en"
 
 
@@ -301,16 +306,13 @@ def export_notebook(nb_path: Path, html_path: Path, *, include_input: bool = Fal
     except ExportError:
         raise
     except Exception as exc:  # nbformat, nbconvert, jinja2, vl-convert all raise their own
-        err = ExportError(f"cannot render {nb_path.stem} as HTML: {type(exc).__name__}: {exc}",
-                          file=str(nb_path))
-        err.notebook = nb_path.stem  # type: ignore[attr-defined]
-        raise err from exc
+        raise ExportError(f"cannot render {nb_path.stem} as HTML: {type(exc).__name__}: {exc}",
+                          file=str(nb_path), notebook=nb_path.stem) from exc
     try:
         _atomic_write_text(html_path, body)
     except OSError as exc:
-        err = ExportError(f"cannot write the HTML of {nb_path.stem}: {exc}", file=str(html_path))
-        err.notebook = nb_path.stem  # type: ignore[attr-defined]
-        raise err from exc
+        raise ExportError(f"cannot write the HTML of {nb_path.stem}: {exc}",
+                          file=str(html_path), notebook=nb_path.stem) from exc
 
 
 # --------------------------------------------------------------------------- index.html

@@ -30,7 +30,6 @@ the same function for its Web Annotation selectors.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ import pandas as pd
 
 from . import labels, numerals, schema
 from .errors import ExportError
+from .escaping import escape_html
 from .files import atomic_write_text
 from .footer import FOOTER_CSS, PageInfo, footer_html
 
@@ -244,7 +244,7 @@ def render_marked(line: str, marks: Sequence[Mark]) -> str:
     opened: set[int] = set()
     pos = 0
     for p in bounds:
-        out.append(html.escape(line[pos:p]))
+        out.append(escape_html(line[pos:p]))
         pos = p
         ending = [i for i, m in enumerate(stack) if m.end == p]
         if ending:
@@ -259,19 +259,19 @@ def render_marked(line: str, marks: Sequence[Mark]) -> str:
             out.append(_open_tag(m, first=id(m) not in opened))
             opened.add(id(m))
             stack.append(m)
-    out.append(html.escape(line[pos:]))
+    out.append(escape_html(line[pos:]))
     return "".join(out)
 
 
 def _open_tag(m: Mark, *, first: bool) -> str:
     if m.kind == "figure":
-        fid = html.escape(m.key, quote=True)
+        fid = escape_html(m.key)
         if first:
             return (f'<span class="fig" id="fig-{fid}" data-figure-id="{fid}" tabindex="0" '
                     f'aria-describedby="tip-{fid}">')
         return f'<span class="fig cont" data-figure-id="{fid}">'
     cls = "num-ignored" if m.kind == "ignored" else "num-unaccounted"
-    return f'<span class="{cls}" title="{html.escape(m.title, quote=True)}">'
+    return f'<span class="{cls}" title="{escape_html(m.title)}">'
 
 
 # --------------------------------------------------------------------------- page
