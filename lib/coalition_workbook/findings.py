@@ -56,9 +56,17 @@ def amount(row: Mapping[str, object] | None, *, lang: str, unit: str | None = No
     return labels.format_figure(value, str(row.get("qualifier") or "exact"), lang=lang, unit=unit)
 
 
-def _part(key: str, row: Mapping[str, object] | None, lang: str, unit: str | None = None) -> str:
-    said = amount(row, lang=lang, unit=unit)
-    return labels.text(f"finding_{key}_none", lang) if said is None \
+def _missing_key(key: str, ds: Dataset, name: str, bounds: str) -> str:
+    """``finding_<key>_excluded`` when ``bounds`` left every figure out, else ``_none``:
+    "not stated" would be false of a figure the article gives as a bound."""
+    excluded = metrics.resolve(ds.figures, ds.relations, metrics.SUMMED[name], bounds).excluded
+    return f"finding_{key}_excluded" if excluded else f"finding_{key}_none"
+
+
+def _part(key: str, ds: Dataset, name: str, bounds: str, lang: str,
+          unit: str | None = None) -> str:
+    said = amount(metrics.summed_total(ds, name, bounds), lang=lang, unit=unit)
+    return labels.text(_missing_key(key, ds, name, bounds), lang) if said is None \
         else labels.text(f"finding_{key}", lang, n=said)
 
 
@@ -71,7 +79,7 @@ def trainees(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -
     total = metrics.summed_total(ds, "trainees", bounds)
     by_force = metrics.trainees_by_force(ds, bounds)
     if total is None or by_force.empty:
-        return labels.text("finding_trainees_none", lang)
+        return labels.text(_missing_key("trainees", ds, "trainees", bounds), lang)
     top = by_force.sort_values("trainees_count", ascending=False, kind="stable").iloc[0]
     top_row = {"value": top["trainees_count"], "qualifier": top["qualifier"],
                "value_high": top["value_high"]}
@@ -83,14 +91,13 @@ def trainees(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -
 
 def aid(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:
     """Vehicles, cash and weapons given, each stated or said to be missing."""
-    rows = {name: metrics.summed_total(ds, name, bounds)
-            for name in ("vehicles", "aid_cash", "aid_weapons")}
-    if all(r is None for r in rows.values()):
+    names = ("vehicles", "aid_cash", "aid_weapons")
+    if not ds.figures["category"].isin([metrics.SUMMED[n].category for n in names]).any():
         return labels.text("finding_aid_none", lang)
     return labels.text("finding_aid", lang,
-                       vehicles=_part("vehicles", rows["vehicles"], lang),
-                       cash=_part("cash", rows["aid_cash"], lang, "usd"),
-                       weapons=_part("weapons", rows["aid_weapons"], lang, "usd"))
+                       vehicles=_part("vehicles", ds, "vehicles", bounds, lang),
+                       cash=_part("cash", ds, "aid_cash", bounds, lang, "usd"),
+                       weapons=_part("weapons", ds, "aid_weapons", bounds, lang, "usd"))
 
 
 def _size(ds: Dataset, lang: str) -> str:
@@ -115,8 +122,8 @@ def coalition(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") 
     """The coalition's size (or its disputed range), its troops in Iraq and its airstrikes."""
     return _capital(labels.text(
         "finding_coalition", lang, size=_size(ds, lang),
-        troops=_part("troops", metrics.summed_total(ds, "troops", bounds), lang),
-        airstrikes=_part("airstrikes", metrics.summed_total(ds, "airstrikes", bounds), lang)))
+        troops=_part("troops", ds, "troops", bounds, lang),
+        airstrikes=_part("airstrikes", ds, "airstrikes", bounds, lang)))
 
 
 def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:

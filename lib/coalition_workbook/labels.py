@@ -168,7 +168,15 @@ _TEXT: dict[str, dict[str, str]] = {
         "source_of": "source",
         # --- pages: findings, page footer, index landing page (branch `pages`) ---
         "finding_trainees": ("The coalition trained {total} members of Iraqi forces; "
-                             "the largest share, {top}, went to {force}."),
+                             "the largest share, {top}, went to the {force}."),
+        "finding_trainees_excluded": ("The article gives the Iraqi personnel the coalition "
+                                      "trained only as bounds, left out of totals here."),
+        "finding_vehicles_excluded": "vehicles given only as a bound (left out here)",
+        "finding_cash_excluded": "cash given only as a bound (left out here)",
+        "finding_weapons_excluded": "weapons and equipment valued only as a bound (left out here)",
+        "finding_troops_excluded": ("the coalition troops in Iraq are given only as a bound, "
+                                    "left out here"),
+        "finding_airstrikes_excluded": "its airstrikes are given only as a bound, left out here",
         "finding_trainees_none": ("The article gives no figure for the Iraqi personnel the "
                                   "coalition trained."),
         "finding_aid": "The coalition gave Iraq {vehicles}, {cash} and {weapons}.",
@@ -333,6 +341,13 @@ _TEXT: dict[str, dict[str, str]] = {
         # --- pages: findings, page footer, index landing page (branch `pages`) ---
         "finding_trainees": ("درّب التحالف {total} من عناصر القوات العراقية؛ "
                              "وكانت الحصة الأكبر، {top}، من نصيب {force}."),
+        "finding_trainees_excluded": ("لا يذكر المقال عدد العناصر العراقية التي درّبها التحالف "
+                                      "إلا حدًّا أدنى أو أعلى، فاستُبعد من المجاميع هنا."),
+        "finding_vehicles_excluded": "مركبات لا يُذكر عددها إلا حدًّا (مستبعدة هنا)",
+        "finding_cash_excluded": "مبلغًا نقديًا لا يُذكر إلا حدًّا (مستبعدًا هنا)",
+        "finding_weapons_excluded": "أسلحة ومعدات لا تُذكر قيمتها إلا حدًّا (مستبعدة هنا)",
+        "finding_troops_excluded": "ولا يُذكر عدد جنود التحالف في العراق إلا حدًّا، فاستُبعد هنا",
+        "finding_airstrikes_excluded": "ولا يُذكر عدد الضربات الجوية إلا حدًّا، فاستُبعد هنا",
         "finding_trainees_none": "لا يذكر المقال رقمًا لعدد العناصر العراقية التي درّبها التحالف.",
         "finding_aid": "قدّم التحالف إلى العراق {vehicles}، و{cash}، و{weapons}.",
         "finding_aid_none": "لا يذكر المقال رقمًا للمساعدات المقدمة إلى العراق.",

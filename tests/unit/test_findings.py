@@ -78,6 +78,21 @@ def test_a_metric_with_no_input_says_so_instead_of_a_number(ds, lang) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_metric_left_out_by_bounds_is_not_called_unstated(ds, lang) -> None:
+    """Under bounds=exclude a metric given only as a bound is left out, not 'not stated'."""
+    figures = ds.figures.copy()
+    strikes = figures["category"] == "airstrikes"
+    assert strikes.any()
+    figures.loc[strikes, "qualifier"] = "at_least"
+    bounded = _with(ds, figures=figures)
+    said = findings.finding("coalition", bounded, lang=lang, bounds="exclude")
+    assert labels.text("finding_airstrikes_excluded", lang) in said
+    assert labels.text("finding_airstrikes_none", lang) not in said
+    kept = findings.finding("coalition", bounded, lang=lang, bounds="as_lower_bound")
+    assert labels.text("finding_airstrikes_excluded", lang) not in kept
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_disputed_amount_reads_between(lang) -> None:
     low, high = 1234.0, 5678.0
     said = findings.amount({"value": low, "value_high": high, "qualifier": "exact"}, lang=lang)
