@@ -410,7 +410,7 @@ def overlaps_table(ds: Dataset, *, lang: str = "en") -> Html:
 
 
 def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
-                  caption_key: str = "coalition_table") -> Html:
+                  caption_key: str = "coalition_table", caption: str | None = None) -> Html:
     """Every figure of some categories with its quote, paragraph, speaker and note."""
     f = ds.figures[ds.figures["category"].isin(list(categories))]
     header = [labels.text("subject", lang), labels.text("value", lang),
@@ -422,7 +422,34 @@ def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
              _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
              _td(text_html(r["attributed_to"])), _td(text_html(r["note"]))]
             for r in f.to_dict("records")]
-    return _table(header, rows, lang=lang, caption=labels.text(caption_key, lang))
+    return _table(header, rows, lang=lang,
+                  caption=labels.text(caption_key, lang) if caption is None else caption)
+
+
+#: The categories each report shows. A figure in any other category (a new one an
+#: analyst added with a second article) is listed by ``other_figures_table``, so no
+#: curated figure is missing from the published pages.
+REPORT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "trainees": ("training",),
+    "aid": ("aid_vehicles", "aid_cash", "aid_weapons"),
+    "coalition": ("coalition", "troops", "airstrikes", "cost", "timeline"),
+}
+
+
+def other_categories(ds: Dataset) -> list[str]:
+    """Categories of curated figures that no report shows, in table order."""
+    shown = {c for cats in REPORT_CATEGORIES.values() for c in cats}
+    return [c for c in pd.unique(ds.figures["category"]) if c not in shown]
+
+
+def other_figures_table(ds: Dataset, *, lang: str = "en") -> Html:
+    """Every figure whose category no report shows, or one sentence saying there is none."""
+    rest = other_categories(ds)
+    if not rest:
+        return Html(f"<p>{text_html(labels.text('other_figures_none', lang))}</p>")
+    names = labels.text("list_sep", lang).join(labels.category_label(c, lang) for c in rest)
+    return figures_table(ds, rest, lang=lang,
+                         caption=labels.text("other_figures_table", lang, categories=names))
 
 
 def conflicts_table(ds: Dataset, *, lang: str = "en") -> Html:

@@ -166,6 +166,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "disputed_note": ("Disputed: the accounts below disagree, so this is a range from the "
                           "lowest to the highest, never their sum."),
         "source_of": "source",
+        # --- other figures: categories no report covers (summary) ---
+        "other_figures_section": "Figures no other report covers",
+        "other_figures_none": "Every curated figure appears in one of the reports above.",
+        "other_figures_table": "Figures in categories no report covers: {categories}",
+        "list_sep": ", ",
         # --- pages: findings, page footer, index landing page (branch `pages`) ---
         "finding_trainees": ("The coalition trained {total} members of Iraqi forces; "
                              "the largest share, {top}, went to the {force}."),
@@ -338,6 +343,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "disputed_note": ("متنازع عليه: الروايات أدناه متعارضة، فهذا نطاق من أدناها إلى "
                           "أعلاها وليس مجموعها."),
         "source_of": "المصدر",
+        # --- other figures: categories no report covers (summary) ---
+        "other_figures_section": "أرقام لا يتناولها تقرير آخر",
+        "other_figures_none": "كل رقم مُدرج في الجداول يظهر في أحد التقارير.",
+        "other_figures_table": "أرقام في فئات لا يتناولها أي تقرير: {categories}",
+        "list_sep": "، ",
         # --- pages: findings, page footer, index landing page (branch `pages`) ---
         "finding_trainees": ("درّب التحالف {total} من عناصر القوات العراقية؛ "
                              "وكانت الحصة الأكبر، {top}، من نصيب {force}."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -137,3 +138,19 @@ def test_html_view_renders_in_jupyter_and_hides_markup_in_repr() -> None:
     view = display.Html("<b>x</b>")
     assert view._repr_html_() == "<b>x</b>"
     assert "<b>" not in repr(view)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_figure_no_report_covers_is_still_listed(ds: Dataset, lang: str) -> None:
+    """A category added with a new article has no report of its own: the summary lists it."""
+    assert display.other_categories(ds) == []
+    assert labels.text("other_figures_none", lang) in str(display.other_figures_table(ds,
+                                                                                      lang=lang))
+    figures = ds.figures.copy()
+    moved = figures.index[0]
+    figures.loc[moved, "category"] = "reconstruction"  # a category no report covers
+    other = replace(ds, figures=figures)
+    assert display.other_categories(other) == ["reconstruction"]
+    page = BeautifulSoup(str(display.other_figures_table(other, lang=lang)), "html.parser")
+    assert figures.at[moved, "quote"] in page.get_text()
+    assert len(page.select("tbody tr")) == 1
