@@ -100,7 +100,8 @@ def _provenance(ds: Dataset, inputs: pd.Series, lang: str
         quotes.append(" / ".join(f"«{f.at[i, 'quote']}»" for i in wanted))
         paras.append(", ".join(display.cite({**f.loc[i].to_dict(), "id": i}, lang, ds)
                                for i in wanted))
-        notes.append(" / ".join(f.at[i, "note"] for i in wanted if f.at[i, "note"]))
+        notes.append(" / ".join(labels.localized_text(f.loc[i], "note", lang)
+                                for i in wanted if f.at[i, "note"]))
     return quotes, paras, notes
 
 
@@ -219,6 +220,14 @@ def weapons_chart(ds: Dataset, *, lang: str = "en",
                         value_format="$,.2s")
 
 
+def _figure_name(ds: Dataset, figure_id: str, lang: str) -> str:
+    """A figure as a reader knows it: its id in English, its Arabic subject in Arabic."""
+    if lang != "ar":
+        return figure_id
+    rows = ds.figures[ds.figures["id"] == figure_id].to_dict("records")
+    return labels.localized_text(rows[0], "subject_en", lang) if rows else figure_id
+
+
 def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     """Every coalition-size figure as stated (83 members, 83 and 70 countries, 31 of them).
 
@@ -231,7 +240,8 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     said: dict[str, list[str]] = {}
     for fid, kind, other in ds.relations[["figure_id", "relation", "other_id"]].itertuples(
             index=False):
-        said.setdefault(fid, []).append(f"{display.relation_label(kind, lang)} {other}")
+        said.setdefault(fid, []).append(f"{display.relation_label(kind, lang)} "
+                                        f"{_figure_name(ds, other, lang)}")
     relation = ["; ".join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
         "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
@@ -242,11 +252,12 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         "shown": [labels.format_figure(v, q, lang=lang, unit=u)
                   for v, q, u in zip(f["value"], f["qualifier"], f["unit"], strict=True)],
         "qualifier": [labels.qualifier_name(q, lang) for q in f["qualifier"]],
-        "said_by": f["attributed_to"].to_list(),
+        "said_by": [labels.localized_text(r, "attributed_to", lang)
+                    for r in f.to_dict("records")],
         "relation": relation,
         "quote": [f"«{q}»" for q in f["quote"]],
         "paragraph": [display.cite(r, lang, ds) for r in f.to_dict("records")],
-        "note": f["note"].to_list(),
+        "note": [labels.localized_text(r, "note", lang) for r in f.to_dict("records")],
     })
     pick = alt.selection_point(name="coalition_pick", fields=["label"], on="click")
     extra = [alt.Tooltip("said_by:N", title=labels.text("attributed_to", lang)),
@@ -268,11 +279,11 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
 def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     """Calendar years the article names, one point per statement.
 
-    Rows are what happened (English subjects) or, in Arabic, the quote itself.
+    Rows are what happened, in ``lang`` (``subject_en`` or ``subject_ar``).
     """
     t = metrics.timeline(ds)
     t = t[t["unit"] == "year"]
-    label = (t["quote"] if lang == "ar" else t["subject_en"]).to_list()
+    label = [labels.localized_text(r, "subject_en", lang) for r in t.to_dict("records")]
     data = pd.DataFrame({
         "label": label,
         "year": t["value"].astype(int).to_list(),
@@ -281,7 +292,7 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         "qualifier": [labels.qualifier_name(q, lang) for q in t["qualifier"]],
         "quote": [f"«{q}»" for q in t["quote"]],
         "paragraph": [display.cite(r, lang, ds) for r in t.to_dict("records")],
-        "note": t["note"].to_list(),
+        "note": [labels.localized_text(r, "note", lang) for r in t.to_dict("records")],
     })
     lo, hi = int(data["year"].min()) - 1, int(data["year"].max()) + 1
     base = alt.Chart(data).encode(
