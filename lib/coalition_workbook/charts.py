@@ -82,6 +82,24 @@ def use_script_safe_renderer() -> None:
 
 use_script_safe_renderer()
 
+#: vega-embed's action menu ("Save as SVG" …) in Arabic: its ``i18n`` embed option,
+#: carried in the spec (``usermeta.embedOptions``) so every renderer applies it.
+EMBED_I18N_AR = {
+    "CLICK_TO_VIEW_ACTIONS": "انقر لعرض الإجراءات",
+    "COMPILED_ACTION": "عرض المواصفة المجمّعة",
+    "EDITOR_ACTION": "فتح في المحرّر",
+    "PNG_ACTION": "حفظ كصورة نقطية",
+    "SOURCE_ACTION": "عرض مواصفة الرسم",
+    "SVG_ACTION": "حفظ كرسم متّجهي",
+}
+
+
+def _in_lang(chart: Any, lang: str) -> Any:
+    """The chart with vega-embed's own words in ``lang`` (Arabic: ``EMBED_I18N_AR``)."""
+    if lang != "ar":
+        return chart
+    return chart.properties(usermeta={"embedOptions": {"i18n": EMBED_I18N_AR}})
+
 
 def _qualifier_colour(lang: str) -> alt.Color:
     names = [labels.qualifier_name(q, lang) for q in QUALIFIER_COLOURS]
@@ -131,7 +149,8 @@ def _bar_chart(data: pd.DataFrame, *, lang: str, title: str, label_title: str,
         color=_qualifier_colour(lang),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.25)),
     ).add_params(pick)
-    return alt.layer(bars, _value_text(base, lang)).properties(title=title, width=WIDTH)
+    return _in_lang(alt.layer(bars, _value_text(base, lang)).properties(title=title, width=WIDTH),
+                    lang)
 
 
 def _label_axis(lang: str, limit: int = 260) -> alt.Axis:
@@ -220,14 +239,6 @@ def weapons_chart(ds: Dataset, *, lang: str = "en",
                         value_format="$,.2s")
 
 
-def _figure_name(ds: Dataset, figure_id: str, lang: str) -> str:
-    """A figure as a reader knows it: its id in English, its Arabic subject in Arabic."""
-    if lang != "ar":
-        return figure_id
-    rows = ds.figures[ds.figures["id"] == figure_id].to_dict("records")
-    return labels.localized_text(rows[0], "subject_en", lang) if rows else figure_id
-
-
 def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     """Every coalition-size figure as stated (83 members, 83 and 70 countries, 31 of them).
 
@@ -241,7 +252,7 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     for fid, kind, other in ds.relations[["figure_id", "relation", "other_id"]].itertuples(
             index=False):
         said.setdefault(fid, []).append(f"{display.relation_label(kind, lang)} "
-                                        f"{_figure_name(ds, other, lang)}")
+                                        f"{display.figure_name(ds, other, lang)}")
     relation = ["; ".join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
         "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
@@ -272,8 +283,8 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         color=_qualifier_colour(lang),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
     ).add_params(pick)
-    return alt.layer(bars, _value_text(base, lang)).properties(
-        title=labels.text("coalition_chart", lang), width=WIDTH)
+    return _in_lang(alt.layer(bars, _value_text(base, lang)).properties(
+        title=labels.text("coalition_chart", lang), width=WIDTH), lang)
 
 
 def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
@@ -302,7 +313,8 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         tooltip=_tooltip(lang, labels.text("subject", lang)),
     )
     points = base.mark_circle(size=120).encode(color=_qualifier_colour(lang))
-    return alt.layer(points).properties(title=labels.text("timeline_chart", lang), width=WIDTH)
+    return _in_lang(alt.layer(points).properties(title=labels.text("timeline_chart", lang),
+                                                 width=WIDTH), lang)
 
 
 # --- end of report chart builders; explorer-specific builders go below this line ---

@@ -323,6 +323,14 @@ def status_text(status: str, other: str, lang: str, qualifier: str = "") -> str:
     return labels.text(f"status_{status}", lang, other=other, qualifier=shown)
 
 
+def figure_name(ds: Dataset, figure_id: str, lang: str) -> str:
+    """A figure as a reader knows it in plain text: its id in English, its subject in Arabic."""
+    if lang != "ar" or not figure_id:
+        return figure_id
+    rows = ds.figures[ds.figures["id"] == figure_id].to_dict("records")
+    return labels.localized_text(rows[0], "subject_en", lang) if rows else figure_id
+
+
 def status_html(status: str, other: str, lang: str, qualifier: str = "") -> str:
     """``status_text`` as markup, the other figure's id shown as code."""
     marker = "\ue000"  # a private-use character no label contains

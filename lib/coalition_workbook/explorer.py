@@ -51,7 +51,7 @@ def _counted(ds: Dataset, shown: pd.DataFrame, bounds: str, lang: str = "en") ->
     status = metrics.figure_status(view, bounds).set_index("id").reindex(shown["id"])
     why = [
         "" if st in ("counted", "disputed", "not_summed")
-        else display.status_text(st, other, lang, q)
+        else display.status_text(st, display.figure_name(ds, other, lang), lang, q)
         for st, other, q in zip(status["status"], status["other_id"], shown["qualifier"],
                                 strict=True)]
     return pd.Series(why, index=shown.index, dtype=str)

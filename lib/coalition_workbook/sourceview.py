@@ -344,7 +344,10 @@ def _tip_html(fig: Mapping[str, Any], used_by: Sequence[str], metrics_table: pd.
     links = []
     for metric in used_by:
         label = labels.metric_label(metric, lang)
-        name = text_html(label) + ("" if label == metric else f" <code>{esc(metric)}</code>")
+        # A metric without a name in labels (a per-force slot or share) is shown by its id,
+        # as code: an identifier, the same in every language.
+        name = (f"<code>{esc(metric)}</code>" if label == metric
+                else f"{text_html(label)} <code>{esc(metric)}</code>")
         report = (_metric_report(metric, metrics_table, categories)
                   if metrics_table is not None else None)
         if report and report in reports:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import html
+import re
 
 import pytest
 
@@ -262,3 +263,46 @@ def test_detail_and_table_escape_html(ds):
 def test_unknown_choices_are_refused(ds, field, value):
     with pytest.raises(ValueError, match=field if field != "forces" else "force"):
         ExplorerState(ds, **{field: value})
+
+
+# --- the Arabic edition: every word of the explorer is Arabic when lang="ar" ---------
+
+LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def _visible_words(markup: str) -> str:
+    """Text of markup outside <code> (identifiers are the same in every language)."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<code>.*?</code>", " ", markup))
+
+
+def test_arabic_state_names_every_control_and_option_in_arabic(ds):
+    controls = ExplorerState(ds, lang="ar").controls()
+    words = [c["description"] for c in controls.values()]
+    words += [c.get("placeholder", "") for c in controls.values()]
+    words += [label for c in controls.values() for label, _ in c.get("options", [])]
+    assert len(controls["figure"]["options"]) > 1
+    assert not [w for w in words if LATIN.search(w)]
+
+
+def test_arabic_widgets_detail_and_table_are_arabic(ds):
+    ex = build_explorer(ds, lang="ar", offline=False)
+    for name in ("forces", "category", "bounds", "lang", "text", "figure"):
+        widget = getattr(ex, name)
+        assert not LATIN.search(widget.description), (name, widget.description)
+        labels_shown = [o[0] if isinstance(o, tuple) else o for o in widget.options] \
+            if hasattr(widget, "options") else []
+        assert not [x for x in labels_shown if LATIN.search(str(x))], (name, labels_shown)
+    ex.figure.value = next(v for _, v in ex.figure.options if v)  # the first figure shown
+    for markup in (ex.detail.value, ex.table.value):
+        assert not LATIN.findall(_visible_words(markup)), LATIN.findall(_visible_words(markup))
+    assert 'dir="rtl"' in ex.detail.value
+
+
+def test_switching_language_relabels_the_controls_and_keeps_the_choices(ds):
+    ex = build_explorer(ds, lang="en", offline=False)
+    chosen = ex.category.value
+    ex.lang.value = "ar"
+    assert ex.category.value == chosen
+    assert ex.category.description == labels.text("explorer_category", "ar")
+    ex.lang.value = "en"
+    assert ex.category.description == labels.text("explorer_category", "en")
