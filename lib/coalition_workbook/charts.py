@@ -82,6 +82,24 @@ def use_script_safe_renderer() -> None:
 
 use_script_safe_renderer()
 
+#: vega-embed's action menu ("Save as SVG" …) in Arabic: its ``i18n`` embed option,
+#: carried in the spec (``usermeta.embedOptions``) so every renderer applies it.
+EMBED_I18N_AR = {
+    "CLICK_TO_VIEW_ACTIONS": "انقر لعرض الإجراءات",
+    "COMPILED_ACTION": "عرض المواصفة المجمّعة",
+    "EDITOR_ACTION": "فتح في المحرّر",
+    "PNG_ACTION": "حفظ كصورة نقطية",
+    "SOURCE_ACTION": "عرض مواصفة الرسم",
+    "SVG_ACTION": "حفظ كرسم متّجهي",
+}
+
+
+def _in_lang(chart: Any, lang: str) -> Any:
+    """The chart with vega-embed's own words in ``lang`` (Arabic: ``EMBED_I18N_AR``)."""
+    if lang != "ar":
+        return chart
+    return chart.properties(usermeta={"embedOptions": {"i18n": EMBED_I18N_AR}})
+
 
 def _qualifier_colour(lang: str, shown: pd.Series | list[str] | None = None) -> alt.Color:
     """Colour by qualifier; the legend lists only the qualifiers of the data shown.
@@ -122,7 +140,8 @@ def _provenance(ds: Dataset, inputs: pd.Series, lang: str
         quotes.append(" / ".join(f"«{f.at[i, 'quote']}»" for i in wanted))
         paras.append(", ".join(display.cite({**f.loc[i].to_dict(), "id": i}, lang, ds)
                                for i in wanted))
-        notes.append(" / ".join(f.at[i, "note"] for i in wanted if f.at[i, "note"]))
+        notes.append(" / ".join(labels.localized_text(f.loc[i], "note", lang)
+                                for i in wanted if f.at[i, "note"]))
     return quotes, paras, notes
 
 
@@ -152,7 +171,8 @@ def _bar_chart(data: pd.DataFrame, *, lang: str, title: str, label_title: str,
         color=_qualifier_colour(lang, data["qualifier"]),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.25)),
     ).add_params(pick)
-    return alt.layer(bars, _value_text(base, lang)).properties(title=title, width=WIDTH)
+    return _in_lang(alt.layer(bars, _value_text(base, lang)).properties(title=title, width=WIDTH),
+                    lang)
 
 
 def _label_axis(lang: str, limit: int = 260) -> alt.Axis:
@@ -252,7 +272,8 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     said: dict[str, list[str]] = {}
     for fid, kind, other in ds.relations[["figure_id", "relation", "other_id"]].itertuples(
             index=False):
-        said.setdefault(fid, []).append(f"{display.relation_label(kind, lang)} {other}")
+        said.setdefault(fid, []).append(f"{display.relation_label(kind, lang)} "
+                                        f"{display.figure_name(ds, other, lang)}")
     relation = ["; ".join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
         "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
@@ -263,11 +284,12 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         "shown": [labels.format_figure(v, q, lang=lang, unit=u)
                   for v, q, u in zip(f["value"], f["qualifier"], f["unit"], strict=True)],
         "qualifier": [labels.qualifier_name(q, lang) for q in f["qualifier"]],
-        "said_by": f["attributed_to"].to_list(),
+        "said_by": [labels.localized_text(r, "attributed_to", lang)
+                    for r in f.to_dict("records")],
         "relation": relation,
         "quote": [f"«{q}»" for q in f["quote"]],
         "paragraph": [display.cite(r, lang, ds) for r in f.to_dict("records")],
-        "note": f["note"].to_list(),
+        "note": [labels.localized_text(r, "note", lang) for r in f.to_dict("records")],
     })
     pick = alt.selection_point(name="coalition_pick", fields=["label"], on="click")
     extra = [alt.Tooltip("said_by:N", title=labels.text("attributed_to", lang)),
@@ -282,18 +304,18 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         color=_qualifier_colour(lang, data["qualifier"]),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
     ).add_params(pick)
-    return alt.layer(bars, _value_text(base, lang)).properties(
-        title=labels.text("coalition_chart", lang), width=WIDTH)
+    return _in_lang(alt.layer(bars, _value_text(base, lang)).properties(
+        title=labels.text("coalition_chart", lang), width=WIDTH), lang)
 
 
 def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     """Calendar years the article names, one point per statement.
 
-    Rows are what happened (English subjects) or, in Arabic, the quote itself.
+    Rows are what happened, in ``lang`` (``subject_en`` or ``subject_ar``).
     """
     t = metrics.timeline(ds)
     t = t[t["unit"] == "year"]
-    label = (t["quote"] if lang == "ar" else t["subject_en"]).to_list()
+    label = [labels.localized_text(r, "subject_en", lang) for r in t.to_dict("records")]
     data = pd.DataFrame({
         "label": label,
         "year": t["value"].astype(int).to_list(),
@@ -302,7 +324,7 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         "qualifier": [labels.qualifier_name(q, lang) for q in t["qualifier"]],
         "quote": [f"«{q}»" for q in t["quote"]],
         "paragraph": [display.cite(r, lang, ds) for r in t.to_dict("records")],
-        "note": t["note"].to_list(),
+        "note": [labels.localized_text(r, "note", lang) for r in t.to_dict("records")],
     })
     lo, hi = int(data["year"].min()) - 1, int(data["year"].max()) + 1
     base = alt.Chart(data).encode(
@@ -312,7 +334,8 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
         tooltip=_tooltip(lang, labels.text("subject", lang)),
     )
     points = base.mark_circle(size=120).encode(color=_qualifier_colour(lang, data["qualifier"]))
-    return alt.layer(points).properties(title=labels.text("timeline_chart", lang), width=WIDTH)
+    return _in_lang(alt.layer(points).properties(title=labels.text("timeline_chart", lang),
+                                                 width=WIDTH), lang)
 
 
 # --- end of report chart builders; explorer-specific builders go below this line ---

@@ -8,7 +8,6 @@ schema, then the cross-table checks (foreign keys) and the quote checks from
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,8 +77,10 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
         problems += sources.check_sources(set(sound["source"]), sources_dir)
     ignored = config.beside_figures(figures_path, "ignored.csv")
     if ignored.is_file():  # optional; checked here so `workbook validate` covers every table
-        with contextlib.suppress(TableValidationError):
+        try:
             schema.load_table(ignored, "ignored", collect=problems)
+        except TableValidationError as exc:  # a damaged file: its structural problems
+            problems.extend(exc.problems)
     problems += schema.check_foreign_keys(tables)
     if "figures" in tables and "relations" in tables and not problems:
         # Only on sound tables: the rule of what is summed (metrics.py) needs valid ids.

@@ -77,6 +77,23 @@ class Html:
 esc = escape_html
 
 
+def local_html(row: pd.Series | dict, column: str, lang: str) -> str:
+    """A curated text cell in the page's language (``labels.localized``), escaped.
+
+    In Arabic, a row that lacks its Arabic twin shows the English text marked
+    ``lang="en" dir="ltr"``, so a gap in the curation is visible, not hidden.
+    """
+    value, shown_lang = labels.localized(row, column, lang)
+    if lang == "ar" and shown_lang == "en" and value:
+        return f'<span lang="en" dir="ltr" class="wb-untranslated">{esc(value)}</span>'
+    return text_html(value)
+
+
+def ids_html(ids: Iterable[str]) -> str:
+    """Figure ids as code (identifiers, the same in every language)."""
+    return "; ".join(f"<code>{esc(i)}</code>" for i in ids if i)
+
+
 def quote(value: object, href: str = "") -> str:
     """A verbatim quote in Arabic guillemets, right-to-left; a link to ``href`` if given."""
     q = ar(f"«{'' if value is None else value}»", cls="wb-quote")
@@ -101,8 +118,8 @@ def cite(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
 
 
 def _provenance_title(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
-    note = row.get("note", "")
-    tail = f" — {note}" if isinstance(note, str) and note else ""
+    note = labels.localized_text(row, "note", lang)
+    tail = f" — {note}" if note else ""
     return esc(f"«{row['quote']}» — {cite(row, lang, ds)}{tail}")
 
 
@@ -174,13 +191,14 @@ def _quotes_cell(ds: Dataset, ids: str, lang: str) -> str:
                        for _, r in figs.iterrows())
 
 
-def _notes_cell(ds: Dataset, ids: str) -> str:
+def _notes_cell(ds: Dataset, ids: str, lang: str = "en") -> str:
     """The curated notes of a metric's input figures (named by id when there are several)."""
     figs = _inputs(ds, ids)
     figs = figs[figs["note"].fillna("") != ""]
     several = len(_inputs(ds, ids)) > 1
-    return "<br>".join(f'<span class="wb-note">{f"<code>{esc(r.id)}</code>: " if several else ""}'
-                       f"{text_html(r.note)}</span>" for r in figs.itertuples())
+    return "<br>".join('<span class="wb-note">'
+                       + (f"<code>{esc(r['id'])}</code>: " if several else "")
+                       + f"{local_html(r, 'note', lang)}</span>" for r in figs.to_dict("records"))
 
 
 def _title_for(ds: Dataset, ids: str, lang: str) -> str:
@@ -235,7 +253,7 @@ def trainees_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
                  _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
                                  decimals=decimals, high=r["share_high_pct"]), num=True),
                  _td(_quotes_cell(ds, r["inputs"], lang)),
-                 _td(_notes_cell(ds, r["inputs"]))]
+                 _td(_notes_cell(ds, r["inputs"], lang))]
         if lang == "en":
             cells.insert(1, _td(ar(r["name_ar"])))
         rows.append(cells)
@@ -271,7 +289,7 @@ def total_line(ds: Dataset, metric: str, *, lang: str = "en",
     row = table.loc[metric]
     value = figure_html(row["value"], row["qualifier"], lang=lang, unit=row["unit"],
                         high=row["value_high"], title=_title_for(ds, row["inputs"], lang))
-    notes = _notes_cell(ds, row["inputs"])
+    notes = _notes_cell(ds, row["inputs"], lang)
     return Html(f'<p><strong>{name}</strong>: {value} '
                 f'<small>{_quotes_cell(ds, row["inputs"], lang)}</small>'
                 + (f"<br>{notes}" if notes else "") + "</p>")
@@ -285,20 +303,39 @@ def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
     status = metrics.figure_status(ds, bounds).set_index("id")
     header = [labels.text("figure", lang), labels.text("value", lang),
               labels.text("quote", lang), labels.text("why_not_counted", lang)]
-    rows = [[_td(esc(r["id"])),
+    rows = [[_td(f"<code>{esc(r['id'])}</code>"),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"]), num=True),
              _td(quote(r["quote"], _src(ds, r["id"]))),
-             _td(text_html(status_text(status.at[r["id"], "status"],
-                                       status.at[r["id"], "other_id"], lang, r["qualifier"])))]
+             _td(status_html(status.at[r["id"], "status"], status.at[r["id"], "other_id"],
+                             lang, r["qualifier"]))]
             for r in ex.to_dict("records")]
     return _table(header, rows, lang=lang, caption=labels.text("excluded", lang))
 
 
 def status_text(status: str, other: str, lang: str, qualifier: str = "") -> str:
-    """Why a figure is or is not counted, in words (``metrics.figure_status``)."""
+    """Why a figure is or is not counted, in words (``metrics.figure_status``).
+
+    The qualifier is named in ``lang`` ("lower bound (at least)"), never as its key.
+    """
+    shown = labels.qualifier_name(qualifier, lang) if qualifier else ""
     if status == "excluded" and other:
-        return labels.text("status_excluded_for", lang, other=other, qualifier=qualifier)
-    return labels.text(f"status_{status}", lang, other=other, qualifier=qualifier)
+        return labels.text("status_excluded_for", lang, other=other, qualifier=shown)
+    return labels.text(f"status_{status}", lang, other=other, qualifier=shown)
+
+
+def figure_name(ds: Dataset, figure_id: str, lang: str) -> str:
+    """A figure as a reader knows it in plain text: its id in English, its subject in Arabic."""
+    if lang != "ar" or not figure_id:
+        return figure_id
+    rows = ds.figures[ds.figures["id"] == figure_id].to_dict("records")
+    return labels.localized_text(rows[0], "subject_en", lang) if rows else figure_id
+
+
+def status_html(status: str, other: str, lang: str, qualifier: str = "") -> str:
+    """``status_text`` as markup, the other figure's id shown as code."""
+    marker = "\ue000"  # a private-use character no label contains
+    words = text_html(status_text(status, marker if other else "", lang, qualifier))
+    return words.replace(marker, f"<code>{esc(other)}</code>")
 
 
 def _breakdown_table(ds: Dataset, frame: pd.DataFrame, *, key: str, label_of, count_col: str,
@@ -313,7 +350,7 @@ def _breakdown_table(ds: Dataset, frame: pd.DataFrame, *, key: str, label_of, co
              _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
                              decimals=decimals, high=r["share_high_pct"]), num=True),
              _td(_quotes_cell(ds, r["inputs"], lang)),
-             _td(_notes_cell(ds, r["inputs"]))] for r in frame.to_dict("records")]
+             _td(_notes_cell(ds, r["inputs"], lang))] for r in frame.to_dict("records")]
     if not rows:
         return Html(f"<p><strong>{text_html(caption)}</strong>: "
                     f"{figure_html(None, 'exact', lang=lang)}</p>")
@@ -363,7 +400,7 @@ def aid_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") 
         rows.append([_td(_total_label(ds, name, r, lang, labels.metric_label(metric, lang))),
                      _td(_total_cell(ds, r, lang, unit=str(r["unit"])), num=True),
                      _td(_quotes_cell(ds, str(r["inputs"]), lang)),
-                     _td(_notes_cell(ds, str(r["inputs"])))])
+                     _td(_notes_cell(ds, str(r["inputs"]), lang))])
     table = _table(header, rows, lang=lang, caption=labels.text("aid_table", lang))
     note = text_html(labels.text("categories_not_added", lang))
     return Html(f"{table}<p>{note}</p>")
@@ -374,7 +411,7 @@ def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
     r = {**r.to_dict(), "id": figure_id}
     number = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                          title=_provenance_title(r, lang, ds))
-    note = f'<br><span class="wb-note">{text_html(r["note"])}</span>' if r["note"] else ""
+    note = f'<br><span class="wb-note">{local_html(r, "note", lang)}</span>' if r["note"] else ""
     return (f"{number}<br>{quote(r['quote'], _src(ds, figure_id))} "
             f"<small>({text_html(cite(r, lang, ds))}, <code>{esc(figure_id)}</code>)</small>"
             f"{note}")
@@ -399,9 +436,9 @@ def overlaps_table(ds: Dataset, *, lang: str = "en") -> Html:
     rows = [[_td(_figure_cell(ds, r["figure_id"], lang)),
              _td(text_html(relation_label(r["relation"], lang))),
              _td(_figure_cell(ds, r["other_id"], lang)),
-             _td(esc("; ".join(i for i in (r["counted"],) + (
-                 (r["figure_id"],) if r["relation"] == "adds_to" else ()) if i))),
-             _td(text_html(r["note"]))] for r in ov.to_dict("records")]
+             _td(ids_html((r["counted"],) + (
+                 (r["figure_id"],) if r["relation"] == "adds_to" else ()))),
+             _td(local_html(r, "note", lang))] for r in ov.to_dict("records")]
     policy = text_html(labels.text("overlap_policy", lang))
     if not rows:
         return Html(f"<p>{policy}</p>")
@@ -416,11 +453,11 @@ def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
     header = [labels.text("subject", lang), labels.text("value", lang),
               labels.text("quote", lang), labels.text("paragraph", lang),
               labels.text("attributed_to", lang), labels.text("note", lang)]
-    rows = [[_td(text_html(r["subject_en"])),
+    rows = [[_td(local_html(r, "subject_en", lang)),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                              title=_provenance_title(r, lang, ds)), num=True),
              _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
-             _td(text_html(r["attributed_to"])), _td(text_html(r["note"]))]
+             _td(local_html(r, "attributed_to", lang)), _td(local_html(r, "note", lang))]
             for r in f.to_dict("records")]
     return _table(header, rows, lang=lang,
                   caption=labels.text(caption_key, lang) if caption is None else caption)
@@ -466,13 +503,18 @@ def conflicts_table(ds: Dataset, *, lang: str = "en") -> Html:
             fid = r[f"id_{s}"]
             sides.append(_td(f"{_figure_cell(ds, fid, lang)}<br><small>"
                              f"{text_html(labels.text('attributed_to', lang))}: "
-                             f"{text_html(r[f'attributed_to_{s}'])}</small>"))
+                             f"{local_html(_side(r, s), 'attributed_to', lang)}</small>"))
         rows.append(sides)
         rows.append([f'<td colspan="2"><em>{text_html(relation_label("conflicts_with", lang))}'
                      f" — {text_html(labels.text('note', lang))}:</em> "
-                     f'{text_html(r["note"])}</td>'])
+                     f'{local_html(r, "note", lang)}</td>'])
     return Html(f"<p>{intro}</p>" + str(_table(header, rows, lang=lang, cls="wb-pair",
                                               caption=labels.text("conflicts_table", lang))))
+
+
+def _side(row: dict, side: str) -> dict:
+    """One account of a ``metrics.conflicts`` row, its columns without the ``_a``/``_b``."""
+    return {k[:-2]: v for k, v in row.items() if k.endswith(f"_{side}")}
 
 
 def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
@@ -491,9 +533,9 @@ def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
         else:
             value = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                                 title=title)
-        rows.append([_td(text_html(r["subject_en"])), _td(value, num=True),
+        rows.append([_td(local_html(r, "subject_en", lang)), _td(value, num=True),
                      _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
-                     _td(esc(r["as_of"])), _td(text_html(r["note"]))])
+                     _td(esc(r["as_of"])), _td(local_html(r, "note", lang))])
     return _table(header, rows, lang=lang, caption=labels.text("timeline_table", lang))
 
 
@@ -558,7 +600,8 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         para = int(r["paragraph"])
         ptext = "" if (r["source"], para) in shown else _paragraph_text(ds, r["source"], para)
         shown.add((r["source"], para))
-        note = f'<br><span class="wb-note">{text_html(r["note"])}</span>' if r["note"] else ""
+        note = (f'<br><span class="wb-note">{local_html(r, "note", lang)}</span>'
+                if r["note"] else "")
         foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"], _src(ds, fid))} — '
                     f"{text_html(cite({**r.to_dict(), 'id': fid}, lang, ds))} "
                     f"<small><code>{esc(fid)}</code></small>{note}"

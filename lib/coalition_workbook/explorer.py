@@ -14,6 +14,7 @@ verbatim Arabic quote.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +51,7 @@ def _counted(ds: Dataset, shown: pd.DataFrame, bounds: str, lang: str = "en") ->
     status = metrics.figure_status(view, bounds).set_index("id").reindex(shown["id"])
     why = [
         "" if st in ("counted", "disputed", "not_summed")
-        else display.status_text(st, other, lang, q)
+        else display.status_text(st, display.figure_name(ds, other, lang), lang, q)
         for st, other, q in zip(status["status"], status["other_id"], shown["qualifier"],
                                 strict=True)]
     return pd.Series(why, index=shown.index, dtype=str)
@@ -120,8 +121,9 @@ class ExplorerState:
             keep &= f["category"] == self.category
         needle = self.text.strip().casefold()
         if needle:
-            keep &= (f["subject_en"].str.casefold().str.contains(needle, regex=False)
-                     | f["quote"].str.casefold().str.contains(needle, regex=False))
+            searched = ["subject_en", "subject_ar", "quote"]
+            keep &= pd.concat([f[c].str.casefold().str.contains(needle, regex=False)
+                               for c in searched if c in f], axis=1).any(axis=1)
         shown = f[keep].copy()
 
         why = _counted(self.ds, shown, self.bounds, self.lang)
@@ -132,12 +134,16 @@ class ExplorerState:
 
     def _labels(self, shown: pd.DataFrame) -> pd.Series:
         names = self.ds.forces.set_index("force_id")[f"name_{self.lang}"]
-        fallback = shown["subject_en"] if self.lang == "en" else shown["quote"]
-        labels = shown["force_id"].map(names).where(shown["force_id"] != "", fallback)
-        labels = labels.fillna(fallback)
-        # One bar per figure: two figures of one unit with one label get their ids appended.
-        dup = pd.DataFrame({"unit": shown["unit"], "label": labels}).duplicated(keep=False)
-        return labels.where(~dup, labels + " (" + shown["id"] + ")")
+        fallback = pd.Series([labels.localized_text(r, "subject_en", self.lang)
+                              for r in shown.to_dict("records")], index=shown.index, dtype=str)
+        shown_labels = shown["force_id"].map(names).where(shown["force_id"] != "", fallback)
+        shown_labels = shown_labels.fillna(fallback)
+        # One bar per figure: two figures of one unit with one label get their ids appended
+        # (in Arabic their paragraph, so the label stays Arabic).
+        dup = pd.DataFrame({"unit": shown["unit"], "label": shown_labels}).duplicated(keep=False)
+        tail = (shown["id"] if self.lang == "en" else
+                shown["paragraph"].map(lambda n: labels.text("paragraph_n", "ar", n=int(n))))
+        return shown_labels.where(~dup, shown_labels + " (" + tail + ")")
 
     def chart_data(self) -> pd.DataFrame:
         """The rows the chart draws: counted figures only.
@@ -150,6 +156,7 @@ class ExplorerState:
         cols = ["id", "label", "value", "unit", "qualifier", "paragraph", "quote"]
         out = rows[cols].copy()
         out["qualifier"] = [labels.qualifier_name(q, self.lang) for q in out["qualifier"]]
+        out["unit_label"] = [labels.unit_label(u, self.lang) for u in out["unit"]]
         out["paragraph"] = out["paragraph"].astype(int)
         return out.reset_index(drop=True)
 
@@ -167,14 +174,15 @@ class ExplorerState:
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.7)),
             tooltip=[alt.Tooltip("label:N", title=labels.text("figure", lang)),
                      alt.Tooltip("value:Q", title=labels.text("value", lang), format=","),
-                     alt.Tooltip("unit:N", title=labels.text("unit", lang)),
+                     alt.Tooltip("unit_label:N", title=labels.text("unit", lang)),
                      alt.Tooltip("qualifier:N", title=labels.text("qualifier", lang)),
                      alt.Tooltip("quote:N", title=labels.text("quote", lang)),
                      alt.Tooltip("paragraph:Q", title=labels.text("paragraph", lang)),
                      alt.Tooltip("id:N", title=labels.text("figure_id", lang))],
         ).add_params(pick).properties(width=charts.WIDTH)
         return bars.facet(
-            row=alt.Row("unit:N", title=labels.text("unit", lang)),
+            row=alt.Row("unit:N", title=labels.text("unit", lang),
+                        header=alt.Header(labelExpr=_unit_label_expr(data["unit"], lang))),
         ).resolve_scale(x="independent", y="independent").properties(
             title=labels.text("explorer_title", lang))
 
@@ -193,25 +201,31 @@ class ExplorerState:
         return {"id": r["id"], "quote": r["quote"], "paragraph": int(r["paragraph"]),
                 "attributed_to": r["attributed_to"], "subject_en": r["subject_en"],
                 "value": float(r["value"]), "unit": r["unit"], "qualifier": r["qualifier"],
-                "source": r["source"], "note": r["note"]}
+                "source": r["source"], "note": r["note"],
+                "subject": labels.localized_text(r, "subject_en", self.lang),
+                "said_by": labels.localized_text(r, "attributed_to", self.lang),
+                "note_shown": labels.localized_text(r, "note", self.lang)}
 
     def detail_html(self, figure_id: str | None = None) -> str:
         """``detail`` as escaped HTML, the quote right-to-left."""
         d = self.detail(figure_id)
         if d is None:
             return f"<p><em>{text_html(labels.text('explorer_pick', self.lang))}</em></p>"
-        e = escape_html
-        cite = sources.citation(d["source"], d["paragraph"], self.lang, self.ds.sources_dir)
+        e, lang = escape_html, self.lang
+        cite = sources.citation(d["source"], d["paragraph"], lang, self.ds.sources_dir)
+        line = labels.text("line_n", lang, n=d["paragraph"])
+        said = labels.text("said_by_sentence", lang, who=d["said_by"])
+        note = f"{labels.text('note_prefix', lang)} {d['note_shown']}"
+        rtl = lang == "ar"
+        comma, semicolon = ("،", "؛") if rtl else (",", ";")
+        direction = ' dir="rtl" lang="ar"' if rtl else ""
         return (
-            f'<div class="explorer-detail" data-figure-id="{e(d["id"])}">'
-            f"<p><strong>{e(d['subject_en'])}</strong> <code>{e(d['id'])}</code></p>"
+            f'<div class="explorer-detail" data-figure-id="{e(d["id"])}"{direction}>'
+            f"<p><strong>{text_html(d['subject'])}</strong> <code>{e(d['id'])}</code></p>"
             f'<div style="font-size:1.2em">{ar(d["quote"], tag="blockquote")}</div>'
-            f"<p>{e(cite)} "
-            f"(<code>{e(d['source'])}</code>, line {d['paragraph']}); "
-            f"attributed to {e(d['attributed_to'])}.</p>"
-            + (f"<p>Note: {e(d['note'])}</p>" if d["note"] else "")
-            + "</div>"
-        )
+            f"<p>{text_html(cite)} (<code>{e(d['source'])}</code>{comma} {text_html(line)})"
+            f"{semicolon} {text_html(said)}</p>"
+            + (f"<p>{text_html(note)}</p>" if d["note"] else "") + "</div>")
 
     def table_html(self) -> str:
         """``figures`` as an escaped HTML table, Arabic cells right-to-left."""
@@ -228,21 +242,71 @@ class ExplorerState:
                 v = r[c]
                 if c == "value":
                     v = f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
-                if c == "quote":
+                elif c == "unit":
+                    v = labels.unit_label(v, self.lang)
+                elif c == "qualifier":
+                    v = labels.qualifier_name(v, self.lang)
+                elif c == "counted":
+                    v = labels.text("yes" if v else "no", self.lang)
+                if c == "id":
+                    cells.append(f"<td><code>{escape_html(v)}</code></td>")
+                elif c == "quote":
                     cells.append(f"<td>{ar(v)}</td>")
                 elif c == "label":  # force names, subjects or quotes: Arabic runs marked rtl
                     cells.append(f"<td>{text_html(v)}</td>")
                 else:
-                    cells.append(f"<td>{escape_html(v)}</td>")
+                    cells.append(f"<td>{text_html(v)}</td>")
             body.append(f'<tr data-figure-id="{escape_html(r["id"])}">{"".join(cells)}</tr>')
-        return (f'<table class="explorer-table"><thead><tr>{head}</tr></thead>'
+        direction = ' dir="rtl"' if self.lang == "ar" else ""
+        return (f'<table class="explorer-table"{direction}><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(body)}</tbody></table>")
+
+    def controls(self) -> dict[str, dict[str, Any]]:
+        """Each control's ``description`` and ``(label, value)`` options in ``lang``.
+
+        Values stay the keys the state takes; only what the analyst reads changes
+        with the language, so switching it keeps every choice.
+        """
+        lang = self.lang
+        forces = self.ds.forces
+        force_names = (list(forces["name_ar"]) if lang == "ar" else
+                       [f"{e} — {a}" for e, a in zip(forces["name_en"], forces["name_ar"],
+                                                      strict=True)])
+        return {
+            "forces": {"description": labels.text("explorer_forces", lang),
+                       "options": list(zip(force_names, forces["force_id"], strict=True))},
+            "category": {"description": labels.text("explorer_category", lang),
+                         "options": [(labels.text("explorer_all", lang) if c == ALL
+                                      else labels.category_label(c, lang), c)
+                                     for c in self.categories()]},
+            "bounds": {"description": labels.text("explorer_bounds", lang),
+                       "options": [(labels.text(f"explorer_bounds_{b}", lang), b)
+                                   for b in BOUNDS]},
+            "lang": {"description": labels.text("explorer_lang", lang),
+                     "options": [(labels.text(f"lang_{x}", lang), x) for x in LANGS]},
+            "text": {"description": labels.text("explorer_filter", lang),
+                     "placeholder": labels.text("explorer_filter_hint", lang)},
+            "figure": {"description": labels.text("explorer_figure", lang),
+                       "options": [("—", None), *(
+                           (f"{r.id}: {r.label}" if lang == "en" else r.label, r.id)
+                           for r in self.figures().itertuples())]},
+        }
 
     def pick(self, selection: list[dict[str, Any]] | None) -> str | None:
         """Take a chart point selection (``[{"id": ...}]``) as the selected figure."""
         ids = [p.get("id") for p in selection or [] if p.get("id")]
         self.selected_id = ids[0] if ids else None
         return self.selected_id
+
+
+def _unit_label_expr(units: pd.Series, lang: str) -> str:
+    """A Vega expression naming each unit key in ``lang`` (the facet's row headers)."""
+    expr = "datum.value"
+    for unit in dict.fromkeys(units):
+        key, label = (json.dumps(str(x), ensure_ascii=False)
+                      for x in (unit, labels.unit_label(unit, lang)))
+        expr = f"datum.value === {key} ? {label} : ({expr})"
+    return expr
 
 
 def build_explorer(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",
@@ -271,22 +335,40 @@ def build_explorer(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
     if offline:
         alt.JupyterChart.enable_offline()
 
-    force_options = [(f"{r.name_en} — {r.name_ar}", r.force_id) for r in ds.forces.itertuples()]
-    forces = w.SelectMultiple(options=force_options, value=state.forces, rows=len(force_options),
-                              description="Forces", layout=w.Layout(width="28em"))
-    cat = w.Dropdown(options=state.categories(), value=state.category, description="Category")
-    bnd = w.ToggleButtons(options=list(BOUNDS), value=state.bounds, description="Bounds")
-    lng = w.ToggleButtons(options=list(LANGS), value=state.lang, description="Labels")
-    text = w.Text(value="", placeholder="subject or quote contains…", description="Filter",
-                  continuous_update=False)
-    figure = w.Dropdown(options=[], value=None, description="Figure")
+    words = state.controls()
+    forces = w.SelectMultiple(options=words["forces"]["options"], value=state.forces,
+                              rows=len(ds.forces), layout=w.Layout(width="28em"))
+    cat = w.Dropdown(options=words["category"]["options"], value=state.category)
+    bnd = w.ToggleButtons(options=words["bounds"]["options"], value=state.bounds)
+    lng = w.ToggleButtons(options=words["lang"]["options"], value=state.lang)
+    text = w.Text(value="", continuous_update=False)
+    figure = w.Dropdown(options=[], value=None)
+    named = {"forces": forces, "category": cat, "bounds": bnd, "lang": lng, "text": text,
+             "figure": figure}
+    relabelling = False
+
+    def relabel() -> None:
+        """Put every control's words in ``state.lang``, keeping what each one selects."""
+        nonlocal relabelling
+        relabelling = True
+        try:
+            for name, spec in state.controls().items():
+                widget = named[name]
+                widget.description = spec["description"]
+                if "placeholder" in spec:
+                    widget.placeholder = spec["placeholder"]
+                if "options" in spec and name != "figure":
+                    value = widget.value
+                    widget.options = spec["options"]
+                    widget.value = value
+        finally:
+            relabelling = False
     chart = alt.JupyterChart(state.chart(), embed_options={"renderer": "svg", "actions": False})
     table = w.HTML(state.table_html())
     detail = w.HTML(state.detail_html())
 
     def figure_options() -> list[tuple[str, str | None]]:
-        rows = state.figures()
-        return [("—", None), *((f"{r.id}: {r.label}", r.id) for r in rows.itertuples())]
+        return state.controls()["figure"]["options"]
 
     def show_detail() -> None:
         detail.value = state.detail_html()
@@ -297,11 +379,14 @@ def build_explorer(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
         chart.selections.observe(on_pick, names=[PICK])
 
     def refresh(_change: Any = None) -> None:
+        if relabelling:
+            return
         state.forces = tuple(forces.value)
         state.category = cat.value
         state.bounds = bnd.value
         state.lang = lng.value
         state.text = text.value
+        relabel()
         if state.selected_id not in set(state.figures()["id"]):
             state.selected_id = None
         chart.chart = state.chart()
@@ -319,6 +404,7 @@ def build_explorer(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
             state.selected_id = change["new"]
             detail.value = state.detail_html()
 
+    relabel()
     figure.options = figure_options()
     figure.value = None
     for widget in (forces, cat, bnd, lng, text):

@@ -422,6 +422,37 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+# --- Arabic edition (issue 13): words of the explorer's controls and detail panel and
+# --- the nouns the source pages count. Kept in one block so merges stay simple.
+_TEXT["en"].update({
+    "explorer_forces": "Forces", "explorer_category": "Category", "explorer_bounds": "Bounds",
+    "explorer_lang": "Labels", "explorer_filter": "Filter",
+    "explorer_filter_hint": "subject or quote contains…", "explorer_figure": "Figure",
+    "explorer_all": "all", "explorer_bounds_as_lower_bound": "as_lower_bound",
+    "explorer_bounds_exclude": "exclude", "lang_en": "en", "lang_ar": "ar",
+    "line_n": "line {n}", "said_by_sentence": "attributed to {who}.", "note_prefix": "Note:",
+    "yes": "yes", "no": "no",
+})
+_TEXT["ar"].update({
+    "explorer_forces": "القوات", "explorer_category": "الفئة", "explorer_bounds": "الحدود",
+    "explorer_lang": "اللغة", "explorer_filter": "تصفية",
+    "explorer_filter_hint": "كلمة في الموضوع أو النص…", "explorer_figure": "الرقم",
+    "explorer_all": "الكل", "explorer_bounds_as_lower_bound": "بقيمة الحد",
+    "explorer_bounds_exclude": "استبعاد", "lang_en": "الإنجليزية", "lang_ar": "العربية",
+    "line_n": "السطر {n}", "said_by_sentence": "المصدر: {who}.", "note_prefix": "ملاحظة:",
+    "yes": "نعم", "no": "لا",
+})
+
+#: Arabic forms of nouns counted on the source pages: singular, plural (3-10),
+#: accusative (11-99) and dual, chosen by ``agree`` as for units.
+COUNTED_NOUNS_AR: dict[str, tuple[str, str, str, str]] = {
+    "paragraph": ("فقرة", "فقرات", "فقرةً", "فقرتان"),
+    "figure": ("رقم موثّق", "أرقام موثّقة", "رقمًا موثّقًا", "رقمان موثّقان"),
+    "ignored": ("رقم مستبعد", "أرقام مستبعدة", "رقمًا مستبعدًا", "رقمان مستبعدان"),
+    "unaccounted": ("رقم غير موثّق", "أرقام غير موثّقة", "رقمًا غير موثّق", "رقمان غير موثّقين"),
+}
+# --- end of the Arabic edition block ---
+
 METRICS: dict[str, dict[str, str]] = {
     "en": {"vehicles_total": "Vehicles", "aid_cash_usd": "Cash", "aid_weapons_usd": "Weapons "
            "and equipment", "trainees_total": "Trainees", "airstrikes_total": "Airstrikes",
@@ -434,6 +465,47 @@ METRICS: dict[str, dict[str, str]] = {
            "coalition_members": "أعضاء التحالف (المقال)",
            "coalition_countries_joined": "الدول المنضمة (قيادة العمليات المشتركة)"},
 }
+
+
+#: Curated text columns that have an Arabic twin (optional columns of figures.csv and
+#: relations.csv): the English column -> its Arabic column.
+ARABIC_COLUMNS: dict[str, str] = {"subject_en": "subject_ar", "attributed_to": "attributed_to_ar",
+                                  "note": "note_ar"}
+
+
+def _cell(row: Mapping[str, object], column: str) -> str:
+    value = row.get(column, "")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def localized(row: Mapping[str, object], column: str, lang: str = "en") -> tuple[str, str]:
+    """A curated text cell in ``lang`` and the language it is actually in.
+
+    In Arabic the ``_ar`` twin of ``column`` (``ARABIC_COLUMNS``) is shown; a row
+    without it falls back to the English cell, reported as ``"en"`` so the view
+    can mark it as English instead of passing it off as a translation.
+
+    Examples:
+        >>> localized({"note": "A bound.", "note_ar": "حدّ أدنى."}, "note", "ar")
+        ('حدّ أدنى.', 'ar')
+        >>> localized({"note": "A bound.", "note_ar": ""}, "note", "ar")
+        ('A bound.', 'en')
+        >>> localized({"note": "A bound.", "note_ar": "حدّ أدنى."}, "note")
+        ('A bound.', 'en')
+    """
+    english = _cell(row, column)
+    if check_lang(lang) == "ar":
+        arabic = _cell(row, ARABIC_COLUMNS[column])
+        if arabic or not english:
+            return arabic, "ar"
+    return english, "en"
+
+
+def localized_text(row: Mapping[str, object], column: str, lang: str = "en") -> str:
+    """``localized`` without the language: plain text for charts and tooltips."""
+    return localized(row, column, lang)[0]
 
 
 def check_lang(lang: str) -> str:
@@ -496,17 +568,80 @@ def unit_label(unit: str, lang: str = "en") -> str:
     return _vocab_label("units", unit, lang)
 
 
-def unit_format(unit: str, lang: str = "en") -> str:
-    """How a number in ``unit`` is written, ``{n}`` standing for the number.
+def noun_form(count: float | int | None) -> str:
+    """Which form of an Arabic noun a count takes: ``singular``, ``dual``, ``plural`` or
+    ``accusative``.
 
-    ``format_en``/``format_ar`` of data/units.csv, default ``"{n} label"``.
+    Arabic agreement follows the last two digits: 3-10 take the plural
+    (genitive), 11-99 the singular accusative with tanween ("83 عضوًا"),
+    1 and 2 the singular and the dual, and 0, 1 or 2 after hundreds
+    (100, 49,000, 1,102) the singular genitive. A fraction or a missing
+    count takes the singular.
 
     Examples:
-        >>> unit_format("usd"), unit_format("usd", "ar"), unit_format("persons", "ar")
-        ('US${n}', '{n} دولار', '{n} منتسب')
+        >>> [noun_form(n) for n in (1, 2, 5, 83, 100, 3322145, 103, 12.5)]
+        ['singular', 'dual', 'plural', 'accusative', 'singular', 'accusative', 'plural', 'singular']
+    """
+    if count is None or (isinstance(count, float) and (math.isnan(count)
+                                                       or not count.is_integer())):
+        return "singular"
+    n = abs(int(count))
+    last = n % 100
+    if 3 <= last <= 10:
+        return "plural"
+    if last >= 11:
+        return "accusative"
+    if n == 2:
+        return "dual"
+    return "singular"
+
+
+def agree(count: float | int | None, singular: str, plural: str = "", accusative: str = "",
+          dual: str = "") -> str:
+    """The Arabic form a count takes (``noun_form``); a missing form falls back to singular.
+
+    Examples:
+        >>> agree(12, *COUNTED_NOUNS_AR["paragraph"]), agree(100, *COUNTED_NOUNS_AR["paragraph"])
+        ('فقرةً', 'فقرة')
+    """
+    forms = {"plural": plural, "accusative": accusative, "dual": dual}
+    return forms.get(noun_form(count), "") or singular
+
+
+def counted_noun(unit: str, count: float | int | None, lang: str = "ar") -> str:
+    """The unit's noun as it agrees with ``count``: ``83`` -> ``عضوًا``, ``5`` -> ``أعضاء``.
+
+    The forms are columns of data/units.csv (``plural_ar``, ``accusative_ar``,
+    ``dual_ar``), each defaulting to ``label_ar``; English has one label.
+
+    Examples:
+        >>> counted_noun("members", 83), counted_noun("members", 7), counted_noun("usd", 47000)
+        ('عضوًا', 'أعضاء', 'دولار')
+        >>> counted_noun("usd", 12, "en")
+        'US$'
+    """
+    label = unit_label(unit, lang)
+    if check_lang(lang) != "ar":
+        return label
+    row = vocabulary_rows("units").get(unit, {})
+    return agree(count, label, row.get("plural_ar", ""), row.get("accusative_ar", ""),
+                 row.get("dual_ar", ""))
+
+
+def unit_format(unit: str, lang: str = "en", count: float | int | None = None) -> str:
+    """How a number in ``unit`` is written, ``{n}`` standing for the number.
+
+    ``format_en``/``format_ar`` of data/units.csv, default ``"{n} noun"``, the
+    noun agreeing with ``count`` in Arabic (``counted_noun``).
+
+    Examples:
+        >>> unit_format("usd"), unit_format("persons", "ar")
+        ('US${n}', '{n} منتسب')
+        >>> unit_format("usd", "ar", count=12)
+        '{n} دولارًا'
     """
     row = vocabulary_rows("units").get(unit, {})
-    return row.get(f"format_{check_lang(lang)}") or f"{{n}} {unit_label(unit, lang)}"
+    return row.get(f"format_{check_lang(lang)}") or f"{{n}} {counted_noun(unit, count, lang)}"
 
 
 def kind_label(kind: str, lang: str = "en") -> str:
@@ -579,7 +714,7 @@ def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: 
     if ranged:
         number = f"{number}{text('range_sep', lang)}{format_number(high, decimals=decimals)}"
     if unit:
-        number = unit_format(unit, lang).replace("{n}", number)
+        number = unit_format(unit, lang, count=high if ranged else value).replace("{n}", number)
     word = qualifier_word(qualifier, lang)
     out = f"{word} {number}" if word else number
     return f"{out} ({text('disputed', lang)})" if ranged else out

@@ -651,6 +651,7 @@ def overlaps(ds: Dataset) -> pd.DataFrame:
         "not_counted_value": not_counted.map(f["value"]).where(~both),
         "counted_value": counted.map(f["value"]),
         "note": rel["note"],
+        "note_ar": rel.get("note_ar", ""),
     })
     return out.reset_index(drop=True)
 
@@ -664,10 +665,13 @@ def conflicts(ds: Dataset) -> pd.DataFrame:
     rel = canonical_relations(ds.relations)
     f = ds.figures.set_index("id")
     pairs = rel[rel["relation"] == "conflicts_with"]
-    cols = ["value", "unit", "qualifier", "quote", "paragraph", "attributed_to", "source"]
+    cols = ["value", "unit", "qualifier", "quote", "paragraph", "attributed_to",
+            "attributed_to_ar", "source"]
+    f = f.assign(**{c: "" for c in cols if c not in f})  # optional columns a frame may lack
     left = f.reindex(pairs["figure_id"])[cols].add_suffix("_a").reset_index(drop=True)
     right = f.reindex(pairs["other_id"])[cols].add_suffix("_b").reset_index(drop=True)
-    head = pairs[["figure_id", "relation", "other_id", "note"]].reset_index(drop=True)
+    pairs = pairs.assign(**{c: "" for c in ("note_ar",) if c not in pairs})
+    head = pairs[["figure_id", "relation", "other_id", "note", "note_ar"]].reset_index(drop=True)
     head = head.rename(columns={"figure_id": "id_a", "other_id": "id_b"})
     return pd.concat([head, left, right], axis=1)
 
@@ -677,10 +681,11 @@ def timeline(ds: Dataset) -> pd.DataFrame:
     f = ds.figures
     t = f[f["category"] == "timeline"].copy()
     t["is_year"] = t["unit"] == "year"
+    t = t.assign(**{c: "" for c in ("subject_ar", "note_ar") if c not in t})
     return t.sort_values(["is_year", "value", "id"], ascending=[False, True, True],
                          kind="stable")[
-        ["id", "value", "unit", "qualifier", "subject_en", "quote", "paragraph", "as_of", "note",
-         "source"]
+        ["id", "value", "unit", "qualifier", "subject_en", "subject_ar", "quote", "paragraph",
+         "as_of", "note", "note_ar", "source"]
     ].reset_index(drop=True)
 
 

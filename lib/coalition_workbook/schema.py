@@ -93,12 +93,24 @@ FIELDS: dict[str, dict[str, Any]] = {
                    "constraints": {"max_length": 500, "required": True}},
     "attributed_to": {"type": "string", "description": "Who the article says stated the figure.",
                       "constraints": {"max_length": 300, "required": True}},
+    "subject_ar": {"type": "string",
+                   "description": "Optional: what the figure counts, in Arabic; reports in "
+                                  "Arabic show it (else `subject_en`, marked as English).",
+                   "constraints": {"max_length": 500}},
+    "attributed_to_ar": {"type": "string",
+                         "description": "Optional: `attributed_to` in Arabic, for reports in "
+                                        "Arabic.",
+                         "constraints": {"max_length": 300}},
     "as_of": {"type": "string",
               "description": "Date or period the figure refers to (YYYY, YYYY-MM); "
                              "empty if the article gives none.",
               "constraints": {"max_length": 10, "pattern": r"^(\d{4}(-\d{2}){0,2})?$"}},
     "note": {"type": "string", "description": "Overlaps, conflicts, caveats.",
              "constraints": {"max_length": 2000}},
+    "note_ar": {"type": "string",
+                "description": "Optional: `note` in Arabic, for reports in Arabic; filled "
+                               "where `note` is.",
+                "constraints": {"max_length": 2000}},
     "force_id": {"type": "string",
                  "description": "The Iraqi force trained or supplied (forces.csv).",
                  "constraints": {"max_length": 100, "pattern": r"^([a-z][a-z0-9_]*)?$",
@@ -147,6 +159,17 @@ FIELDS: dict[str, dict[str, Any]] = {
     "format_ar": {"type": "string",
                   "description": "Optional: the same in Arabic; default `{n} label_ar`.",
                   "constraints": {"max_length": 200, "pattern": r"^(.*\{n\}.*)?$"}},
+    "plural_ar": {"type": "string",
+                  "description": "Optional: the Arabic plural counted by 3-10 (and 103-110 …): "
+                                 "`أعضاء`; default `label_ar` (labels.counted_noun).",
+                  "constraints": {"max_length": 200}},
+    "accusative_ar": {"type": "string",
+                      "description": "Optional: the singular accusative with tanween counted by "
+                                     "11-99 (and 111-199 …): `عضوًا`; default `label_ar`.",
+                      "constraints": {"max_length": 200}},
+    "dual_ar": {"type": "string",
+                "description": "Optional: the dual, for exactly 2: `عضوان`; default `label_ar`.",
+                "constraints": {"max_length": 200}},
     "nouns_ar": {"type": "string",
                  "description": "Optional: Arabic nouns (space-separated, without diacritics) "
                                 "that count this unit; `workbook draft` guesses units from them.",
@@ -164,6 +187,10 @@ FIELDS: dict[str, dict[str, Any]] = {
              "constraints": {"max_length": 300, "required": True}},
     "reason": {"type": "string", "description": "Why this number is deliberately not a figure.",
                "constraints": {"max_length": 2000, "required": True}},
+    "reason_ar": {"type": "string",
+                  "description": "Optional: `reason` in Arabic, the hover text of Arabic "
+                                 "source pages.",
+                  "constraints": {"max_length": 2000}},
 }
 
 # Column name in the file -> key in FIELDS when they differ.
@@ -174,21 +201,26 @@ _FIELD_ALIASES = {"forces": {"force_id": "force_id_pk"}, "units": {"unit": "unit
 TABLES: dict[str, dict[str, Any]] = {
     "figures": {
         "fields": ["id", "value", "unit", "qualifier", "quote", "source", "paragraph", "category",
-                   "subject_en", "attributed_to", "as_of", "note", "force_id", "kind"],
+                   "subject_en", "subject_ar", "attributed_to", "attributed_to_ar", "as_of",
+                   "note", "note_ar", "force_id", "kind"],
+        "optional_fields": ["subject_ar", "attributed_to_ar", "note_ar"],
         "primary_key": ["id"],
         "min_rows": 1,
     },
     "forces": {"fields": ["force_id", "name_ar", "name_en"], "primary_key": ["force_id"],
                "min_rows": 1},
-    "relations": {"fields": ["figure_id", "relation", "other_id", "note"],
+    "relations": {"fields": ["figure_id", "relation", "other_id", "note", "note_ar"],
+                  "optional_fields": ["note_ar"],
                   "primary_key": ["figure_id", "relation", "other_id"], "min_rows": 0},
-    "units": {"fields": ["unit", "label_en", "label_ar", "format_en", "format_ar", "nouns_ar",
-                         "draft_category"],
-              "optional_fields": ["format_en", "format_ar", "nouns_ar", "draft_category"],
+    "units": {"fields": ["unit", "label_en", "label_ar", "format_en", "format_ar", "plural_ar",
+                         "accusative_ar", "dual_ar", "nouns_ar", "draft_category"],
+              "optional_fields": ["format_en", "format_ar", "plural_ar", "accusative_ar",
+                                  "dual_ar", "nouns_ar", "draft_category"],
               "primary_key": ["unit"], "min_rows": 1},
     "categories": {"fields": ["category", "label_en", "label_ar"], "primary_key": ["category"],
                    "min_rows": 1},
-    "ignored": {"fields": ["source", "paragraph", "text", "reason"],
+    "ignored": {"fields": ["source", "paragraph", "text", "reason", "reason_ar"],
+                "optional_fields": ["reason_ar"],
                 "primary_key": ["source", "paragraph", "text"], "min_rows": 0},
 }
 

@@ -54,7 +54,7 @@ CATEGORY_REPORT: dict[str, str] = {
     "coalition": "coalition", "timeline": "coalition", "troops": "coalition",
     "airstrikes": "coalition", "cost": "coalition",
 }
-IGNORED_COLUMNS = ("source", "paragraph", "text", "reason")
+IGNORED_COLUMNS = ("source", "paragraph", "text", "reason", "reason_ar")
 
 MarkKind = Literal["figure", "ignored", "unaccounted"]
 
@@ -188,6 +188,12 @@ def load_ignored(path: Path | None) -> pd.DataFrame:
     return schema.load_table(Path(path), "ignored")
 
 
+def _reason(row: Any, lang: str) -> str:
+    """An ignored entry's reason in ``lang`` (``reason_ar`` in Arabic when given)."""
+    arabic = str(getattr(row, "reason_ar", "") or "")
+    return arabic if lang == "ar" and arabic else str(row.reason)
+
+
 def paragraph_marks(line: str, figures: pd.DataFrame, ignored: pd.DataFrame,
                     lang: str = "en") -> list[Mark]:
     """The marks of one paragraph: curated quotes, ignored entries, unaccounted numbers.
@@ -208,7 +214,7 @@ def paragraph_marks(line: str, figures: pd.DataFrame, ignored: pd.DataFrame,
         if at >= 0:
             ignored_spans.append((at, at + len(str(r.text))))
             marks.append(Mark(at, at + len(str(r.text)), "ignored",
-                              title=ui["ignored_reason"].format(reason=r.reason)))
+                              title=ui["ignored_reason"].format(reason=_reason(r, lang))))
     quoted = [(m.start, m.end) for m in marks if m.kind == "figure"]
     for start, end, _ in number_spans(line):
         if _overlaps((start, end), quoted) or _overlaps((start, end), ignored_spans):
@@ -321,24 +327,27 @@ def _metric_report(metric: str, metrics_table: pd.DataFrame, categories: Mapping
 
 def _tip_html(fig: Mapping[str, Any], used_by: Sequence[str], metrics_table: pd.DataFrame | None,
               categories: Mapping[str, str], reports: set[str], lang: str) -> str:
-    from .display import esc, text_html
+    from .display import esc, local_html, text_html
 
     ui = UI[lang]
     value = labels.format_figure(fig["value"], fig["qualifier"], lang=lang, unit=fig["unit"])
     rows = [
         (labels.text("value", lang), text_html(value)),
         (labels.text("qualifier", lang), text_html(labels.qualifier_name(fig["qualifier"], lang))),
-        (labels.text("subject", lang), text_html(fig["subject_en"])),
-        (labels.text("attributed_to", lang), text_html(fig["attributed_to"])),
+        (labels.text("subject", lang), local_html(fig, "subject_en", lang)),
+        (labels.text("attributed_to", lang), local_html(fig, "attributed_to", lang)),
     ]
     if fig.get("as_of"):
         rows.append((labels.text("as_of", lang), esc(fig["as_of"])))
     if fig.get("note"):
-        rows.append((labels.text("note", lang), text_html(fig["note"])))
+        rows.append((labels.text("note", lang), local_html(fig, "note", lang)))
     links = []
     for metric in used_by:
         label = labels.metric_label(metric, lang)
-        name = text_html(label) + ("" if label == metric else f" <code>{esc(metric)}</code>")
+        # A metric without a name in labels (a per-force slot or share) is shown by its id,
+        # as code: an identifier, the same in every language.
+        name = (f"<code>{esc(metric)}</code>" if label == metric
+                else f"{text_html(label)} <code>{esc(metric)}</code>")
         report = (_metric_report(metric, metrics_table, categories)
                   if metrics_table is not None else None)
         if report and report in reports:
@@ -351,6 +360,20 @@ def _tip_html(fig: Mapping[str, Any], used_by: Sequence[str], metrics_table: pd.
     fid = esc(fig["id"])
     return (f'<div class="tip" id="tip-{fid}" role="tooltip" data-tip-for="{fid}">'
             f'<p class="tip-head"><code>{fid}</code></p><dl>{body}</dl></div>')
+
+
+def _counted(n: int, noun: str, english: str, lang: str) -> str:
+    """``english`` in English; in Arabic the noun agreeing with ``n`` (``labels.agree``)."""
+    return labels.agree(n, *labels.COUNTED_NOUNS_AR[noun]) if lang == "ar" else english
+
+
+def _counts_text(counts: Mapping[str, int], lang: str) -> str:
+    """The page's tally of marks; Arabic nouns agree with their numbers."""
+    if lang != "ar":
+        return UI[lang]["counts"].format(figures=counts["figure"], ignored=counts["ignored"],
+                                         unaccounted=counts["unaccounted"])
+    return "، ".join(f"{counts[k]} {_counted(counts[k], k, '', lang)}"
+                     for k in ("figure", "ignored", "unaccounted"))
 
 
 def _template() -> Any:
@@ -416,10 +439,12 @@ def render_source_page(source_path: Path, figures: pd.DataFrame, *,
         f"#tip-{f}:hover, #tip-{f}:focus-within {{ display: block; }}" for f in fig_ids)
     return _template().render(
         lang=lang, dir="rtl" if lang == "ar" else "ltr", ui=ui,
-        title_ar=meta.get("title_ar") or "", title_en=meta.get("title_en") or "",
+        # An Arabic page shows no English subtitle: every word on it is Arabic.
+        title_ar=meta.get("title_ar") or "",
+        title_en="" if lang == "ar" else meta.get("title_en") or "",
         file=source_path.name, meta=meta, paragraphs=paras,
-        counts=ui["counts"].format(figures=counts["figure"], ignored=counts["ignored"],
-                                   unaccounted=counts["unaccounted"]),
+        counts=_counts_text(counts, lang),
+        paragraphs_noun=_counted(len(paras), "paragraph", ui["paragraphs"], lang),
         n_paragraphs=len(paras), tip_css=Markup(tip_css),
         arabic_fonts=Markup(_arabic_fonts()), esc=esc,
         heading=(meta.get("title_en") if lang == "en" and meta.get("title_en")

@@ -130,3 +130,46 @@ def click_changes_chart(page: Any, embed: Any) -> bool:
         if embed.evaluate(_CHART_STATE_JS) != before:
             return True
     return False
+
+
+# Latin-script words (two letters or more) a reader sees on a page: text nodes of the
+# body (hidden hover cards included: they show on hover), SVG chart text, and title
+# attributes (hover text), outside code (<code>, <pre>, notebook input areas).
+# Returns [{word, text, path}].
+_LATIN_WORDS_JS = r"""
+() => {
+  const latin = /[A-Za-z]{2,}/g;
+  const skip = "script, style, code, pre, .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt";
+  const path = (el) => {
+    const parts = [];
+    for (let e = el; e && e !== document.body && parts.length < 5; e = e.parentElement) {
+      let s = e.tagName.toLowerCase();
+      if (e.id) s += "#" + e.id.slice(0, 30);
+      else if (e.classList && e.classList.length) s += "." + [...e.classList].slice(0, 2).join(".");
+      parts.unshift(s);
+    }
+    return parts.join(" > ");
+  };
+  const out = [];
+  const add = (text, el) => {
+    for (const m of (text || "").matchAll(latin)) {
+      out.push({word: m[0], text: text.trim().slice(0, 100), path: path(el)});
+    }
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip)) continue;
+    add(n.textContent, el);
+  }
+  for (const el of document.body.querySelectorAll("[title]")) {
+    if (!el.closest(skip)) add(el.getAttribute("title"), el);
+  }
+  return out;
+}
+"""
+
+
+def latin_words(page: Any) -> list[dict]:
+    """Latin-script words a reader sees outside code: ``[{word, text, path}]``."""
+    return page.evaluate(_LATIN_WORDS_JS)

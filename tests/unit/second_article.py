@@ -11,7 +11,8 @@ from tests.conftest import read_rows, write_rows
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "second_article"
 TEXT = FIXTURE / "reconstruction_synthetic.txt"
-NEW_UNIT = ["trucks", "trucks", "شاحنة", "", "", "شاحنة شاحنات", "reconstruction"]
+NEW_UNIT = {"unit": "trucks", "label_en": "trucks", "label_ar": "شاحنة",
+            "nouns_ar": "شاحنة شاحنات", "draft_category": "reconstruction"}
 NEW_CATEGORY = ["reconstruction", "Reconstruction", "إعادة الإعمار"]
 
 
@@ -21,8 +22,11 @@ def expected() -> set[tuple[str, str, str]]:
         return {(r["paragraph"], r["value"], r["qualifier"]) for r in csv.DictReader(fh)}
 
 
-def add_row(path: Path, row: list[str]) -> None:
+def add_row(path: Path, row: list[str] | dict[str, str]) -> None:
+    """Append a row: a list fills the first columns, a dict names its columns."""
     header, rows = read_rows(path)
+    if isinstance(row, dict):
+        row = [row.get(h, "") for h in header]
     write_rows(path, header, [*rows, row + [""] * (len(header) - len(row))])
 
 

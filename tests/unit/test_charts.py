@@ -114,8 +114,9 @@ def test_coalition_chart_lists_every_relation_of_a_figure(tables) -> None:
     coalition = [r["id"] for r in figs if r["category"] == "coalition"]
     subject, first_other, second_other = coalition[0], coalition[1], coalition[2]
     rows = [r for r in rel_rows if r[0] != subject]
-    rows += [[subject, "conflicts_with", first_other, ""],
-             [subject, "conflicts_with", second_other, ""]]
+    pad = [""] * (len(rel_header) - 4)  # optional columns (note_ar) left empty
+    rows += [[subject, "conflicts_with", first_other, "", *pad],
+             [subject, "conflicts_with", second_other, "", *pad]]
     tables.write(tables.relations, rel_header, rows)
     spec = charts.coalition_chart(load_dataset(tables.figures)).to_dict()
     values = next(iter(spec["datasets"].values()))

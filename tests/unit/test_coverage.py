@@ -51,6 +51,7 @@ def test_removed_figure_becomes_unaccounted(tables) -> None:
 def test_stale_ignored_row_is_reported(tables, capsys) -> None:
     header, rows = tables.read(tables.root / "ignored.csv")
     stale = [rows[0][0], "1", "لا رقم هنا", "a row that matches nothing"]
+    stale += [""] * (len(header) - len(stale))
     tables.write(tables.root / "ignored.csv", header, [*rows, stale])
     assert _run(tables, "--strict") == 0  # only unaccounted numbers fail --strict
     assert 'ignored.csv lists "لا رقم هنا"' in capsys.readouterr().out

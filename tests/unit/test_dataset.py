@@ -75,9 +75,14 @@ def test_a_malformed_ignored_table_is_refused_with_the_rest(tables) -> None:
     """ignored.csv is curated data too: `workbook validate` checks it, located."""
     path = tables.root / "ignored.csv"
     header, rows = tables.read(path)
-    rows.append([rows[0][0], "not a line", "x", "why"])
+    rows.append([rows[0][0], "not a line", *rows[0][2:]])
     tables.write(path, header, rows)
     with pytest.raises(TableValidationError) as err:
         load_dataset(tables.figures)
     (p,) = [p for p in err.value.problems if p.file == str(path)]
     assert (p.row, p.column) == (len(rows) + 1, "paragraph")
+    rows[-1] = rows[-1][:2]  # a damaged record: too few cells
+    tables.write(path, header, rows)
+    with pytest.raises(TableValidationError) as err:
+        load_dataset(tables.figures)
+    assert [p.row for p in err.value.problems if p.file == str(path)] == [len(rows) + 1]

@@ -48,7 +48,8 @@ def add_second_source_figure(tables, base: dict[str, str], value: int, *,
 
 def relate(tables, a: str, relation: str, b: str, note: str = "synthetic") -> None:
     header, rows = tables.read(tables.relations)
-    tables.write(tables.relations, header, [*rows, [a, relation, b, note]])
+    tables.write(tables.relations, header,
+                 [*rows, [a, relation, b, note, *[""] * (len(header) - 4)]])
 
 
 def metric(ds, name: str, bounds: str = "as_lower_bound") -> dict | None:

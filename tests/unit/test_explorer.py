@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import html
+import re
 
 import pytest
 
@@ -75,7 +76,7 @@ def test_defaults_show_every_force_and_the_training_figures(ex):
 
 def test_category_dropdown_offers_every_category_and_filters_by_it(ex):
     categories = list(dict.fromkeys(r["category"] for r in FIGURES))
-    assert list(ex.category.options) == [ALL, *categories]
+    assert [v for _, v in ex.category.options] == [ALL, *categories]
     for category in [ALL, *categories]:
         ex.category.value = category
         assert list(ex.state.figures()["id"]) == expected_ids(category=category)
@@ -120,7 +121,7 @@ def test_bounds_exclude_drops_bounded_figures_from_the_chart(ex):
     assert {r["qualifier"] for r in rows} <= {labels.qualifier_name("exact", "en")}
     table = ex.state.figures().set_index("id")
     assert not table.at[fig["id"], "counted"]
-    assert fig["qualifier"] in table.at[fig["id"], "why_not_counted"]
+    assert labels.qualifier_name(fig["qualifier"], "en") in table.at[fig["id"], "why_not_counted"]
 
 
 def test_overlapping_figure_is_listed_but_not_drawn(ex):
@@ -198,7 +199,7 @@ def test_chart_spec_has_tooltips_a_point_selection_and_a_row_per_unit(ds):
     inner = spec["spec"]
     assert inner["mark"]["type"] == "bar"
     tips = {t["field"] for t in inner["encoding"]["tooltip"]}
-    assert {"label", "value", "unit", "qualifier", "quote", "id"} <= tips
+    assert {"label", "value", "unit_label", "qualifier", "quote", "id"} <= tips
     (param,) = spec["params"]  # altair lifts a faceted chart's params to the top
     assert param["views"] == [inner["name"]]
     assert param["name"] == PICK
@@ -262,3 +263,46 @@ def test_detail_and_table_escape_html(ds):
 def test_unknown_choices_are_refused(ds, field, value):
     with pytest.raises(ValueError, match=field if field != "forces" else "force"):
         ExplorerState(ds, **{field: value})
+
+
+# --- the Arabic edition: every word of the explorer is Arabic when lang="ar" ---------
+
+LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def _visible_words(markup: str) -> str:
+    """Text of markup outside <code> (identifiers are the same in every language)."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<code>.*?</code>", " ", markup))
+
+
+def test_arabic_state_names_every_control_and_option_in_arabic(ds):
+    controls = ExplorerState(ds, lang="ar").controls()
+    words = [c["description"] for c in controls.values()]
+    words += [c.get("placeholder", "") for c in controls.values()]
+    words += [label for c in controls.values() for label, _ in c.get("options", [])]
+    assert len(controls["figure"]["options"]) > 1
+    assert not [w for w in words if LATIN.search(w)]
+
+
+def test_arabic_widgets_detail_and_table_are_arabic(ds):
+    ex = build_explorer(ds, lang="ar", offline=False)
+    for name in ("forces", "category", "bounds", "lang", "text", "figure"):
+        widget = getattr(ex, name)
+        assert not LATIN.search(widget.description), (name, widget.description)
+        labels_shown = [o[0] if isinstance(o, tuple) else o for o in widget.options] \
+            if hasattr(widget, "options") else []
+        assert not [x for x in labels_shown if LATIN.search(str(x))], (name, labels_shown)
+    ex.figure.value = next(v for _, v in ex.figure.options if v)  # the first figure shown
+    for markup in (ex.detail.value, ex.table.value):
+        assert not LATIN.findall(_visible_words(markup)), LATIN.findall(_visible_words(markup))
+    assert 'dir="rtl"' in ex.detail.value
+
+
+def test_switching_language_relabels_the_controls_and_keeps_the_choices(ds):
+    ex = build_explorer(ds, lang="en", offline=False)
+    chosen = ex.category.value
+    ex.lang.value = "ar"
+    assert ex.category.value == chosen
+    assert ex.category.description == labels.text("explorer_category", "ar")
+    ex.lang.value = "en"
+    assert ex.category.description == labels.text("explorer_category", "en")

@@ -122,7 +122,8 @@ def test_part_of_is_never_added_to_its_whole(tables) -> None:
     a, b = rows(tables, category="training", unit="persons")[:2]
     header, rel = tables.read(tables.relations)
     tables.write(tables.relations, header,
-                 [*rel, [b["id"], "part_of", a["id"], "synthetic: b is a subset of a"]])
+                 [*rel, [b["id"], "part_of", a["id"], "synthetic: b is a subset of a",
+                         *[""] * (len(header) - 4)]])
     ds = load_dataset(tables.figures)
     m = metric(metrics.compute_metrics(ds), "trainees_total")
     training = rows(tables, category="training", unit="persons")

@@ -22,16 +22,18 @@ def test_schema_and_labels_read_the_tables() -> None:
 
 
 def test_new_unit_and_category_are_one_row_each(tables, monkeypatch: pytest.MonkeyPatch) -> None:
-    add_row(tables.root / "units.csv", NEW_UNIT[:3])  # key and two labels only
+    # key and two labels only
+    add_row(tables.root / "units.csv", [NEW_UNIT[k] for k in ("unit", "label_en", "label_ar")])
     add_row(tables.root / "categories.csv", NEW_CATEGORY)
-    tables.set(0, "unit", NEW_UNIT[0])
+    tables.set(0, "unit", NEW_UNIT["unit"])
     tables.set(0, "category", NEW_CATEGORY[0])
     ds = load_dataset(tables.figures)
-    assert ds.figures.loc[0, ["unit", "category"]].to_list() == [NEW_UNIT[0], NEW_CATEGORY[0]]
+    assert ds.figures.loc[0, ["unit", "category"]].to_list() == [NEW_UNIT["unit"], NEW_CATEGORY[0]]
     monkeypatch.setattr(config, "DATA_DIR", tables.root)
-    assert labels.unit_label(NEW_UNIT[0], "ar") == NEW_UNIT[2]
+    assert labels.unit_label(NEW_UNIT["unit"], "ar") == NEW_UNIT["label_ar"]
     assert labels.category_label(NEW_CATEGORY[0], "en") == NEW_CATEGORY[1]
-    assert labels.format_figure(12, unit=NEW_UNIT[0], lang="ar") == f"12 {NEW_UNIT[2]}"
+    trucks = labels.format_figure(12, unit=NEW_UNIT["unit"], lang="ar")
+    assert trucks == f"12 {NEW_UNIT['label_ar']}"  # no accusative_ar: the label
 
 
 def test_unit_not_in_the_table_names_the_table(tables) -> None:
