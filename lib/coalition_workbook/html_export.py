@@ -469,9 +469,16 @@ def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
     def t(key: str, **fmt: object) -> Markup:
         return Markup(escaping.text_html(labels.text(key, lang, **fmt)))
 
+    def st(status: object) -> Markup:
+        """A run or notebook status in words; one we have no words for stays as code."""
+        key = f"run_status_{str(status).lower()}"
+        if labels.has_text(key, lang):
+            return t(key)
+        return Markup(f"<code>{escaping.escape_html(status)}</code>")
+
     return _index_template().render(
         css=Markup(_INDEX_CSS),  # our own constant, not data
-        lang=lang, dir="rtl" if lang == "ar" else "ltr", t=t,
+        lang=lang, dir="rtl" if lang == "ar" else "ltr", t=t, st=st,
         title=labels.text("index_title", lang),
         list_sep="، " if lang == "ar" else ", ",
         headlines=_headlines(report_dir, lang),

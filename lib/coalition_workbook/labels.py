@@ -166,6 +166,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "disputed_note": ("Disputed: the accounts below disagree, so this is a range from the "
                           "lowest to the highest, never their sum."),
         "source_of": "source",
+        # --- run record: statuses in words (index.html) ---
+        "run_status_ok": "ok",
+        "run_status_failed": "failed",
+        "run_status_skipped": "skipped",
         # --- other figures: categories no report covers (summary) ---
         "other_figures_section": "Figures no other report covers",
         "other_figures_none": "Every curated figure appears in one of the reports above.",
@@ -343,6 +347,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "disputed_note": ("متنازع عليه: الروايات أدناه متعارضة، فهذا نطاق من أدناها إلى "
                           "أعلاها وليس مجموعها."),
         "source_of": "المصدر",
+        # --- run record: statuses in words (index.html) ---
+        "run_status_ok": "تمّ بنجاح",
+        "run_status_failed": "فشل",
+        "run_status_skipped": "لم يُشغَّل",
         # --- other figures: categories no report covers (summary) ---
         "other_figures_section": "أرقام لا يتناولها تقرير آخر",
         "other_figures_none": "كل رقم مُدرج في الجداول يظهر في أحد التقارير.",
@@ -531,6 +539,11 @@ def text(key: str, lang: str = "en", **fmt: object) -> str:
     """
     s = _TEXT[check_lang(lang)][key]
     return s.format(**fmt) if fmt else s
+
+
+def has_text(key: str, lang: str = "en") -> bool:
+    """Whether ``text(key, lang)`` has words for ``key``."""
+    return key in _TEXT[check_lang(lang)]
 
 
 def _lookup(table: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:
