@@ -71,6 +71,11 @@ def test_a_new_article_goes_from_draft_to_a_published_run(project: Path) -> None
     assert reported, "the synthetic article should have a figure the coalition report shows"
     page = BeautifulSoup((latest / "coalition.html").read_text(encoding="utf-8"), "html.parser")
     assert title in page.get_text()
+    # A figure in a category no report has (the new "reconstruction") is in the summary.
+    summary = BeautifulSoup((latest / "summary.html").read_text(encoding="utf-8"),
+                            "html.parser").get_text()
+    new = [r for r in fill(rows) if r["category"] == NEW_CATEGORY[0]]
+    assert new and all(r["quote"] in summary for r in new)
     # and every drafted figure is annotated in the open exports.
     cited = (latest / "claims.jsonld").read_text(encoding="utf-8")
     assert all(r["id"] in cited for r in rows)
