@@ -170,7 +170,7 @@ class ExplorerState:
                     scale=alt.Scale(reverse=lang == "ar")),  # bars grow leftwards in Arabic
             y=alt.Y("label:N", title=labels.text("figure", lang), sort="-x",
                     axis=charts._label_axis(lang, 320)),
-            color=charts._qualifier_colour(lang),
+            color=charts._qualifier_colour(lang, data["qualifier"]),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.7)),
             tooltip=[alt.Tooltip("label:N", title=labels.text("figure", lang)),
                      alt.Tooltip("value:Q", title=labels.text("value", lang), format=","),
