@@ -233,10 +233,12 @@ def test_arabic_chart_legend_and_tooltips_are_localised(ds):
     inner = state.chart_spec()["spec"]
     colour = inner["encoding"]["color"]
     assert colour["title"] == labels.text("qualifier", "ar")
-    assert colour["scale"]["domain"] == [labels.qualifier_name(q, "ar")
-                                         for q in labels.QUALIFIER_NAMES["ar"]]
     shown = {r["qualifier"] for r in state.chart_data().to_dict("records")}
-    assert shown and shown <= set(colour["scale"]["domain"])
+    # the legend names exactly the qualifiers drawn, in the fixed qualifier order
+    assert colour["scale"]["domain"] == [labels.qualifier_name(q, "ar")
+                                         for q in labels.QUALIFIER_NAMES["ar"]
+                                         if labels.qualifier_name(q, "ar") in shown]
+    assert shown
     titles = {t["field"]: t["title"] for t in inner["encoding"]["tooltip"]}
     assert titles["quote"] == labels.text("quote", "ar")
     assert titles["id"] == labels.text("figure_id", "ar")
