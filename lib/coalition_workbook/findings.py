@@ -95,7 +95,7 @@ def aid(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str
     if not ds.figures["category"].isin([metrics.SUMMED[n].category for n in names]).any():
         return labels.text("finding_aid_none", lang)
     return labels.text("finding_aid", lang,
-                       vehicles=_part("vehicles", ds, "vehicles", bounds, lang),
+                       vehicles=_part("vehicles", ds, "vehicles", bounds, lang, "vehicles"),
                        cash=_part("cash", ds, "aid_cash", bounds, lang, "usd"),
                        weapons=_part("weapons", ds, "aid_weapons", bounds, lang, "usd"))
 
@@ -123,7 +123,7 @@ def coalition(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") 
     return _capital(labels.text(
         "finding_coalition", lang, size=_size(ds, lang),
         troops=_part("troops", ds, "troops", bounds, lang),
-        airstrikes=_part("airstrikes", ds, "airstrikes", bounds, lang)))
+        airstrikes=_part("airstrikes", ds, "airstrikes", bounds, lang, "airstrikes")))
 
 
 def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:

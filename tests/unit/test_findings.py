@@ -134,3 +134,15 @@ def test_show_escapes_and_marks_arabic(ds) -> None:
 def test_unknown_report_is_refused(ds) -> None:
     with pytest.raises(ValueError, match="report must be one of"):
         findings.finding("explore", ds)
+
+
+def test_arabic_nouns_in_findings_agree_with_the_computed_number(ds) -> None:
+    """The counted noun follows the total (labels.counted_noun), never a fixed word."""
+    figures = ds.figures.copy()
+    vehicles = figures.index[figures["category"] == "aid_vehicles"]
+    assert len(vehicles)
+    for n in (5, 83, 100):
+        figures.loc[vehicles, "value"] = 0.0
+        figures.loc[vehicles[0], "value"] = float(n)
+        said = findings.finding("aid", _with(ds, figures=figures), lang="ar")
+        assert f"{n} {labels.counted_noun('vehicles', n)}" in said
