@@ -358,7 +358,7 @@ ul.headlines {{ font-size: 1.15em; padding-inline-start: 1.2rem; }}
 ul.headlines .num {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
 h3 {{ margin-top: 1.2rem; }}
 th {{ background: #f3f3f3; }}
-code {{ font-size: .9em; word-break: break-all; }}
+code {{ font-size: .9em; word-break: break-all; direction: ltr; unicode-bidi: isolate; }}
 .ok {{ color: #1a7f37; }} .failed, .error {{ color: #b42318; font-weight: bold; }}
 """
 
