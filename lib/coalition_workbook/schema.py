@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
@@ -284,10 +285,49 @@ _CHECKS: dict[str, Any] = {
 
 
 def _matches(values: pd.Series, pattern: str) -> pd.Series:
-    """``values.str.match(pattern)``, evaluated once per distinct value (columns repeat)."""
+    """``values.str.match(pattern)``, evaluated once per distinct value (columns repeat).
+
+    A column where every value matches (the usual case) is confirmed by one
+    regex pass over the distinct values joined by newlines (``_all_match``);
+    only a column with a failure is checked value by value.
+    """
     distinct = pd.unique(values.to_numpy())
+    if _all_match(distinct, pattern):
+        return pd.Series(True, index=values.index)
     ok = pd.Series(distinct).str.match(pattern).to_numpy(dtype=bool, na_value=False)
     return values.isin(distinct[ok])
+
+
+def _all_match(distinct: np.ndarray, pattern: str) -> bool:
+    """Whether every value fully matches an anchored ``^...$`` pattern, in one C-level pass.
+
+    In multiline mode each match starts at a line start and ends at a line end,
+    and matches do not overlap, so there are as many matches as lines only if
+    every line matches on its own (a match spanning lines lowers the count). A
+    value holding a newline, or a pattern not anchored both ends, answers False
+    and the caller checks value by value.
+
+    Examples:
+        >>> _all_match(np.array(["a_1", "b"], dtype=object), "^[a-z][a-z0-9_]*$")
+        True
+        >>> _all_match(np.array(["a_1", "B"], dtype=object), "^[a-z][a-z0-9_]*$")
+        False
+        >>> _all_match(np.array(["a", "xb"], dtype=object), "^a|b$")  # "xb" fails re.match
+        False
+    """
+    if (not (pattern.startswith("^") and pattern.endswith("$")) or pattern.endswith("\\$")
+            or len(distinct) == 0 or not all(isinstance(v, str) for v in distinct)):
+        return False
+    # (?:...) keeps a top-level "|" inside both anchors: a full match of the body
+    # implies the pattern's own (prefix) match, so True is never wrong.
+    try:
+        whole = re.compile(f"^(?:{pattern[1:-1]})$", flags=re.MULTILINE)
+    except re.error:
+        return False
+    text = "\n".join(distinct)
+    if text.count("\n") != len(distinct) - 1:
+        return False
+    return sum(1 for _ in whole.finditer(text)) == len(distinct)
 
 
 def max_length(table: str, column: str) -> int:

@@ -324,3 +324,14 @@ def test_every_field_declares_a_max_length() -> None:
     for table, meta in schema.TABLES.items():
         for col in meta["fields"]:
             assert "max_length" in schema.field_spec(table, col)["constraints"], (table, col)
+
+
+@given(st.lists(st.text(alphabet="ab_1Z-\n ", max_size=5), min_size=1, max_size=12),
+       st.sampled_from([schema.SNAKE_CASE, r"^([a-z][a-z0-9_]*)?$", r"^a|b$", r"^(\d{4})?$",
+                        schema.FILE_NAME, r"^[ab]+$"]))
+def test_pattern_check_agrees_with_str_match(values: list[str], pattern: str) -> None:
+    """The one-pass check (schema._all_match) never says yes where str.match says no."""
+    from coalition_workbook.schema import _matches
+
+    s = pd.Series(values, dtype="str")
+    assert _matches(s, pattern).tolist() == s.str.match(pattern).fillna(False).tolist()
