@@ -582,6 +582,7 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         else:
             if key not in figures.index:
                 continue
+            key = metrics.current_figure(ds, key)  # a correction stands for what it corrects
             row = figures.loc[key]
             value, qualifier, unit, ids = row["value"], row["qualifier"], row["unit"], key
             high = None

@@ -43,6 +43,8 @@ def amount(row: Mapping[str, object] | None, *, lang: str, unit: str | None = No
         'at least 10,000'
         >>> amount({"value": 70.0, "qualifier": "exact", "value_high": 83.0}, lang="ar")
         'بين 70 و83'
+        >>> amount({"value": 263.0, "qualifier": "at_least", "value_high": 265.0}, lang="en")
+        'at least 263 to 265 (the accounts disagree)'
         >>> amount(None, lang="en") is None
         True
     """
@@ -52,7 +54,12 @@ def amount(row: Mapping[str, object] | None, *, lang: str, unit: str | None = No
     if not _missing(high) and float(high) != value:  # type: ignore[arg-type]
         low_s = labels.format_figure(value, "exact", lang=lang, unit=unit)
         high_s = labels.format_figure(float(high), "exact", lang=lang, unit=unit)  # type: ignore[arg-type]
-        return labels.text("between", lang, low=low_s, high=high_s)
+        qualifier = str(row.get("qualifier") or "exact")
+        if qualifier == "exact":
+            return labels.text("between", lang, low=low_s, high=high_s)
+        # A disputed total that is also a bound stays a bound at both ends.
+        return labels.text("between_bound", lang, low=low_s, high=high_s,
+                           word=labels.qualifier_word(qualifier, lang))
     return labels.format_figure(value, str(row.get("qualifier") or "exact"), lang=lang, unit=unit)
 
 
@@ -104,6 +111,10 @@ def _size(ds: Dataset, lang: str) -> str:
     """The coalition's size: one figure, or the range its conflicting accounts span."""
     cf = metrics.conflicts(ds)
     size = ds.figures[ds.figures["category"] == "coalition"]
+    # A corrected figure is history, not an account: only current figures can disagree.
+    superseded = set(metrics.canonical_relations(ds.relations).query(
+        "relation == 'supersedes'")["other_id"])
+    size = size[~size["id"].isin(superseded)]
     cf = cf[cf["id_a"].isin(size["id"]) & cf["id_b"].isin(size["id"])]
     if not cf.empty:
         r = cf.iloc[0]

@@ -586,6 +586,23 @@ def aid_by_category(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame
     return pd.DataFrame([r for r in rows if r is not None], columns=METRIC_COLUMNS)
 
 
+def current_figure(ds: Dataset, figure_id: str) -> str:
+    """The figure that stands for ``figure_id`` now: its correction's, followed to the last.
+
+    A ``supersedes`` chain (a 2022 count correcting the 2021 one, corrected again)
+    ends at the newest figure; a figure nothing supersedes is its own answer.
+    ``load_dataset`` refuses supersedes loops, so the walk ends.
+    """
+    rel = canonical_relations(ds.relations)
+    newer = dict(zip(rel.loc[rel["relation"] == "supersedes", "other_id"],
+                     rel.loc[rel["relation"] == "supersedes", "figure_id"], strict=True))
+    seen = {figure_id}
+    while figure_id in newer and newer[figure_id] not in seen:
+        figure_id = newer[figure_id]
+        seen.add(figure_id)
+    return figure_id
+
+
 def figure_status(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
     """Every figure's place in the sums: which metric, counted or why not.
 

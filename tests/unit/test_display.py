@@ -154,3 +154,20 @@ def test_a_figure_no_report_covers_is_still_listed(ds: Dataset, lang: str) -> No
     page = BeautifulSoup(str(display.other_figures_table(other, lang=lang)), "html.parser")
     assert figures.at[moved, "quote"] in page.get_text()
     assert len(page.select("tbody tr")) == 1
+
+
+def test_a_corrected_headline_figure_shows_its_correction(ds: Dataset) -> None:
+    """summary's headline figures follow supersedes: the newest account leads."""
+    import pandas as pd
+
+    key = next(k for k, is_metric in display.HEADLINES if not is_metric)
+    row = ds.figures[ds.figures["id"] == key].iloc[0].to_dict()
+    figures = pd.concat([ds.figures, pd.DataFrame([{**row, "id": "newer_count",
+                                                     "value": float(row["value"]) + 1}])],
+                        ignore_index=True)
+    relations = pd.concat([ds.relations, pd.DataFrame([{
+        "figure_id": "newer_count", "relation": "supersedes", "other_id": key, "note": ""}])],
+        ignore_index=True).fillna("")
+    page = str(display.summary(replace(ds, figures=figures, relations=relations), lang="en"))
+    first = BeautifulSoup(page, "html.parser").select_one("li").get_text()
+    assert labels.format_number(float(row["value"]) + 1) in first

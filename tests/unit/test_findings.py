@@ -146,3 +146,36 @@ def test_arabic_nouns_in_findings_agree_with_the_computed_number(ds) -> None:
         figures.loc[vehicles[0], "value"] = float(n)
         said = findings.finding("aid", _with(ds, figures=figures), lang="ar")
         assert f"{n} {labels.counted_noun('vehicles', n)}" in said
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("qualifier", ["at_least", "at_most", "approx"])
+def test_a_disputed_bound_keeps_its_bound(lang, qualifier) -> None:
+    """'between A and B' would drop 'at least': a disputed lower bound has no ceiling."""
+    said = findings.amount({"value": 10.0, "value_high": 20.0, "qualifier": qualifier}, lang=lang)
+    assert said.startswith(labels.qualifier_word(qualifier, lang))
+    assert labels.format_number(10.0) in said and labels.format_number(20.0) in said
+
+
+def test_a_superseded_size_figure_is_not_an_account(ds) -> None:
+    """Once a coalition-size figure is corrected, the finding no longer cites the old one."""
+    import pandas as pd
+
+    cf = metrics.conflicts(ds)
+    assert not cf.empty
+    old, kept = cf.iloc[0]["id_a"], cf.iloc[0]["id_b"]
+    figures = ds.figures.copy()
+    row = figures[figures["id"] == old].iloc[0].to_dict()
+    new_value = float(row["value"]) + 1
+    figures = pd.concat([figures, pd.DataFrame([{**row, "id": "size_correction",
+                                                  "value": new_value}])], ignore_index=True)
+    relations = pd.concat([ds.relations, pd.DataFrame([{
+        "figure_id": "size_correction", "relation": "supersedes", "other_id": old,
+        "note": ""}])], ignore_index=True).fillna("")
+    changed = _with(ds, figures=figures, relations=relations)
+    said = findings.finding("coalition", changed, lang="en")
+    old_said = labels.format_figure(float(row["value"]), "exact", lang="en", unit=row["unit"])
+    assert old_said in findings.finding("coalition", ds, lang="en")
+    assert old_said not in said
+    assert metrics.current_figure(changed, old) == "size_correction"
+    assert metrics.current_figure(changed, kept) == kept
