@@ -132,9 +132,10 @@ def figure_html(value: float | None, qualifier: str, *, lang: str, unit: str | N
     text = labels.format_figure(value, qualifier, lang=lang, unit=unit, decimals=decimals,
                                 high=high)
     missing = value is None or (isinstance(value, float) and value != value)
+    ranged = text != labels.format_figure(value, qualifier, lang=lang, unit=unit,
+                                          decimals=decimals)
     cls = "wb-figure" + (" wb-bound" if qualifier != "exact" else "") + \
-        (" wb-missing" if missing else "") + \
-        (" wb-disputed" if high is not None and high == high and high != value else "")
+        (" wb-missing" if missing else "") + (" wb-disputed" if ranged else "")
     attr = f' title="{title}"' if title else ""
     return f'<span class="{cls}" data-qualifier="{esc(qualifier)}"{attr}>{text_html(text)}</span>'
 

@@ -718,14 +718,18 @@ def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: 
         'at most 12.5%'
         >>> format_figure(29000, "exact", unit="persons", high=29500)
         '29,000–29,500 persons (disputed)'
+        >>> format_figure(3.21, "at_most", decimals=1, high=3.24)
+        'at most 3.2'
         >>> format_figure(None, unit="persons")
         'no figure'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return text("no_figure", lang)
     number = format_number(value, decimals=decimals)
+    # A range that rounds to one number at these decimals is shown as that number
+    # ("3.2%", not "3.2–3.2%"): the difference is below what the page can show.
     ranged = high is not None and not (isinstance(high, float) and math.isnan(high)) \
-        and float(high) != float(value)
+        and format_number(high, decimals=decimals) != number
     if ranged:
         number = f"{number}{text('range_sep', lang)}{format_number(high, decimals=decimals)}"
     if unit:
