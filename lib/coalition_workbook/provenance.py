@@ -22,9 +22,26 @@ from .errors import NumeralParseError, Problem
 
 
 @lru_cache(maxsize=64)
+def paragraphs(text: str) -> list[str]:
+    r"""The lines of a source (paragraph n is item n - 1), without their line ends.
+
+    The one reading of "paragraph = line" (validation, source pages, sidecar
+    ``lines``): a final line end closes the last line and opens no empty one,
+    as an editor saves a file.
+
+    Examples:
+        >>> paragraphs("a\r\nb\n"), paragraphs("a\n\nb"), paragraphs("")
+        (['a', 'b'], ['a', '', 'b'], [''])
+    """
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
 def _source_lines(path: Path, mtime_ns: int) -> tuple[str, ...] | None:
     try:
-        return tuple(path.read_text(encoding="utf-8-sig").split("\n"))
+        return tuple(paragraphs(path.read_text(encoding="utf-8-sig")))
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -25,6 +25,7 @@ import yaml
 
 from . import config
 from .errors import Problem, TableValidationError
+from .provenance import paragraphs
 
 #: Sidecar key -> (type, description). ``title_ar`` or ``title_en`` is required.
 SIDECAR_FIELDS: dict[str, tuple[type, str]] = {
@@ -146,7 +147,7 @@ def _check(text_path: Path, meta_path: Path, raw: Any) -> tuple[SourceMeta, list
             problems.append(Problem(name, None, "sha256", f"does not match {text_path.name}; "
                                     "the article text must stay byte-identical to its copy"))
         if "lines" in values:
-            n = raw_text.decode("utf-8", "replace").rstrip("\n").count("\n") + 1
+            n = len(paragraphs(raw_text.decode("utf-8-sig", "replace")))
             if values["lines"] != n:
                 problems.append(Problem(name, None, "lines",
                                         f"says {values['lines']}, {text_path.name} has {n}"))

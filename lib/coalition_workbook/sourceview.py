@@ -43,6 +43,7 @@ from .errors import ExportError
 from .escaping import escape_html
 from .files import atomic_write_text
 from .footer import FOOTER_CSS, PageInfo, footer_html
+from .provenance import paragraphs
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "source_view.html.j2"
@@ -121,9 +122,6 @@ def paragraph_starts(text: str) -> list[int]:
     return starts
 
 
-def paragraphs(text: str) -> list[str]:
-    """The lines of a source (paragraph n is item n - 1), without their line ends."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def quote_span(text: str, paragraph: int, quote: str) -> tuple[int, int]:
