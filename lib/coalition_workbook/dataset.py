@@ -33,6 +33,8 @@ class Dataset:
         files = [self.figures_path, Path(self.forces.attrs["file"]),
                  Path(self.relations.attrs["file"])]
         files += [schema.vocabulary_path(v, self.figures_path.parent) for v in schema.VOCABULARIES]
+        files += [p for p in (config.beside_figures(self.figures_path, "kinds.csv"),)
+                  if p.is_file()]
         texts = sorted({self.sources_dir / s for s in self.figures["source"].unique()})
         return files + texts + [sources.sidecar_path(t) for t in texts]
 
@@ -75,12 +77,13 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
         sources_dir = config.beside_figures(figures_path, "sources")
         problems += provenance.check_quotes(sound, sources_dir)
         problems += sources.check_sources(set(sound["source"]), sources_dir)
-    ignored = config.beside_figures(figures_path, "ignored.csv")
-    if ignored.is_file():  # optional; checked here so `workbook validate` covers every table
-        try:
-            schema.load_table(ignored, "ignored", collect=problems)
-        except TableValidationError as exc:  # a damaged file: its structural problems
-            problems.extend(exc.problems)
+    for optional in ("ignored", "kinds"):  # checked here so `validate` covers every table
+        path = config.beside_figures(figures_path, f"{optional}.csv")
+        if path.is_file():
+            try:
+                schema.load_table(path, optional, collect=problems)
+            except TableValidationError as exc:  # a damaged file: its structural problems
+                problems.extend(exc.problems)
     problems += schema.check_foreign_keys(tables)
     if "figures" in tables and "relations" in tables and not problems:
         # Only on sound tables: the rule of what is summed (metrics.py) needs valid ids.

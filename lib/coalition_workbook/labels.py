@@ -36,7 +36,7 @@ QUALIFIER_NAMES: dict[str, dict[str, str]] = {
 #: Unit and category labels are rows of data/units.csv and data/categories.csv
 #: (``unit_label``, ``category_label``), read here with the csv module so this
 #: module stays pandas-free; ``schema`` validates those tables.
-VOCABULARY_FILES = {"units": "units.csv", "categories": "categories.csv"}
+VOCABULARY_FILES = {"units": "units.csv", "categories": "categories.csv", "kinds": "kinds.csv"}
 
 
 @lru_cache(maxsize=8)
@@ -57,13 +57,6 @@ def vocabulary_rows(name: str) -> dict[str, dict[str, str]]:
         return {}
     return _read_vocabulary(str(path), mtime)
 
-
-KINDS: dict[str, dict[str, str]] = {
-    "en": {"armored": "Armoured vehicles", "non_tactical": "Non-tactical vehicles",
-           "transport": "Transport vehicles"},
-    "ar": {"armored": "مركبات مدرعة", "non_tactical": "مركبات غير تكتيكية",
-           "transport": "مركبات نقل"},
-}
 
 _TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -660,8 +653,15 @@ def unit_format(unit: str, lang: str = "en", count: float | int | None = None) -
 
 
 def kind_label(kind: str, lang: str = "en") -> str:
-    """A vehicle type as shown."""
-    return _lookup(KINDS, kind, lang)
+    """A sub-type (``figures.kind``, e.g. a vehicle type) as shown, from data/kinds.csv.
+
+    A kind with no row there is shown by its key: add a row to name it.
+
+    Examples:
+        >>> kind_label("armored"), kind_label("armored", "ar")
+        ('Armoured vehicles', 'مركبات مدرعة')
+    """
+    return _vocab_label("kinds", kind, lang)
 
 
 def category_label(category: str, lang: str = "en") -> str:

@@ -148,6 +148,9 @@ FIELDS: dict[str, dict[str, Any]] = {
     "category_pk": {"type": "string", "description": "Category key, as figures.category names it.",
                     "constraints": {"max_length": 32, "required": True, "pattern": SNAKE_CASE,
                                     "unique": True}},
+    "kind_pk": {"type": "string", "description": "Kind key, as figures.kind names it.",
+                "constraints": {"max_length": 100, "required": True, "pattern": SNAKE_CASE,
+                                "unique": True}},
     "label_en": {"type": "string", "description": "How reports in English name it.",
                  "constraints": {"max_length": 200, "required": True}},
     "label_ar": {"type": "string", "description": "How reports in Arabic name it.",
@@ -196,7 +199,7 @@ FIELDS: dict[str, dict[str, Any]] = {
 
 # Column name in the file -> key in FIELDS when they differ.
 _FIELD_ALIASES = {"forces": {"force_id": "force_id_pk"}, "units": {"unit": "unit_pk"},
-                  "categories": {"category": "category_pk"},
+                  "categories": {"category": "category_pk"}, "kinds": {"kind": "kind_pk"},
                   "ignored": {"source": "source_file"}}
 
 TABLES: dict[str, dict[str, Any]] = {
@@ -220,6 +223,8 @@ TABLES: dict[str, dict[str, Any]] = {
               "primary_key": ["unit"], "min_rows": 1},
     "categories": {"fields": ["category", "label_en", "label_ar"], "primary_key": ["category"],
                    "min_rows": 1},
+    "kinds": {"fields": ["kind", "label_en", "label_ar"], "primary_key": ["kind"],
+              "min_rows": 0},
     "ignored": {"fields": ["source", "paragraph", "text", "reason", "reason_ar"],
                 "optional_fields": ["reason_ar"],
                 "primary_key": ["source", "paragraph", "text"], "min_rows": 0},

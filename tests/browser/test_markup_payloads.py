@@ -54,8 +54,10 @@ _ARABIC_TWINS = {"figures.subject_ar", "figures.attributed_to_ar", "figures.note
                  "relations.note_ar"}
 _ENGLISH_TWINS = {"figures.subject_en", "figures.attributed_to", "figures.note", "relations.note"}
 _NOUN_FORMS = {"units.plural_ar", "units.accusative_ar", "units.dual_ar"}
-NOT_SHOWN = {"en": _NEVER_TEXT | {"units.label_ar"} | _ARABIC_TWINS | _NOUN_FORMS,
-             "ar": _NEVER_TEXT | {"forces.name_en", "units.label_en"} | _ENGLISH_TWINS}
+NOT_SHOWN = {"en": _NEVER_TEXT | {"units.label_ar", "kinds.label_ar"} | _ARABIC_TWINS
+             | _NOUN_FORMS,
+             "ar": _NEVER_TEXT | {"forces.name_en", "units.label_en", "kinds.label_en"}
+             | _ENGLISH_TWINS}
 #: Shown for some rows only: a unit's plural or dual appears where a figure's count takes
 #: that form (e.g. 3-10), so neither "every payload shown" nor "never shown" holds.
 PARTLY_SHOWN = {"en": set(), "ar": {"units.plural_ar", "units.dual_ar"}}
@@ -96,8 +98,8 @@ class Payloads:
 def plant(root: Path) -> Payloads:
     """Append payloads to every free-text cell of the copy, within each column's max length.
 
-    Each cell gets as many shapes as fit, starting at a shape that rotates with
-    the row, so every column carries every shape somewhere.
+    Each cell gets as many shapes as fit, starting after the last shape the row
+    above took, so a column of a few short cells still carries every shape.
     """
     payloads = Payloads()
     tags = {(f"{t}.{c}", s): payloads.add(f"{t}.{c}", s)
@@ -112,13 +114,18 @@ def plant(root: Path) -> Payloads:
                                                                               10**6)
             k = header.index(col)
             names = list(SHAPES)
-            for i, row in enumerate(rows):
+            start = 0  # each row goes on with the shape after the last one placed
+            for row in rows:
                 cell = row[k]
                 for j in range(len(names)):
-                    shape = names[(i + j) % len(names)]
+                    shape = names[(start + j) % len(names)]
                     extra = f" {payloads.text[tags[(f'{table}.{col}', shape)]]}"
-                    if len(cell) + len(extra) <= limit:
-                        cell += extra
+                    if len(cell) + len(extra) > limit:
+                        start += j
+                        break
+                    cell += extra
+                else:
+                    start += 1
                 row[k] = cell
         write_rows(path, header, rows)
     return payloads
