@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -138,9 +138,9 @@ def _year_word(line: str, f: Found) -> int | None:
 
 
 def _quote_ok(quote: str, value: Decimal, qualifier: str) -> bool:
+    """Whether validation will read (value, qualifier) from the quote, as it reads quotes."""
     try:
-        return (numerals.parse_number(quote) == value
-                and numerals.detect_qualifier(quote) == qualifier)
+        return (value, qualifier) in numerals.quote_readings(quote)
     except NumeralParseError:
         return False
 
@@ -186,8 +186,8 @@ def draft_quote(line: str, f: Found) -> Quote:
         nouns: list[tuple[int, int, str]] = []
     elif f.unit_hint == "percent" and pct:
         nouns = [(f.end + pct.start(1), f.end + pct.end(1), pct.group(1))]
-    else:
-        nouns = _noun_words(line, f)
+    else:  # the noun of a range follows its high end ("بين 15 و20 مدنيًا")
+        nouns = _noun_words(line, replace(f, end=f.range_span[1]) if f.range_span else f)
     if f.value is None:
         return Quote(line[start:end], "", False, False)
     candidates = [max(end, n[1]) for n in reversed(nouns)] + [end]
@@ -358,6 +358,11 @@ def draft_rows(source_path: Path, *, accounted: Accounted | None = None,
                 notes.append(f"DRAFT: could not read the number: {f.problem or f.text}")
             elif not quote.ok:
                 notes.append("DRAFT: check the quote; it does not read back as value/qualifier")
+            if f.range_span and f.value is not None:
+                low, high = f.range_span
+                notes.append(f"DRAFT: one end of the range \"{line[low:high]}\", drafted as two "
+                             "rows; keep both and declare in relations.csv that the high end "
+                             "duplicate_of the low end (counted once, as a lower bound)")
             rows.append({
                 "id": fid, "value": "" if f.value is None else _format_value(f.value),
                 "unit": unit, "qualifier": f.qualifier, "quote": quote.text,

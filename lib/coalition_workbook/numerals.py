@@ -42,7 +42,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import (
     Context,
     Decimal,
@@ -200,6 +201,15 @@ _RANGE_WORDS = {"او", "الي", "حتي"}
 # A definite word, prefixes allowed ("الذكرى", "بالقرن", "للدورة").
 _DEFINITE = re.compile("^(?:[وف]?[بلك]?ال|[وف]?لل)..")
 _RANGE_MARKS = {"-", "\u2013", "\u2014"}
+# Before the first figure of a range: "بين 15 و20", "ما بين", "فيما بين".
+_BETWEEN = {"بين", "وبين", "فبين"}
+_WHAT = {"ما", "فيما", "وما", "لما"}
+# A year as digits: a pair of years is a period, not a range ("2014-2017").
+_YEAR_LIKE = re.compile(r"(?:1[89]|20)[0-9][0-9]")
+# Verbs and nouns of change: "ارتفع من 10 إلى 15" is a change, both figures exact.
+_CHANGE = re.compile(r"^[وف]?(?:[يت]?(?:رتفع|نخفض|زداد|تراجع|تقلص|تضاعف|قفز|هبط|صعد|زاد|"
+                     r"نما|ترتفع|تنخفض)|ارتفع|انخفض|ازداد|ارتفاع|انخفاض|زياده|تراجع|تقلص|"
+                     r"قفز|هبط|صعد|زاد|نما|نمو|رفع|خفض|تخفيض|تحول|تغير)")
 _PERCENT_WORDS = {"بالمئه", "بالمائه", "بالميه", "وبالمئه", "وبالمائه"}
 _PERCENT_AFTER_FI = {"المئه", "المائه", "الميه"}
 
@@ -361,6 +371,18 @@ def _read_numeral(raw: str, *, before_scale: bool = False) -> Decimal:
     return Decimal(s)
 
 
+@dataclass(frozen=True)
+class _Second:
+    """The second figure of a pair (``_Reader.second``): tokens [start, end)."""
+
+    connector: str   # "و", "او", "الي", "حتي" or a dash
+    start: int
+    value: Decimal
+    end: int
+    pct: bool        # a percent sign or word follows it
+    scale: int       # the scale a bare first figure takes from it (1: none)
+
+
 class _Reader:
     """Reads number expressions from a token list; one instance per text."""
 
@@ -471,38 +493,85 @@ class _Reader:
             return _Term(Decimal(2), 0, k + 1, False)
         return None
 
-    def shared_scale(self, k: int, end: int) -> str | None:
-        """Why the figure in tokens [k, end) may not be what it says, or None.
+    def second(self, k: int, end: int) -> _Second | None:
+        """A figure joined to the one in tokens [k, end) by و, أو, إلى, حتى or a dash.
 
-        In "بين 10 و20 ألف", "5 أو 6 آلاف", "من 5 إلى 7 في المئة" a bare first
-        figure takes the scale word or percent of the one after it (ten thousand),
-        so it is not read on its own.
+        "بين 10 و20 ألف", "5 أو 6 آلاف", "من 5 إلى 7 في المئة", "10-15": the
+        second figure, where its connector starts, and what a bare first figure
+        would take from it (its scale word, its percent).
         """
         t = self.toks
-        if end >= len(t) or any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end]):
+        if end >= len(t):
             return None
         nxt = t[end]
         if nxt.joined and nxt.conj and nxt.kind in _CONTINUES:
-            j = end
+            j, connector = end, "و"
         elif nxt.joined and end + 1 < len(t) and t[end + 1].joined and (
                 (nxt.kind == "word" and nxt.folded in _RANGE_WORDS)
                 or (nxt.kind == "other" and nxt.folded in _RANGE_MARKS)):
-            j = end + 1
+            j, connector = end + 1, nxt.folded
         else:
             return None
         try:
             with localcontext(_EXACT):
                 other = self.expression(j)
+                first_term = self.term(j)
         except (_Uncertain, ArithmeticError):
             return None
-        if other is None:
+        if other is None or first_term is None:
             return None
-        _, other_end = other
+        value, other_end = other
         pct = other_end < len(t) and t[other_end].kind in ("pct", "pct_word") and (
             t[other_end].joined or t[other_end].start == t[other_end - 1].end)
-        if pct or any(x.kind == SCALE for x in t[j:other_end]):
+        bare = not any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end])
+        return _Second(connector, j, value, other_end, pct,
+                       first_term.scale if bare and first_term.scale > 1 else 1)
+
+    def shared_scale(self, k: int, end: int) -> str | None:
+        """Why the figure in tokens [k, end) may not be what it says, or None.
+
+        In "10 و20 ألف", "5 أو 6 آلاف", "5 إلى 7 في المئة" a bare first figure
+        may take the scale word or percent of the one after it (ten thousand),
+        so it is not read on its own unless ``range_cue`` makes the pair a range.
+        """
+        nxt = self.second(k, end)
+        if nxt is None or any(x.kind in (SCALE, FRACTION, DUAL_UNIT)
+                              for x in self.toks[k:end]):
+            return None
+        if nxt.pct or any(x.kind == SCALE for x in self.toks[nxt.start:nxt.end]):
             return "a range or alternative: the first figure may take the scale of the second"
         return None
+
+    def after_between(self, k: int) -> bool:
+        """Does the figure at token k follow بين ("بين 15 و20", "ما بين")?"""
+        return bool(k and self.toks[k].joined and self.toks[k - 1].folded in _BETWEEN)
+
+    def range_cue(self, k: int, nxt: _Second, low: Decimal) -> int | None:
+        """Where the range "بين A و B" / "A أو B" / "(من) A إلى B" / "A-B" starts, or None.
+
+        Two figures joined by و are a range only after بين. "من A إلى B" is a
+        change, not a range, after a verb of change ("ارتفع من 10 إلى 15") and a
+        period between two years ("من 2014 إلى 2017", "2014-2017"): both are
+        left as two exact figures.
+        """
+        t = self.toks
+        cue = k - 1 if k and t[k].joined and t[k - 1].kind == "word" else None
+        if low >= nxt.value:
+            return None  # "بين 17 ألفًا و500" is not a range from 17000 down to 500
+        if cue is not None and self.after_between(k):
+            if cue and t[cue].joined and t[cue - 1].folded in _WHAT:
+                cue -= 1  # "ما بين", "فيما بين"
+            return cue
+        if nxt.connector == "و":
+            return None
+        if nxt.connector != "او":
+            if all(_YEAR_LIKE.fullmatch(x.folded) for x in (t[k], t[nxt.start])):
+                return None
+            if any(x.kind == "word" and _CHANGE.match(x.folded) for x in t[max(0, k - 8):k]):
+                return None
+        if cue is not None and t[cue].folded in ("من", "ومن"):
+            return cue
+        return k
 
     def fraction_after_noun(self, k: int, end: int) -> tuple[Decimal, int] | None:
         """"ثلاث سنوات ونصف": a bare count, its noun, then و + a fraction of that noun.
@@ -710,6 +779,73 @@ class NumberMatch:
     qualifier_end: int | None = None
     unit_hint: str | None = None
     problem: str | None = None
+    #: Both ends of a range ("بين 15 و20 مدنيًا") share its span: the low end is
+    #: ``at_least``, the high end ``at_most``, and either is quoted with the whole range.
+    range_span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """A range in tokens [cue, end): the low figure at [first, first_end), the high one after."""
+
+    cue: int
+    first: int
+    first_end: int
+    second: _Second
+    low: Decimal
+    pct: bool
+    qualifier: str | None  # a comparative word around the range ("نحو 10-15"): approx
+    stop: int              # the token after the range and any qualifier after it
+
+
+def _range_at(reader: _Reader, i: int, read: tuple[Decimal, int]) -> _Pair | None:
+    """The range that starts with the figure read at token i, if there is one."""
+    value, end = read
+    toks = reader.toks
+    pct_first = end < len(toks) and toks[end].kind in ("pct", "pct_word") and (
+        toks[end].joined or toks[end].start == toks[end - 1].end)
+    end += pct_first  # "10% إلى 15%"
+    nxt = reader.second(i, end)
+    if nxt is None:
+        return None
+    low = value * nxt.scale
+    cue = reader.range_cue(i, nxt, low)
+    if cue is None:
+        return None
+    end_all = nxt.end + 1 if nxt.pct else nxt.end
+    around = [q for q in (_qualifier(toks, cue if cue < i else i, end),
+                          _qualifier(toks, nxt.start, end_all)) if q and q[0] == "approx"]
+    lo = min([cue, *(q[1] for q in around)])
+    hi = max([end_all, *(q[2] for q in around)])
+    return _Pair(lo, i, end, replace(nxt, end=end_all), low, nxt.pct or pct_first,
+                 "approx" if around else None, hi)
+
+
+def _split_range(reader: _Reader, i: int, last: int) -> _Pair | None:
+    """After بين, the range whose first figure is the longest that reads before token ``last``."""
+    for m in range(last, i, -1):
+        try:
+            with localcontext(_EXACT):
+                read = _Reader(reader.toks[:m]).expression(i)
+        except (_Uncertain, ArithmeticError):
+            continue
+        if read is not None and read[1] == m:
+            pair = _range_at(reader, i, read)
+            if pair is not None:
+                return pair
+    return None
+
+
+def _range_matches(text: str, toks: list[_Tok], pair: _Pair,
+                   span: Callable[[int, int], tuple[int, int]]) -> list[NumberMatch]:
+    """The two ends of a range as matches: low ``at_least``, high ``at_most`` (or approx)."""
+    whole = span(pair.cue, pair.stop - 1)
+    hint = "percent" if pair.pct else None
+    a, b = span(pair.first, pair.first_end - 1), span(pair.second.start, pair.second.end - 1)
+    return [NumberMatch(_tidy(pair.low), text[a[0]:a[1]], *a, pair.qualifier or "at_least",
+                        *whole, hint, range_span=whole),
+            NumberMatch(_tidy(pair.second.value), text[b[0]:b[1]], *b,
+                        pair.qualifier or "at_most", *whole, hint, range_span=whole)]
 
 
 def _tidy(value: Decimal) -> Decimal:
@@ -806,10 +942,27 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             read, exc = None, caught
         else:
             exc = None
+        pair = None
+        between = reader.after_between(i)
+        if between and exc is not None:  # "بين خمسة وعشرة آلاف": two figures joined by و
+            pair = _split_range(reader, i, exc.last)
         if read is not None:
-            why = reader.shared_scale(i, read[1])
+            pair = _range_at(reader, i, read)
+            why = None if pair is not None else reader.shared_scale(i, read[1])
+            if why is None and pair is None and between and any(
+                    x.conj for x in toks[i + 1:read[1]]):
+                split = _split_range(reader, i, read[1] - 1)
+                why = None if split is None else (
+                    f"after بين, one figure or two? {split.low} and {split.second.value}, "
+                    f"or {read[0]}")
             if why is not None:
                 read, exc = None, _Uncertain(why, i, read[1] - 1)
+        if pair is not None:
+            exc = None
+        if pair is not None:
+            found += _range_matches(text, toks, pair, span)
+            i = pair.stop
+            continue
         if read is not None:
             try:
                 half = reader.fraction_after_noun(i, read[1])
@@ -887,6 +1040,25 @@ def parse_number(text: str) -> Decimal:
     value = matches[0].value
     assert value is not None  # strict mode never returns an unread match
     return value
+
+
+def quote_readings(text: str) -> list[tuple[Decimal, str]]:
+    """What a quote can state: its one figure and qualifier, or either end of one range.
+
+    Raises:
+        NumeralParseError: As ``parse_number``, unless the two numbers are one range.
+
+    Examples:
+        >>> quote_readings("أكثر من 10 آلاف منتسب")
+        [(Decimal('10000'), 'at_least')]
+        >>> quote_readings("ما بين 15 و20 مدنيًا")
+        [(Decimal('15'), 'at_least'), (Decimal('20'), 'at_most')]
+    """
+    matches = find_numbers(text)
+    if len(matches) == 2 and matches[0].range_span is not None \
+            and matches[0].range_span == matches[1].range_span:
+        return [(m.value, m.qualifier) for m in matches if m.value is not None]
+    return [(parse_number(text), detect_qualifier(text))]
 
 
 def _scan_qualifier(text: str) -> str:

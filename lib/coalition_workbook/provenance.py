@@ -56,12 +56,15 @@ def source_lines(path: Path) -> tuple[str, ...] | None:
 
 
 def _check_one(lines: tuple[str, ...], source: str, paragraph: int, quote: str,
-               ) -> tuple[list[tuple[str, str]], float | None, str]:
-    """Check one distinct quote. Returns ([(column, reason)], parsed value, qualifier)."""
+               ) -> tuple[list[tuple[str, str]], list[tuple[float, str]]]:
+    """Check one distinct quote: ([(column, reason)], [(value, qualifier) it can state]).
+
+    A range ("بين 15 و20") states two: its low end at_least, its high end at_most.
+    """
     issues: list[tuple[str, str]] = []
     if not 1 <= paragraph <= len(lines):
         reason = f"{source} has {len(lines)} lines; there is no line {paragraph}"
-        return [("paragraph", reason)], None, ""
+        return [("paragraph", reason)], []
     if quote not in lines[paragraph - 1]:
         elsewhere = [i + 1 for i, line in enumerate(lines) if quote in line]
         if elsewhere:
@@ -69,13 +72,18 @@ def _check_one(lines: tuple[str, ...], source: str, paragraph: int, quote: str,
             issues.append(("paragraph",
                            f"quote is on line {where} of {source}, not line {paragraph}"))
         else:
-            return [("quote", f'"{quote}" is not in {source} verbatim')], None, ""
+            return [("quote", f'"{quote}" is not in {source} verbatim')], []
     try:
-        parsed = numerals.parse_number(quote)
+        readings = numerals.quote_readings(quote)
     except NumeralParseError as exc:
         issues.append(("quote", exc.reason))
-        return issues, None, ""
-    return issues, float(parsed), numerals.detect_qualifier(quote)
+        return issues, []
+    return issues, [(float(v), q) for v, q in readings]
+
+
+def _same(parsed: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Equal up to float rounding of the quote's exact reading."""
+    return np.abs(parsed - value) <= 1e-9 * np.maximum(1.0, np.abs(parsed))
 
 
 def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
@@ -107,8 +115,8 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     # One reading per distinct quote.
     found: list[tuple[int, int, str, str]] = []  # (position, order, column, reason)
     n = len(keys)
-    parsed = np.full(n, np.nan)
-    implied = np.full(n, "", dtype=object)
+    parsed, parsed_hi = np.full(n, np.nan), np.full(n, np.nan)
+    implied, implied_hi = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
     issues: dict[int, list[tuple[str, str]]] = {}
     missing_codes = []
     missing: dict[str, int] = {}
@@ -118,27 +126,39 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
             missing.setdefault(source, k)
             missing_codes.append(k)
             continue
-        found_issues, value, qualifier = _check_one(lines, source, int(para), quote)
+        found_issues, readings = _check_one(lines, source, int(para), quote)
         if found_issues:
             issues[k] = found_issues
-        if value is not None:
-            parsed[k], implied[k] = value, qualifier
+        if readings:
+            parsed[k], implied[k] = readings[0]
+            parsed_hi[k], implied_hi[k] = readings[-1]
     # Compare every row with its quote's reading, a column at a time.
     row_parsed, row_implied = parsed[codes], implied[codes]
     value = figures["value"].to_numpy(dtype=float, na_value=np.nan)
-    has = ~np.isnan(row_parsed)
-    bad_value = has & (np.abs(row_parsed - value) > 1e-9 * np.maximum(1.0, np.abs(row_parsed)))
     qualifier = figures["qualifier"].to_numpy(dtype=object)
+    has = ~np.isnan(row_parsed)
+    # A range quote states its high end too: a row may be either end, each with its qualifier.
+    row_hi, row_implied_hi = parsed_hi[codes], implied_hi[codes]
+    is_hi = has & (row_hi != row_parsed) & _same(row_hi, value) & ~(
+        _same(row_parsed, value) & (row_implied == qualifier))
+    row_parsed = np.where(is_hi, row_hi, row_parsed)
+    row_implied = np.where(is_hi, row_implied_hi, row_implied)
+    bad_value = has & ~_same(row_parsed, value)
     bad_qualifier = has & (row_implied != qualifier)
     skip = np.isin(codes, missing_codes)
     for pos in np.flatnonzero(np.isin(codes, list(issues)) & ~skip):
         found += [(pos, i, col, why) for i, (col, why) in enumerate(issues[codes[pos]])]
+    is_range = has & (row_hi != parsed[codes])
+    ends = {pos: f"a range: its low end {parsed[codes[pos]]:g} ({implied[codes[pos]]}) or "
+                 f"its high end {row_hi[pos]:g} ({row_implied_hi[pos]})"
+            for pos in np.flatnonzero(is_range & (bad_value | bad_qualifier) & ~skip)}
     for pos in np.flatnonzero(bad_value & ~skip):
-        found.append((pos, 10, "value", f"{value[pos]:g} disagrees with the quote, "
-                                        f"which reads {row_parsed[pos]:g}"))
-    for pos in np.flatnonzero(bad_qualifier & ~skip):
-        found.append((pos, 11, "qualifier", f'"{qualifier[pos]}" disagrees with the quote\'s '
-                                            f'wording, which reads as "{row_implied[pos]}"'))
+        reads = ends.get(pos, f"which reads {row_parsed[pos]:g}")
+        found.append((pos, 10, "value", f"{value[pos]:g} disagrees with the quote, {reads}"))
+    for pos in np.flatnonzero(bad_qualifier & ~skip & ~(bad_value & is_range)):
+        reads = ends.get(pos, f'which reads as "{row_implied[pos]}"')
+        found.append((pos, 11, "qualifier",
+                      f'"{qualifier[pos]}" disagrees with the quote\'s wording, {reads}'))
     for source, k in missing.items():
         pos = int(np.flatnonzero(codes == k)[0])
         found.append((pos, -1, "source", f"source file {sources_dir / source} not found or not "

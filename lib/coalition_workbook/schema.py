@@ -75,7 +75,9 @@ FIELDS: dict[str, dict[str, Any]] = {
              "constraints": {"max_length": 32, "required": True, "vocabulary": "units"}},
     "qualifier": {"type": "string",
                   "description": "exact, or a bound: at_least ('أكثر من', 'تتجاوز'), "
-                                 "at_most ('لا يتجاوز'), approx ('نحو').",
+                                 "at_most ('لا يتجاوز'), approx ('نحو'). A range ('بين 15 "
+                                 "و20') is two rows: its low end at_least, its high end "
+                                 "at_most.",
                   "constraints": {"max_length": 32, "required": True, "enum": QUALIFIERS}},
     "quote": {"type": "string",
               "description": "Shortest verbatim span of the source that states the figure, "

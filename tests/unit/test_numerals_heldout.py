@@ -4,7 +4,10 @@ tests/data/numerals_heldout.csv was written before numerals.py was opened, so
 it measures the reader on forms its author did not tune it on. Each row states
 one figure (value, qualifier, unit_hint), or is a "refuse" row: a form a careful
 reader cannot turn into one certain figure (vague plurals, ranges,
-alternatives, unvocalised fractions). For a refuse row the value column lists,
+unvocalised fractions). A "range" row states a range or alternative ("بين 300
+و400", "خمسة أو ستة"): value is "low|high", read as two matches, the low end
+at_least and the high end at_most ("approx_range": both approx, "نحو 20 أو 30").
+For a refuse row the value column lists,
 separated by "|", the only values a reader may still return for parts of the
 text (e.g. "20000" for "بين 10 و20 ألف": the 10 there means ten thousand).
 
@@ -26,7 +29,13 @@ from pathlib import Path
 import pytest
 
 from coalition_workbook.errors import NumeralParseError
-from coalition_workbook.numerals import NumberMatch, detect_qualifier, find_numbers, parse_number
+from coalition_workbook.numerals import (
+    NumberMatch,
+    detect_qualifier,
+    find_numbers,
+    parse_number,
+    quote_readings,
+)
 
 TABLE = Path(__file__).resolve().parents[1] / "data" / "numerals_heldout.csv"
 MIN_ACCURACY = 0.95
@@ -53,10 +62,28 @@ def _lenient(text: str) -> list[NumberMatch]:
     return [m for m in find_numbers(text, strict=False) if m.value is not None]
 
 
+RANGES = {"range": ("at_least", "at_most"), "approx_range": ("approx", "approx")}
+
+
+def _range_qualifiers(row: dict[str, str]) -> tuple[str, str]:
+    return RANGES[row["qualifier"]]
+
+
 def misreads(row: dict[str, str]) -> list[str]:
     """What the lenient reader returned, unflagged, that the row does not state."""
     found = _lenient(row["text"])
     wrong = []
+    if row["qualifier"] in RANGES:
+        ends = dict(zip(_allowed(row), _range_qualifiers(row), strict=True))
+        for m in found:
+            want = next((q for v, q in ends.items() if _same(m.value, v)), None)
+            if want is None:
+                wrong.append(f"{m.text!r} read as {m.value}")
+            elif m.qualifier != want:
+                wrong.append(f"{m.text!r} qualifier {m.qualifier}, not {want}")
+            elif (m.unit_hint or "") != row["unit_hint"]:
+                wrong.append(f"{m.text!r} unit {m.unit_hint!r}, not {row['unit_hint']!r}")
+        return wrong
     if row["qualifier"] == "refuse":
         allowed = _allowed(row)
         for m in found:
@@ -77,6 +104,17 @@ def misreads(row: dict[str, str]) -> list[str]:
 def read_right(row: dict[str, str]) -> tuple[bool, str]:
     """Whether the reader reads the row as it states, and if not, why."""
     text = row["text"]
+    if row["qualifier"] in RANGES:
+        expected = list(zip(_allowed(row), _range_qualifiers(row), strict=True))
+        try:
+            readings = quote_readings(text)
+        except NumeralParseError as exc:
+            return False, f"refused: {exc}"
+        got = [(v, q) for v, q in readings]
+        ok = len(got) == 2 and all(_same(v, ev) and q == eq
+                                   for (v, q), (ev, eq) in zip(got, expected, strict=True))
+        bad = misreads(row)
+        return (ok and not bad, "; ".join(bad) or f"read {got}")
     if row["qualifier"] == "refuse":
         try:
             value = parse_number(text)
@@ -109,7 +147,8 @@ def read_right(row: dict[str, str]) -> tuple[bool, str]:
 def test_the_table_is_big_and_unique() -> None:
     assert len(ROWS) >= 150
     assert len({r["text"] for r in ROWS}) == len(ROWS)
-    assert {r["qualifier"] for r in ROWS} <= {"exact", "at_least", "at_most", "approx", "refuse"}
+    assert {r["qualifier"] for r in ROWS} <= {"exact", "at_least", "at_most", "approx", "refuse",
+                                              *RANGES}
     assert {r["unit_hint"] for r in ROWS} <= {"", "percent"}
 
 
