@@ -192,6 +192,13 @@ def _value_text(base: alt.Chart, lang: str) -> alt.Chart:
     return base.mark_text(align=align, dx=dx, fontSize=11).encode(text="shown:N")
 
 
+def _disputed(table: pd.DataFrame) -> list[bool]:
+    """Which rows' own figures are disputed (all, when the table does not say)."""
+    if "disputed" in table:
+        return table["disputed"].fillna(True).astype(bool).to_list()
+    return [True] * len(table)
+
+
 def _frame(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_col: str,
            unit: str | None, lang: str) -> pd.DataFrame:
     quotes, paras, notes = _provenance(ds, table["inputs"], lang)
@@ -201,9 +208,11 @@ def _frame(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_col: str
         "shown": [labels.format_figure(v, q, lang=lang, unit=unit, high=h)
                   for v, q, h in zip(table[value_col], table["qualifier"], table["value_high"],
                                      strict=True)],
-        "share": [labels.format_figure(v, q, lang=lang, unit="pct", decimals=1, high=h)
-                  for v, q, h in zip(table["share_pct"], table["share_qualifier"],
-                                     table["share_high_pct"], strict=True)],
+        "share": [labels.format_figure(v, q, lang=lang, unit="pct", decimals=1, high=h,
+                                       why="disputed" if d else "other_disputed")
+                  for v, q, h, d in zip(table["share_pct"], table["share_qualifier"],
+                                        table["share_high_pct"], _disputed(table),
+                                        strict=True)],
         "qualifier": [labels.qualifier_name(q, lang) for q in table["qualifier"]],
         "quote": quotes,
         "paragraph": paras,

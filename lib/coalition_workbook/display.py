@@ -124,13 +124,14 @@ def _provenance_title(row: pd.Series | dict, lang: str, ds: Dataset | None = Non
 
 
 def figure_html(value: float | None, qualifier: str, *, lang: str, unit: str | None = None,
-                decimals: int = 0, title: str = "", high: float | None = None) -> str:
+                decimals: int = 0, title: str = "", high: float | None = None,
+                why: str = "disputed") -> str:
     """A qualified number (or range); bounded figures get the ``wb-bound`` class and a hover.
 
     A missing value (a metric with no figure) reads "no figure", never 0.
     """
     text = labels.format_figure(value, qualifier, lang=lang, unit=unit, decimals=decimals,
-                                high=high)
+                                high=high, why=why)
     missing = value is None or (isinstance(value, float) and value != value)
     ranged = text != labels.format_figure(value, qualifier, lang=lang, unit=unit,
                                           decimals=decimals)
@@ -138,6 +139,11 @@ def figure_html(value: float | None, qualifier: str, *, lang: str, unit: str | N
         (" wb-missing" if missing else "") + (" wb-disputed" if ranged else "")
     attr = f' title="{title}"' if title else ""
     return f'<span class="{cls}" data-qualifier="{esc(qualifier)}"{attr}>{text_html(text)}</span>'
+
+
+def share_why(row: dict | pd.Series) -> str:
+    """Why a share is a range: its own part is disputed, or another part of the total."""
+    return "disputed" if bool(row.get("disputed", True)) else "other_disputed"
 
 
 def heading(key: str, lang: str = "en", level: int = 2) -> Html:
@@ -252,7 +258,8 @@ def trainees_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
                                  high=r["value_high"],
                                  title=_title_for(ds, r["inputs"], lang)), num=True),
                  _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
-                                 decimals=decimals, high=r["share_high_pct"]), num=True),
+                                 decimals=decimals, high=r["share_high_pct"],
+                                 why=share_why(r)), num=True),
                  _td(_quotes_cell(ds, r["inputs"], lang)),
                  _td(_notes_cell(ds, r["inputs"], lang))]
         if lang == "en":
@@ -349,7 +356,8 @@ def _breakdown_table(ds: Dataset, frame: pd.DataFrame, *, key: str, label_of, co
                              high=r["value_high"],
                              title=_title_for(ds, r["inputs"], lang)), num=True),
              _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
-                             decimals=decimals, high=r["share_high_pct"]), num=True),
+                             decimals=decimals, high=r["share_high_pct"],
+                                 why=share_why(r)), num=True),
              _td(_quotes_cell(ds, r["inputs"], lang)),
              _td(_notes_cell(ds, r["inputs"], lang))] for r in frame.to_dict("records")]
     if not rows:

@@ -153,6 +153,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "status_not_summed": "not summed",
         "no_figure": "no figure",
         "disputed": "disputed",
+        "other_disputed": "another part is disputed",
         "range_sep": "–",
         "exact_only": "exact figures only",
         "complete_total": "with every figure, at its bound: {total}",
@@ -335,6 +336,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "status_not_summed": "لا يُجمع",
         "no_figure": "لا رقم",
         "disputed": "متنازع عليه",
+        "other_disputed": "جزء آخر متنازع عليه",
         "range_sep": "–",
         "exact_only": "الأرقام الدقيقة فقط",
         "complete_total": "مع كل الأرقام بحدودها: {total}",
@@ -702,8 +704,12 @@ def format_number(value: float | int | None, *, decimals: int = 0) -> str:
 
 def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: str = "en",
                   unit: str | None = None, decimals: int = 0,
-                  high: float | int | None = None) -> str:
+                  high: float | int | None = None, why: str = "disputed") -> str:
     """A figure as a reader should say it: qualifier word, number, unit.
+
+    A range (``high``) says why it is one: ``why`` is a text key, "disputed"
+    for a figure the accounts disagree on, "other_disputed" for a share that
+    is a range only because another part of the total is disputed.
 
     Examples:
         >>> format_figure(10000, "at_least", unit="persons")
@@ -718,6 +724,8 @@ def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: 
         'at most 12.5%'
         >>> format_figure(29000, "exact", unit="persons", high=29500)
         '29,000–29,500 persons (disputed)'
+        >>> format_figure(40.1, "exact", unit="pct", decimals=1, high=41.0, why="other_disputed")
+        '40.1–41.0% (another part is disputed)'
         >>> format_figure(3.21, "at_most", decimals=1, high=3.24)
         'at most 3.2'
         >>> format_figure(None, unit="persons")
@@ -736,4 +744,4 @@ def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: 
         number = unit_format(unit, lang, count=high if ranged else value).replace("{n}", number)
     word = qualifier_word(qualifier, lang)
     out = f"{word} {number}" if word else number
-    return f"{out} ({text('disputed', lang)})" if ranged else out
+    return f"{out} ({text(why, lang)})" if ranged else out

@@ -92,6 +92,44 @@ def test_a_disagreement_is_a_disputed_range_never_a_sum(tables, police, relation
     assert new["id"] in set(metrics.conflicts(ds)["id_a"])
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_only_the_disputed_part_is_called_disputed(tables, police, lang):
+    """One disputed force makes every share a range; only its own row says "disputed"."""
+    new = add_second_source_figure(tables, police, int(float(police["value"])) + 500)
+    relate(tables, new["id"], "conflicts_with", police["id"])
+    ds = load_dataset(tables.figures)
+    table = metrics.trainees_by_force(ds)
+    assert table["share_high_pct"].notna().sum() > 1  # the other shares are ranges too
+    rows = str(display.trainees_table(ds, lang=lang)).split("<tr")[2:]
+    by_force = {r["force_id"]: r for r in table.to_dict("records")}
+    checked = 0
+    for row_html in rows:
+        force = next((f for f, r in by_force.items()
+                      if labels_force(r, lang) in row_html), None)
+        if force is None:
+            continue  # the total row
+        r = by_force[force]
+        low = labels_number(r["share_pct"])
+        if pd.isna(r["share_high_pct"]) or low == labels_number(r["share_high_pct"]):
+            continue  # not a range at the shown decimals
+        mine = f'({labels_text("disputed", lang)})' in row_html
+        other = f'({labels_text("other_disputed", lang)})' in row_html
+        assert (mine, other) == ((True, False) if force == police["force_id"] else (False, True))
+        checked += 1
+    assert checked >= 2
+
+
+def labels_number(value: float) -> str:
+    from coalition_workbook import labels
+    return labels.format_number(value, decimals=1)
+
+
+def labels_force(row: dict, lang: str) -> str:
+    from coalition_workbook import labels
+    from coalition_workbook.display import text_html
+    return text_html(labels.force_label(row["name_en"], row["name_ar"], lang))
+
+
 def labels_text(key: str, lang: str = "en") -> str:
     from coalition_workbook import labels
     return labels.text(key, lang)
