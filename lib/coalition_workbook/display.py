@@ -216,7 +216,12 @@ def _title_for(ds: Dataset, ids: str, lang: str) -> str:
 # --------------------------------------------------------------------------- views
 
 def _total_label(ds: Dataset, name: str, row: dict | None, lang: str, label: str) -> str:
-    """A total's label; when bounds left figures out it says so, and gives the whole."""
+    """A total's label; when bounds left figures out it says so, and gives the whole.
+
+    A total of figures of different dates says which dates it mixes.
+    """
+    if row is not None and row.get("dates"):
+        label = f"{label} ({labels.text('mixed_dates', lang, dates=labels.dates_list(row, lang))})"
     if row is None or not row.get("excluded"):
         return text_html(label)
     whole = metrics.summed_total(ds, name, "as_lower_bound")

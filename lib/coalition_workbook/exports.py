@@ -78,6 +78,10 @@ METRIC_FIELDS: dict[str, dict[str, Any]] = {
                  "description": "Figures that disagree (conflicts_with) within the metric, "
                                 "joined by ';'.",
                  "constraints": {"pattern": r"^([a-z][a-z0-9_]*(;[a-z][a-z0-9_]*)*)?$"}},
+    "dates": {"type": "string",
+              "description": "The dates (figures.as_of) of the figures it adds, joined by ';', "
+                             "when they differ; else empty.",
+              "constraints": {"pattern": r"^(\d{4}(-\d{2}){0,2}(;\d{4}(-\d{2}){0,2})*)?$"}},
 }
 ANNOTATION_CONTEXT: list[Any] = [
     "http://www.w3.org/ns/anno.jsonld",

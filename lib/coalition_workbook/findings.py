@@ -45,9 +45,18 @@ def amount(row: Mapping[str, object] | None, *, lang: str, unit: str | None = No
         'بين 70 و83'
         >>> amount({"value": 263.0, "qualifier": "at_least", "value_high": 265.0}, lang="en")
         'at least 263 to 265 (the accounts disagree)'
+        >>> amount({"value": 9.0, "qualifier": "exact", "dates": "2018;2021"}, lang="en")
+        '9 (adds figures of different dates: 2018, 2021)'
         >>> amount(None, lang="en") is None
         True
     """
+    said = _amount(row, lang=lang, unit=unit)
+    if said is not None and row is not None and row.get("dates"):
+        said += f" ({labels.text('mixed_dates', lang, dates=labels.dates_list(row, lang))})"
+    return said
+
+
+def _amount(row: Mapping[str, object] | None, *, lang: str, unit: str | None) -> str | None:
     if row is None or _missing(row.get("value")):
         return None
     value, high = float(row["value"]), row.get("value_high")  # type: ignore[arg-type]

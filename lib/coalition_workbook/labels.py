@@ -154,6 +154,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_figure": "no figure",
         "disputed": "disputed",
         "other_disputed": "another part is disputed",
+        "mixed_dates": "adds figures of different dates: {dates}",
         "range_sep": "–",
         "exact_only": "exact figures only",
         "complete_total": "with every figure, at its bound: {total}",
@@ -337,6 +338,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_figure": "لا رقم",
         "disputed": "متنازع عليه",
         "other_disputed": "جزء آخر متنازع عليه",
+        "mixed_dates": "يجمع أرقامًا من تواريخ مختلفة: {dates}",
         "range_sep": "–",
         "exact_only": "الأرقام الدقيقة فقط",
         "complete_total": "مع كل الأرقام بحدودها: {total}",
@@ -652,6 +654,12 @@ def unit_format(unit: str, lang: str = "en", count: float | int | None = None) -
     """
     row = vocabulary_rows("units").get(unit, {})
     return row.get(f"format_{check_lang(lang)}") or f"{{n}} {counted_noun(unit, count, lang)}"
+
+
+def dates_list(row: Mapping[str, object], lang: str = "en") -> str:
+    """A metric's ``dates`` ("2018;2021") as a reader's list ("2018, 2021"; "2018، 2021")."""
+    return ("، " if lang == "ar" else ", ").join(d for d in str(row.get("dates") or "").split(";")
+                                                 if d)
 
 
 def kind_label(kind: str, lang: str = "en") -> str:

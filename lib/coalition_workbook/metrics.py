@@ -65,7 +65,7 @@ APPROX_TOLERANCE = 0.05
 _DIRECTION = {"exact": 0, "at_least": 1, "at_most": -1, "approx": None}
 _QUALIFIER = {0: "exact", 1: "at_least", -1: "at_most", None: "approx"}
 METRIC_COLUMNS = ["metric", "value", "value_high", "qualifier", "unit", "inputs", "excluded",
-                  "disputed"]
+                  "disputed", "dates"]
 
 
 @dataclass(frozen=True)
@@ -471,9 +471,13 @@ def summed_total(ds: Dataset, name: str, bounds: str = "as_lower_bound"
     """The total of one summed metric (``SUMMED``), or None when no figure counts.
 
     ``value`` is the lowest total the accounts allow; ``value_high`` the
-    highest when a slot is disputed (else NaN).
+    highest when a slot is disputed (else NaN); ``dates`` the figures' dates
+    when they differ (``mixed_dates``).
     """
-    return _total_row(_resolved(ds, name, bounds), TOTAL_NAMES[name])
+    row = _total_row(_resolved(ds, name, bounds), TOTAL_NAMES[name])
+    if row is not None:
+        row["dates"] = mixed_dates(ds, str(row["inputs"]))
+    return row
 
 
 BREAKDOWN_COLUMNS = ["group", "value", "value_high", "qualifier", "share_pct", "share_high_pct",
@@ -583,7 +587,10 @@ def aid_by_category(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame
     the weapons were bought from the cash.
     """
     rows = [summed_total(ds, n, bounds) for n in ("vehicles", "aid_cash", "aid_weapons")]
-    return pd.DataFrame([r for r in rows if r is not None], columns=METRIC_COLUMNS)
+    out = pd.DataFrame([r for r in rows if r is not None], columns=METRIC_COLUMNS)
+    out["dates"] = [d or mixed_dates(ds, i) for d, i in zip(out["dates"], out["inputs"],
+                                                             strict=True)]
+    return out
 
 
 def current_figure(ds: Dataset, figure_id: str) -> str:
@@ -709,7 +716,21 @@ def timeline(ds: Dataset) -> pd.DataFrame:
 def _row(metric: str, value: float, high: float, qualifier: str, unit: str, inputs: str,
          excluded: str = "", disputed: str = "") -> dict[str, object]:
     return {"metric": metric, "value": value, "value_high": high, "qualifier": qualifier,
-            "unit": unit, "inputs": inputs, "excluded": excluded, "disputed": disputed}
+            "unit": unit, "inputs": inputs, "excluded": excluded, "disputed": disputed,
+            "dates": ""}
+
+
+def mixed_dates(ds: Dataset, inputs: str) -> str:
+    """The distinct ``as_of`` dates of the figures summed, ";"-joined, when there are several.
+
+    A total of figures that hold at different dates (2018 and 2021) is no one
+    moment's count; reports say so next to it. Empty when they share one date
+    or give none.
+    """
+    ids = [i for i in str(inputs).split(";") if i]
+    dates = ds.figures.loc[ds.figures["id"].isin(ids), "as_of"].dropna()
+    found = sorted({str(d) for d in dates if str(d)})
+    return _join(found) if len(found) > 1 else ""
 
 
 def _breakdown_rows(ds: Dataset, name: str, bounds: str, prefix: str, suffix: str,

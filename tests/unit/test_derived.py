@@ -334,3 +334,25 @@ def test_qualifiers_propagate(figures):
             if figures.loc[figures["force_id"] == r.force_id, "qualifier"].eq("exact").all() \
                     and share["value"] == share["value"]:
                 assert share["qualifier"] == "at_most"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_total_of_figures_of_different_dates_says_so(tables, lang):
+    """Two trainee figures dated differently: the total names both dates, wherever it is shown."""
+    from coalition_workbook import findings, labels
+
+    records = tables.records()
+    training = [i for i, r in enumerate(records)
+                if r["category"] == "training" and r["unit"] == "persons"]
+    assert metric(load_dataset(tables.figures), "trainees_total")["dates"] == ""
+    tables.set(training[0], "as_of", "2018")
+    tables.set(training[1], "as_of", "2021-06")
+    ds = load_dataset(tables.figures)
+    assert metric(ds, "trainees_total")["dates"] == "2018;2021-06"
+    said = labels.text("mixed_dates", lang, dates=labels.dates_list(
+        {"dates": "2018;2021-06"}, lang))
+    assert said in str(display.trainees_table(ds, lang=lang))
+    assert said in findings.trainees(ds, lang=lang)
+    one_force = records[training[0]]["force_id"]
+    if one_force != records[training[1]]["force_id"]:
+        assert metric(ds, f"trainees_{one_force}")["dates"] == ""  # one date: nothing to say
