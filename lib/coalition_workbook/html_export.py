@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import re
+import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -179,7 +180,10 @@ def removed_tags(lang: str) -> tuple[str, ...]:
     return ("remove-cell", ANALYST_TAG, *(t for k, t in LANG_TAGS.items() if k != lang))
 
 
+@lru_cache(maxsize=8)
 def _exporter(include_input: bool, lang: str = "en") -> Any:
+    """One exporter per page shape, kept for the process: building one compiles its
+    ~50 Jinja templates (~0.2 s a render when each export built its own)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -191,6 +195,7 @@ def _exporter(include_input: bool, lang: str = "en") -> Any:
         exclude_output_prompt=not include_input,
         embed_images=True,
     )
+    exporter.language_code = lang
     exporter.register_filter("mostly_arabic", mostly_arabic)
     # The one escaper and serializer, also under nbconvert's own filter name.
     exporter.register_filter("escape_html", escaping.escape_html)
@@ -209,7 +214,6 @@ def _render(nb: Any, nb_path: Path, include_input: bool) -> str:
 
     lang = _report_lang(nb)
     exporter = _exporter(include_input, lang)
-    exporter.language_code = lang
     outputs_html = "\n".join(
         str(o.get("data", {}).get("text/html", ""))
         for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
@@ -227,8 +231,14 @@ def _render(nb: Any, nb_path: Path, include_input: bool) -> str:
     }
     # lab's <title> is ``nb.metadata.title``: the page's h1, in the page's language.
     nb.metadata["title"] = page_heading(nb, lang) or nb_path.stem
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    with _RENDERING:  # nbconvert registers per-notebook filters on the shared exporter
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+#: Renders are CPU-bound Python (the GIL runs one at a time anyway); the lock keeps
+#: two worker threads from swapping each other's per-notebook filters mid-render.
+_RENDERING = threading.Lock()
 
 
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)

@@ -24,7 +24,15 @@ KERNEL_START_TIMEOUT_S = 60
 #: fill scheduler logs with noise; cell errors still reach the notebook and the runner.
 #: No command history: a reused kernel restarts its execution count, which IPython's
 #: history database would report (in the report!) as a clash; reports need no history.
-KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
+#: At start-up (while the runner validates the data) a kernel skips ``rfc3987_syntax``
+#: (see ``skip_rfc3987_syntax``: ~1 s of building a grammar that Altair's schema checks
+#: never use) and imports what every report imports; ``%reset -f`` between notebooks
+#: clears names, not imported modules, so each notebook still starts with an empty
+#: namespace.
+PRELOAD = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
+           "import coalition_workbook.charts, coalition_workbook.display")
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False",
+               f"--IPKernelApp.exec_lines={PRELOAD}"]
 
 _RESET = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
 
@@ -207,6 +215,6 @@ def skip_rfc3987_syntax() -> None:
     for its "iri" format checks and builds a lark grammar at import: measured ~0.8 s
     of the 1.1 s ``import papermill`` takes. jsonschema skips those checks when the
     import fails (it suppresses the ImportError); nothing here checks IRI formats.
-    Kernels and plain Python are not affected.
+    The runner's kernels do the same at start-up (``PRELOAD``).
     """
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
