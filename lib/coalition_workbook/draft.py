@@ -38,6 +38,14 @@ _MONTHS = {
     "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان",
     "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين",
 }
+# Words right after a figure that are not what it counts: prepositions, conjunctions,
+# adverbs ("نحو 500 في المنطقة", "163 ألفًا كما قال").
+_NOT_NOUNS = {
+    "في", "على", "إلى", "الى", "عن", "مع", "خلال", "منذ", "بعد", "قبل", "حتى", "كما", "وفق",
+    "وفقا", "وفقًا", "حسب", "بحسب", "أو", "او", "ثم", "لكن", "بينما", "حيث", "أن", "إن", "التي",
+    "الذي", "الذين", "فقط", "تقريبا", "تقريبًا", "أيضا", "أيضًا", "لدى", "عند", "داخل", "خارج",
+    "ضمن", "عبر", "نحو", "قد", "لم", "لن", "لا", "ما", "هذا", "هذه", "ذلك", "تلك",
+}
 _RELATIVE_YEAR = {"الماضي", "المقبل", "الجاري", "الحالي", "المنصرم"}
 
 
@@ -112,6 +120,8 @@ def _noun_words(line: str, f: Found) -> list[tuple[int, int, str]]:
         if _is_number_word(word) or any(c.isdigit() for c in numerals.normalize(word)):
             break
         words.append((start, end, word))
+    if words and _bare(words[0][2]) in _NOT_NOUNS:
+        return []  # "163 ألفًا كما قال": the figure's noun is elsewhere, not "as"
     if not words:
         return []
     if _bare(words[0][2]) in ("من", "منهم", "منها") and _bare(words[0][2]) == "من":
@@ -146,9 +156,15 @@ def _quote_ok(quote: str, value: Decimal, qualifier: str) -> bool:
 
 
 def _strip_prefix_start(line: str, f: Found) -> int:
-    """Start after a glued conjunction/preposition (و8500 -> 8500) when that reads the same."""
+    """Start after a glued conjunction/preposition (و8500 -> 8500) when that reads the same.
+
+    A preposition written with a tatweel ("بـ300") keeps it: "ـ300" would open the
+    quote with a stray stroke.
+    """
     if len(f.text) > 1 and f.text[0] in "وبلف" and f.value is not None:
         rest = f.text[1:]
+        if rest[:1] == "\u0640":  # "بـ300": the stroke belongs to the preposition
+            return f.start
         if rest[:1].isdigit() or rest[:1] == " ":
             return f.start + 1
         try:
@@ -193,7 +209,8 @@ def draft_quote(line: str, f: Found) -> Quote:
     candidates = [max(end, n[1]) for n in reversed(nouns)] + [end]
     # A glued و/ف/ب/ل before the comparative word (وأكثر من) is left out when the
     # quote reads the same without it: the quote is the shortest span.
-    starts = [start + 1, start] if line[start:start + 1] in ("و", "ف", "ب", "ل") else [start]
+    glued = line[start:start + 1] in ("و", "ف", "ب", "ل") and line[start + 1:start + 2] != "\u0640"
+    starts = [start + 1, start] if glued else [start]
     for stop, begin in ((stop, begin) for stop in candidates for begin in starts):
         quote = line[begin:stop].strip()
         if _quote_ok(quote, f.value, f.qualifier):

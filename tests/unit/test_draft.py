@@ -111,3 +111,15 @@ def test_cli_refuses_missing_or_non_utf8(tmp_path: Path, capsys: pytest.CaptureF
     assert err.startswith(f"error: {path}") and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
     assert not (tmp_path / "d.csv").exists()
+
+
+@pytest.mark.parametrize("line,quote", [
+    ("وبلغ عدد المتطوعين 163 ألفًا كما قال الوزير.", "163 ألفًا"),  # not "163 ألفًا كما"
+    ("ونشر نحو 500 في المنطقة.", "نحو 500"),
+    ("وتبرع بـ300 ألف دولار.", "بـ300 ألف دولار"),  # never a quote opening on "ـ"
+])
+def test_quote_leaves_out_function_words_and_keeps_a_tatweel_with_its_letter(
+        line: str, quote: str) -> None:
+    (f,) = draft.scan(line)
+    got = draft.draft_quote(line, f)
+    assert got.ok and got.text == quote
