@@ -93,8 +93,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
     from . import config, draft
 
     source = Path(args.source)
-    rows = draft.draft_rows(source, accounted=draft.read_accounted(
+    made = draft.draft(source, accounted=draft.read_accounted(
         Path(args.figures) if args.figures else None))
+    rows = made.rows
     out = Path(args.out) if args.out else config.DATA_DIR / "drafts" / f"{source.stem}.csv"
     if not args.out:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -103,6 +104,15 @@ def cmd_draft(args: argparse.Namespace) -> int:
     print(f"wrote {out}: {len(rows)} draft rows from {source.name} ({guessed} with a unit "
           "guessed); fill the blank columns, copy the rows into figures.csv, then "
           "`workbook validate`")
+    aside = out.with_name(f"{out.stem}.ignored.csv")
+    if made.aside:
+        _atomic_write(aside, lambda tmp: draft.write_rows(Path(tmp), made.aside,
+                                                          draft.IGNORED_COLUMNS))
+        print(f"wrote {aside}: {len(made.aside)} numbers that are no count (dates' days, "
+              "identifiers, codes), each with its reason; check them and copy the rows into "
+              "ignored.csv")
+    elif aside.exists():
+        aside.unlink()  # an earlier draft's proposals no longer apply
     return 0
 
 

@@ -51,7 +51,8 @@ def source_coverage(path: Path, accounted: Accounted) -> SourceCoverage:
             if status == "ignored":
                 matched_ignored |= {(paragraph, t)
                                     for t in accounted.ignored[(path.name, paragraph)]
-                                    if t == f.text or _overlaps(line, t, f.start, f.end)}
+                                    if t == f.text
+                                    or _overlaps(line, t, f.start, f.end, covers=True)}
     stale = sorted((p, t) for (src, p), texts in accounted.ignored.items() if src == path.name
                    for t in texts if (p, t) not in matched_ignored)
     return SourceCoverage(path.name, total, counts["curated"], counts["ignored"],

@@ -32,7 +32,8 @@ FIGURE_COLUMNS: list[str] = list(schema.TABLES["figures"]["fields"])
 
 _WORD = re.compile(r"[^\s\"“”«»()\[\]،,.:؛;!?؟]+")
 _TRAILING_PUNCT = "\"“”«»()[]،,.:؛;!?؟"
-_YEAR_WORDS = {"عام", "العام", "سنة", "لعام", "بعام", "وعام", "منذ"}
+_YEAR_WORDS = {"عام", "العام", "سنة", "لعام", "بعام", "وعام", "منذ", "لسنة", "بسنة", "وسنة",
+               "السنة", "للعام", "عامي"}
 _MONTHS = {
     "يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو", "يوليو", "أغسطس",
     "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان",
@@ -120,7 +121,8 @@ def _noun_words(line: str, f: Found) -> list[tuple[int, int, str]]:
         if _is_number_word(word) or any(c.isdigit() for c in numerals.normalize(word)):
             break
         words.append((start, end, word))
-    if words and _bare(words[0][2]) in _NOT_NOUNS:
+    first = _bare(words[0][2]) if words else ""
+    if first in _NOT_NOUNS or (first[:1] in "وف" and first[1:] in _NOT_NOUNS):
         return []  # "163 ألفًا كما قال": the figure's noun is elsewhere, not "as"
     if not words:
         return []
@@ -141,8 +143,9 @@ def _year_word(line: str, f: Found) -> int | None:
     prev = _word_before(line, f.start)
     if prev and _bare(prev[1]) in _RELATIVE_YEAR | {"الأول", "الثاني"}:
         prev = _word_before(line, prev[0]) or prev  # العام الماضي 2020, تشرين الأول 2023
-    if prev and (_bare(prev[1]) in _YEAR_WORDS or _bare(prev[1]) in _MONTHS
-                 or _bare(prev[1])[1:] in _MONTHS):
+    word = _bare(prev[1].split("/")[-1]) if prev else ""  # "الأول/ديسمبر 2015"
+    if prev and (word in _YEAR_WORDS or word[1:] in _YEAR_WORDS or word in _MONTHS
+                 or word[1:] in _MONTHS):
         return prev[0]
     return None
 
@@ -209,7 +212,9 @@ def draft_quote(line: str, f: Found) -> Quote:
     candidates = [max(end, n[1]) for n in reversed(nouns)] + [end]
     # A glued و/ف/ب/ل before the comparative word (وأكثر من) is left out when the
     # quote reads the same without it: the quote is the shortest span.
-    glued = line[start:start + 1] in ("و", "ف", "ب", "ل") and line[start + 1:start + 2] != "\u0640"
+    first_word = line[start:].split(maxsplit=1)[0] if line[start:].strip() else ""
+    glued = (line[start:start + 1] in ("و", "ف", "ب", "ل") and line[start + 1:start + 2] != "\u0640"
+             and _bare(first_word) not in ("بين", "بنحو") )  # "بين 15 إلى 20": not "ين"
     starts = [start + 1, start] if glued else [start]
     for stop, begin in ((stop, begin) for stop in candidates for begin in starts):
         quote = line[begin:stop].strip()
@@ -265,13 +270,15 @@ def _format_value(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _overlaps(line: str, needle: str, start: int, end: int) -> bool:
-    """Whether some verbatim occurrence of ``needle`` in ``line`` overlaps [start, end)."""
+def _overlaps(line: str, needle: str, start: int, end: int, *, covers: bool = False) -> bool:
+    """Whether some verbatim occurrence of ``needle`` in ``line`` overlaps [start, end)
+    (with ``covers``: holds all of it)."""
     if not needle:
         return False
     i = line.find(needle)
     while i >= 0:
-        if i < end and start < i + len(needle):
+        if (i <= start and end <= i + len(needle)) if covers else (
+                i < end and start < i + len(needle)):
             return True
         i = line.find(needle, i + 1)
     return False
@@ -290,7 +297,9 @@ class Accounted:
         key = (source, paragraph)
         if any(_overlaps(line, q, f.start, f.end) for q in self.curated.get(key, [])):
             return "curated"
-        if any(t == f.text or _overlaps(line, t, f.start, f.end)
+        # An ignored text must hold the whole number: "9" (a date's day) never
+        # accounts for the "19" of a count on the same line.
+        if any(t == f.text or _overlaps(line, t, f.start, f.end, covers=True)
                for t in self.ignored.get(key, [])):
             return "ignored"
         return "unaccounted"
@@ -336,6 +345,78 @@ def read_source(path: Path) -> list[str]:
     return text.split("\n")
 
 
+# What a number is when it is not a count: the reason written to the proposals for
+# data/ignored.csv (English, Arabic).
+_ASIDE = {
+    "number": ("an identifier (رقم N), not a count", "رقم تعريفي (رقم N) وليس عددًا"),
+    "day": ("the day of a date, not a count", "يوم من تاريخ وليس عددًا"),
+    "zero": ("written with a leading zero (a phone or reference number), not a count",
+             "مكتوب بصفر في أوله (رقم هاتف أو مرجع) وليس عددًا"),
+    "code": ("part of a name or model code (MQ-9, كوفيد-19), not a count",
+             "جزء من اسم أو رمز طراز وليس عددًا"),
+    "the_one": ("'the one ...' after a noun (a per-unit phrase), not a count",
+                "«الواحد» بعد اسم (عبارة لكل وحدة) وليس عددًا"),
+    "formation": ("the number of a formation (اللواء 57), not a count",
+                  "رقم تشكيل عسكري (اللواء 57) وليس عددًا"),
+    "hijri": ("a Hijri date, not a count", "تاريخ هجري وليس عددًا"),
+}
+_NUMBER_WORDS = {"رقم", "الرقم", "برقم", "ورقم", "بالرقم", "رقمها", "رقمه"}
+_FORMATIONS = {"اللواء", "الفرقة", "الفوج", "الكتيبة", "السرية", "الفيلق", "الفصيل"}
+_DIGITS = "0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
+
+
+def _next_word(line: str, pos: int) -> str:
+    """The first word after ``pos`` past any "و15"-style figures ("يومي 14 و15 شباط")."""
+    m = re.match(rf"(?:\s*و?\s*[{_DIGITS}]+)*\s*([^\s{re.escape(_TRAILING_PUNCT)}]+)",
+                 line[pos:])
+    return _bare(m.group(1).split("/")[0]) if m else ""
+
+
+def set_aside(line: str, f: Found) -> str | None:
+    """Why a number found in a line is not a figure to curate (a key of ``_ASIDE``), or None.
+
+    Only forms that cannot be counts: a day before a month name, "رقم N", a
+    leading zero, digits glued to a name ("MQ-9"), "الواحد(ة)" after a noun, a
+    formation's number ("اللواء 57"), a Hijri date ("1441هـ").
+
+    Examples:
+        >>> line = "صدر القرار رقم 48 في 9 كانون الثاني"
+        >>> [set_aside(line, f) for f in scan(line)]
+        ['number', 'day']
+    """
+    if f.value is None:
+        return None
+    text = f.text.strip()
+    digits = re.sub("^[وفبلك]?(?:ال|لل)?\u0640?", "", text)  # "و15", "بـ3", "الـ12"
+    prev = _word_before(line, f.start)
+    prev_word = _bare(prev[1]) if prev else ""
+    prev2 = _word_before(line, prev[0]) if prev else None
+    if prev_word in _NUMBER_WORDS or (prev2 and _bare(prev2[1]) in _NUMBER_WORDS):
+        return "number"  # "رقم 48", "الرقم المجاني 5599"
+    if prev_word in ("لسنة", "لعام") and prev2 and re.search(
+            r"رقم\s*\(?\s*[" + _DIGITS + r"]+\s*\)?\s*$", line[:prev[0]]):
+        return "number"  # "التعليمات رقم 3 لسنة 2022": the year is part of the citation
+    if digits[:1] in _DIGITS:
+        if f.value == int(f.value) and 1 <= f.value <= 31 and " " not in text:
+            after = _next_word(line, f.end)
+            if after in _MONTHS or after[1:] in _MONTHS:
+                return "day"
+        if digits[:1] in "0٠۰" and digits[1:2] in _DIGITS:
+            return "zero"
+        before = line[max(0, f.start - 2):f.start]
+        after_char = line[f.end:f.end + 1]
+        if re.search(r"[A-Za-z\u0621-\u064a]-$|[A-Za-z]$", before) or re.match(r"[A-Za-z]",
+                                                                               after_char):
+            return "code"
+        if prev_word in _FORMATIONS and " " not in text:
+            return "formation"
+        if re.match(r"\s?هـ", line[f.end:f.end + 3]):
+            return "hijri"
+    if _bare(text) in ("الواحد", "الواحدة") and prev and not _is_number_word(prev[1]):
+        return "the_one"
+    return None
+
+
 def draft_rows(source_path: Path, *, accounted: Accounted | None = None,
                hints: dict[str, UnitHint] | None = None,
                taken_ids: Iterable[str] = ()) -> list[dict[str, str]]:
@@ -350,15 +431,41 @@ def draft_rows(source_path: Path, *, accounted: Accounted | None = None,
     Returns:
         Rows with the ``figures.csv`` columns, in text order.
     """
+    return draft(source_path, accounted=accounted, hints=hints, taken_ids=taken_ids).rows
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft: ``rows`` for figures.csv, and ``aside`` for data/ignored.csv.
+
+    ``aside`` holds the numbers ``set_aside`` recognises as no count (dates'
+    days, identifiers, codes), each with its reason in both languages: proposed
+    for ignored.csv rather than drafted as figures, so coverage still asks for
+    a decision on every number.
+    """
+
+    rows: list[dict[str, str]]
+    aside: list[dict[str, str]]
+
+
+def draft(source_path: Path, *, accounted: Accounted | None = None,
+          hints: dict[str, UnitHint] | None = None, taken_ids: Iterable[str] = ()) -> Draft:
+    """``draft_rows``, plus the numbers set aside as no figure (``Draft``)."""
     lines = read_source(source_path)
     accounted = accounted if accounted is not None else read_accounted()
     hints = hints if hints is not None else unit_hints()
     taken = set(taken_ids) | accounted.ids
     stem = _slug(source_path.stem)
-    rows = []
+    rows, aside = [], []
     for paragraph, line in enumerate(lines, start=1):
         for f in scan(line):
             if accounted.status(source_path.name, paragraph, line, f) != "unaccounted":
+                continue
+            why = set_aside(line, f)
+            if why is not None:
+                aside.append({"source": source_path.name, "paragraph": str(paragraph),
+                              "text": f.text, "reason": _ASIDE[why][0],
+                              "reason_ar": _ASIDE[why][1]})
                 continue
             quote = draft_quote(line, f)
             hint = guess_unit(quote.noun, hints) if quote.noun else None
@@ -387,16 +494,20 @@ def draft_rows(source_path: Path, *, accounted: Accounted | None = None,
                 "subject_en": "", "attributed_to": "", "as_of": "", "note": "; ".join(notes),
                 "force_id": "", "kind": "",
             })
-    return rows
+    return Draft(rows, aside)
 
 
-def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
-    """Write drafted rows as a figures-shaped CSV (UTF-8, header first)."""
+IGNORED_COLUMNS: list[str] = list(schema.TABLES["ignored"]["fields"])
+
+
+def write_rows(path: Path, rows: list[dict[str, str]],
+               columns: list[str] = FIGURE_COLUMNS) -> None:
+    """Write drafted rows as a figures-shaped (or ``columns``) CSV, UTF-8, header first."""
     from .files import atomic_write
 
     def write(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=FIGURE_COLUMNS, lineterminator="\n")
+            w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
             w.writeheader()
             w.writerows(rows)
 

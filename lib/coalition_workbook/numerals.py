@@ -375,7 +375,7 @@ def _read_numeral(raw: str, *, before_scale: bool = False) -> Decimal:
 class _Second:
     """The second figure of a pair (``_Reader.second``): tokens [start, end)."""
 
-    connector: str   # "و", "او", "الي", "حتي" or a dash
+    connector: str   # "و", "او", "الي", "حتي", a dash, or "و NOUN" (the first figure's noun)
     start: int
     value: Decimal
     end: int
@@ -510,6 +510,9 @@ class _Reader:
                 (nxt.kind == "word" and nxt.folded in _RANGE_WORDS)
                 or (nxt.kind == "other" and nxt.folded in _RANGE_MARKS)):
             j, connector = end + 1, nxt.folded
+        elif (nxt.joined and nxt.kind == "word" and nxt.folded not in _FUNCTION_WORDS
+              and self.at(end + 1, *_CONTINUES, conj=True)):
+            j, connector = end + 1, "و " + nxt.folded  # "50 ألف دولار و25 مليون دولار"
         else:
             return None
         try:
@@ -521,9 +524,14 @@ class _Reader:
         if other is None or first_term is None:
             return None
         value, other_end = other
+        if connector.startswith("و ") and not (
+                other_end < len(t) and t[other_end].joined
+                and t[other_end].folded == connector[2:]):
+            return None  # the noun after the first figure must follow the second one too
         pct = other_end < len(t) and t[other_end].kind in ("pct", "pct_word") and (
             t[other_end].joined or t[other_end].start == t[other_end - 1].end)
-        bare = not any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end])
+        bare = not any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end]) \
+            and connector[:2] != "و "
         return _Second(connector, j, value, other_end, pct,
                        first_term.scale if bare and first_term.scale > 1 else 1)
 
@@ -535,8 +543,8 @@ class _Reader:
         so it is not read on its own unless ``range_cue`` makes the pair a range.
         """
         nxt = self.second(k, end)
-        if nxt is None or any(x.kind in (SCALE, FRACTION, DUAL_UNIT)
-                              for x in self.toks[k:end]):
+        if nxt is None or nxt.connector[:2] == "و " or any(
+                x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in self.toks[k:end]):
             return None
         if nxt.pct or any(x.kind == SCALE for x in self.toks[nxt.start:nxt.end]):
             return "a range or alternative: the first figure may take the scale of the second"
@@ -562,7 +570,7 @@ class _Reader:
             if cue and t[cue].joined and t[cue - 1].folded in _WHAT:
                 cue -= 1  # "ما بين", "فيما بين"
             return cue
-        if nxt.connector == "و":
+        if nxt.connector[:1] == "و":
             return None
         if nxt.connector != "او":
             if all(_YEAR_LIKE.fullmatch(x.folded) for x in (t[k], t[nxt.start])):
@@ -672,7 +680,9 @@ for _qual, _phrases in (
                   *_MORE_VERBS, *_MORE_PREP_VERBS, *_PAST_MORE_VERBS, "أكثر من", "أزيد من",
                   "ما يزيد على", "ما يزيد عن", "ما يفوق", "ما يتجاوز", "ما فوق", "فوق",
                   "على الأقل", "زاد على", "زاد عن", "زادت على", "زادت عن", "كحد أدنى",
-                  "بحد أدنى"]),
+                  "بحد أدنى",
+                  # "نيف وعشرون", "بضع وثلاثون": twenty-some, more than twenty
+                  "نيف", "بضع", "بضعة"]),
     ("approx", [*_NEAR_VERBS, "نحو", "حوالي", "حوالى", "قرابة", "زهاء", "ما يقارب", "ما يناهز",
                 "ما يقرب من", "يقرب من", "تقريبا", "في حدود", "بحدود", "نحوا من", "ما يقدر",
                 "ما يقدر ب", "يقدر ب", "تقدر ب"]),
@@ -727,6 +737,12 @@ def _candidates(index: dict[str, list[tuple[tuple[str, ...], str, str]]], tok: _
     return found
 
 
+#: Words that may stand between a comparative verb and its figure (the subject:
+#: "لتتجاوز مساعداتها الإنسانية الإجمالية للعراق 3.3 مليار"), and between "لا يقل"
+#: and its "عن" ("لا يقل عدد المصابين عن 70"); no punctuation in between.
+_VERB_GAP, _PREP_GAP = 5, 2
+
+
 def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] | None:
     """Find comparative words next to tokens [first, end): (qualifier, tok_from, tok_to).
 
@@ -734,12 +750,12 @@ def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] |
     "kinship with 3") are not its qualifier: the preposition governs the number,
     and a comparative phrase stands right before the figure, not before its "ب".
     """
-    for gap in range(0 if toks[first].prep else 3):
+    for gap in range(0 if toks[first].prep else _VERB_GAP + 1):
         if first - 1 - gap < 0:
             break
         tried = [(m, "verb") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1 - gap])
                  if not gap or m[2] == "verb"]
-        if gap:
+        if gap and gap <= _PREP_GAP:
             tried += [(m, "prep") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1])
                       if m[2] == "prep"]
         for (marker, qual, _where), shape in tried:
@@ -931,6 +947,13 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
                 i += 1
             continue
         if tok.kind not in _NUMBERISH and tok.kind != "digits":
+            i += 1
+            continue
+        if tok.kind == UNIT and tok.value == 1 and tok.article and not tok.conj:
+            # "الطائرة الواحدة 5 آلاف": "the one" is an adjective of its noun; it
+            # takes no figure after it (listed alone, for coverage to account for)
+            s, e = span(i, i)
+            found.append(NumberMatch(Decimal(1), text[s:e], s, e))
             i += 1
             continue
         try:

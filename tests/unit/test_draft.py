@@ -123,3 +123,66 @@ def test_quote_leaves_out_function_words_and_keeps_a_tatweel_with_its_letter(
     (f,) = draft.scan(line)
     got = draft.draft_quote(line, f)
     assert got.ok and got.text == quote
+
+
+@pytest.mark.parametrize("line,text,why", [
+    ("صدر القرار رقم 48 أمس.", "48", "number"),
+    ("خصصت الوزارة الرقم المجاني 5599 للاستفسار.", "5599", "number"),
+    ("وفق التعليمات رقم 3 لسنة 2022.", "2022", "number"),
+    ("وصل الوفد في 9 كانون الثاني.", "9", "day"),
+    ("اجتمعوا يومي 14 و15 شباط/فبراير.", "و15", "day"),
+    ("للاتصال 07801234567 مساءً.", "07801234567", "zero"),
+    ("حلقت طائرات MQ-9 فوق المدينة.", "9", "code"),
+    ("انتشر وباء كوفيد-19 في المخيمات.", "19", "code"),
+    ("بلغت كلفة الساعة الواحدة 5 آلاف دولار.", "الواحدة", "the_one"),
+    ("انتشر اللواء 57 في الموصل.", "57", "formation"),
+    ("وُلد عام 1441هـ.", "1441", "hijri"),
+])
+def test_numbers_that_are_no_count_are_proposed_for_ignored_csv(line: str, text: str,
+                                                                 why: str) -> None:
+    found = {f.text: draft.set_aside(line, f) for f in draft.scan(line)}
+    assert found[text] == why
+
+
+@pytest.mark.parametrize("line", [
+    "درّبت القوات 49 ألف منتسب في 2020.",  # a count and a bare year
+    "وصل 9 جنود إلى القاعدة.",               # a small count, no month after it
+    "قتل 15 شخصًا في 3 هجمات.",
+    "تسلم الجيش 250 مركبة من طراز همفي.",
+])
+def test_counts_are_never_set_aside(line: str) -> None:
+    assert [draft.set_aside(line, f) for f in draft.scan(line)] == [None] * len(draft.scan(line))
+
+
+def test_cli_writes_the_set_aside_numbers_and_coverage_accepts_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The proposals, copied into ignored.csv, account for every number they name."""
+    from coalition_workbook import coverage
+    from tests.conftest import read_rows
+
+    root = second_article_project(tmp_path / "data")
+    article = root / "sources" / TEXT.name
+    lines = article.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    lines[-1] = "وصدر القرار رقم 48 في 9 كانون الثاني، وحلقت طائرات MQ-9 فوق 3 مدن."
+    article.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "d.csv"
+    assert cli.main(["draft", str(article), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    aside = tmp_path / "d.ignored.csv"
+    assert f"wrote {aside}: 3 numbers" in said
+    header, rows = read_rows(aside)
+    assert header == draft.IGNORED_COLUMNS
+    assert [r[2] for r in rows] == ["48", "9", "9"]
+    drafted = {(r["paragraph"], r["value"]) for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert (str(len(lines)), "3") in drafted  # the count on that line is still drafted
+    accounted = draft.Accounted({}, {(r[0], int(r[1])): [x[2] for x in rows] for r in rows})
+    result = coverage.source_coverage(article, accounted)
+    assert result.ignored == 3 and not result.stale_ignored
+    assert [t for p, t in result.unaccounted if p == len(lines)] == ["3"]
+
+
+def test_an_ignored_text_accounts_only_for_numbers_it_holds_whole() -> None:
+    line = "وصل الوفد في 9 كانون الثاني ومعه 19 خبيرًا."
+    accounted = draft.Accounted({}, {("a.txt", 2): ["9"]})
+    status = {f.text: accounted.status("a.txt", 2, line, f) for f in draft.scan(line)}
+    assert status == {"9": "ignored", "19": "unaccounted"}

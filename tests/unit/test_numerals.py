@@ -362,3 +362,13 @@ def test_a_noun_and_a_half_without_a_number_is_refused(text: str) -> None:
         find_numbers(text)
     (unread,) = find_numbers(text, strict=False)
     assert unread.value is None and unread.text == "ونصف"
+
+
+@pytest.mark.parametrize("text,value,qualifier", [
+    ("لتتجاوز مساعداتها الإنسانية الإجمالية للعراق 3.3 مليار دولار", 3_300_000_000, "at_least"),
+    ("قتل نيف وعشرون شخصًا", 20, "at_least"),  # twenty-some: more than twenty
+    ("بلغت كلفة الساعة الواحدة 5 آلاف دولار", 5000, "exact"),  # "the one" takes no figure
+])
+def test_qualifier_far_from_its_verb_and_some_more(text: str, value: int, qualifier: str) -> None:
+    found = [(m.value, m.qualifier) for m in find_numbers(text) if m.text.strip() != "الواحدة"]
+    assert found == [(value, qualifier)]

@@ -59,6 +59,9 @@ def test_a_range_is_read_as_its_two_bounds(a: int, gap: int, shape: str, scale: 
     ("قُتل ثلاثة أو أربعة أشخاص", [(3, "at_least"), (4, "at_most")]),
     ("ارتفعت بين 10% و15%", [(10, "at_least"), (15, "at_most")]),
     ("نحو 10-15 طائرة", [(10, "approx"), (15, "approx")]),
+    # each end with its own scale and noun
+    ("تتراوح بين 50 ألف دولار و25 مليون دولار", [(50000, "at_least"), (25000000, "at_most")]),
+    ("بين 20 طائرة و30 طائرة", [(20, "at_least"), (30, "at_most")]),
     ("بين 10 و15 بالمئة تقريبًا", [(10, "approx"), (15, "approx")]),
 ])
 def test_word_ranges_percent_and_approximate_ranges(text: str, expected: list) -> None:
@@ -74,6 +77,7 @@ def test_word_ranges_percent_and_approximate_ranges(text: str, expected: list) -
     # two separate figures joined by و without بين
     ("قتل 5 وجرح 10", [(5, "exact"), (10, "exact")]),
     ("من بين 83 دولة", [(83, "exact")]),
+    ("بين 3 جنود و5 ضباط", [(3, "exact"), (5, "exact")]),  # two nouns: two counts
 ])
 def test_not_ranges(text: str, expected: list) -> None:
     assert _ends(text) == [(Decimal(v), q) for v, q in expected]
