@@ -167,7 +167,12 @@ _add(FRACTION_PLURAL, 5, ("اخماس",))
 _add(DUAL_UNIT, 2, (
     "عامين", "عامان", "عامي", "سنتين", "سنتان", "شهرين", "شهران", "يومين", "يومان",
     "اسبوعين", "اسبوعان", "ساعتين", "ساعتان", "دقيقتين", "دقيقتان", "عقدين", "عقدان",
-    "قرنين", "قرنان", "دولارين", "دولاران", "دينارين", "ديناران", "مرتين", "مرتان"))
+    "قرنين", "قرنان", "دولارين", "دولاران", "دينارين", "ديناران", "مرتين", "مرتان",
+    # counted nouns whose plural is broken (أشخاص, أطفال, جنود...), so "-ين" is the dual
+    "شخصين", "شخصان", "طفلين", "طفلان", "رجلين", "رجلان", "جنديين", "جنديان", "امراتين",
+    "امراتان", "اسيرين", "اسيران", "اسيرتين", "اسيرتان", "قتيلين", "قتيلان", "جريحين",
+    "جريحان", "ضابطين", "ضابطان", "طائرتين", "طائرتان", "دبابتين", "دبابتان", "سيارتين",
+    "سيارتان", "مركبتين", "مركبتان", "مدينتين", "مدينتان", "قاعدتين", "قاعدتان"))
 _add(ORDINAL, 0, (
     "اول", "اولي", "ثاني", "ثانيه", "ثان", "ثالث", "ثالثه", "رابع", "رابعه", "خامس", "خامسه",
     "سادس", "سادسه", "سابع", "سابعه", "ثامن", "ثامنه", "تاسع", "تاسعه", "عاشر", "عاشره",
@@ -198,6 +203,11 @@ _FUNCTION_WORDS = {
 _FRACTION_HOMOGRAPHS = {"خمس", "سبع", "تسع", "عشر"}
 # Between two figures: "5 أو 6 آلاف", "من 5 إلى 7 آلاف", "5 حتى 7 آلاف", "10-15 ألف".
 _RANGE_WORDS = {"او", "الي", "حتي"}
+# A noun with a possessive ending before a definite tens word: "عيدها الخمسين",
+# "ذكراها الثلاثين" (her fiftieth anniversary), an ordinal like "الذكرى العشرين".
+_POSSESSED = re.compile("..(?:ه|ها|هم|هما|هن|نا|كم)$")
+# "واحد من", "واحدة منهم": one of them.
+_OF = {"من", "منهم", "منها", "منهن", "منكم", "منا"}
 # A definite word, prefixes allowed ("الذكرى", "بالقرن", "للدورة").
 _DEFINITE = re.compile("^(?:[وف]?[بلك]?ال|[وف]?لل)..")
 _RANGE_MARKS = {"-", "\u2013", "\u2014"}
@@ -550,6 +560,26 @@ class _Reader:
             return "a range or alternative: the first figure may take the scale of the second"
         return None
 
+    def decimal_point(self, end: int) -> tuple[Decimal, int] | None:
+        """The decimals read out after "فاصلة" (a decimal point in words), and the next token.
+
+        "ثلاثة فاصلة خمسة" is 3.5, "اثنان فاصلة خمسة وعشرون" 2.25: the digits
+        after the point are those of the whole number spoken after it.
+        """
+        t = self.toks
+        if not (end + 1 < len(t) and t[end].joined and t[end].folded in ("فاصله", "فاصل")
+                and t[end + 1].joined and t[end + 1].kind in _CONTINUES):
+            return None
+        try:
+            with localcontext(_EXACT):
+                after = self.expression(end + 1)
+        except (_Uncertain, ArithmeticError):
+            return None
+        if after is None or after[0] != after[0].to_integral_value():
+            return None
+        digits = len(str(int(after[0])))
+        return after[0] / Decimal(10) ** digits, after[1]
+
     def after_between(self, k: int) -> bool:
         """Does the figure at token k follow بين ("بين 15 و20", "ما بين")?"""
         return bool(k and self.toks[k].joined and self.toks[k - 1].folded in _BETWEEN)
@@ -632,8 +662,8 @@ class _Reader:
                     end += 1  # "مليار ونصف المليار"
                 scale = -1
                 continue
-            if t[k].kind == DUAL_UNIT:
-                break
+            if t[k].kind == DUAL_UNIT or nxt.kind == DUAL_UNIT:
+                break  # "جندي واحد وجنديين": a dual noun after و is a figure of its own
             try:
                 nterm = self.term(end)
             except _Uncertain as exc:
@@ -658,7 +688,8 @@ def _markers(*phrases: str) -> tuple[tuple[str, ...], ...]:
 
 
 _MORE_VERBS = ("يتجاوز", "تتجاوز", "يفوق", "تفوق", "يتعدى", "تتعدى", "يتخطى", "تتخطى")
-_MORE_PREP_VERBS = ("يزيد على", "يزيد عن", "تزيد على", "تزيد عن", "يربو على", "تربو على")
+_MORE_PREP_VERBS = ("يزيد على", "يزيد عن", "تزيد على", "تزيد عن", "يربو على", "تربو على",
+                    "ينوف على", "ينوف عن", "تنوف على", "ينيف على", "ينيف عن", "تنيف على")
 _PAST_MORE_VERBS = ("تجاوز", "تجاوزت", "فاق", "فاقت", "تخطى", "تخطت", "تعدى", "تعدت")
 _NEAR_VERBS = ("يناهز", "تناهز", "ناهز", "ناهزت", "يقارب", "تقارب", "قارب", "قاربت")
 _NEGATIONS = ("لا", "لم", "لن", "ما لا", "ألا", "أن لا")
@@ -685,7 +716,8 @@ for _qual, _phrases in (
                   "نيف", "بضع", "بضعة"]),
     ("approx", [*_NEAR_VERBS, "نحو", "حوالي", "حوالى", "قرابة", "زهاء", "ما يقارب", "ما يناهز",
                 "ما يقرب من", "يقرب من", "تقريبا", "في حدود", "بحدود", "نحوا من", "ما يقدر",
-                "ما يقدر ب", "يقدر ب", "تقدر ب"]),
+                "ما يقدر ب", "يقدر ب", "تقدر ب",
+                "اقترب من", "اقتربت من", "يقترب من", "تقترب من"]),
 ):
     for _m in _markers(*_phrases):
         _where = "verb" if _m[-1] in _VERBS else "prep" if (
@@ -922,9 +954,14 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             i += 2  # "النصف الأول من العام", "الربع الثالث": a period, not a figure
             continue
         if (tok.kind == TENS and tok.article and not tok.conj and tok.joined
-                and toks[i - 1].kind == "word" and _DEFINITE.match(toks[i - 1].folded)
-                and toks[i - 1].folded not in _FUNCTION_WORDS):
-            i += 1  # "الذكرى العشرين", "القرن العشرين": the ordinal adjective, not 20
+                and toks[i - 1].kind == "word" and toks[i - 1].folded not in _FUNCTION_WORDS
+                and (_DEFINITE.match(toks[i - 1].folded)
+                     or _POSSESSED.search(toks[i - 1].folded))):
+            i += 1  # "الذكرى العشرين", "عيدها الخمسين": the ordinal adjective, not 20
+            continue
+        if (tok.kind == UNIT and tok.value == 1 and reader.at(i + 1, "word")
+                and toks[i + 1].folded in _OF):
+            i += 1  # "واحدة من أقدم المدن": one of, not a figure (as أحد)
             continue
         if (tok.kind == FRACTION and tok.conj and tok.joined and toks[i - 1].kind == "word"
                 and toks[i - 1].folded not in _FUNCTION_WORDS
@@ -1012,11 +1049,18 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             i += 1
             continue
         value, end = read
+        decimals = reader.decimal_point(end)
+        if decimals is not None:  # "ثلاثة فاصلة خمسة": 3.5
+            value, end = value + decimals[0], decimals[1]
         unit_hint = None
+        first = i
         if end < len(toks) and toks[end].kind in ("pct", "pct_word") and (
                 toks[end].joined or toks[end].start == toks[end - 1].end):
             unit_hint, end = "percent", end + 1
-        s, e = span(i, end - 1)
+        elif i and toks[i - 1].kind == "pct" and toks[i - 1].end == tok.start and not (
+                i > 1 and toks[i - 2].end == toks[i - 1].start):
+            unit_hint, first = "percent", i - 1  # "%25", "٪١٥": the sign typed first
+        s, e = span(first, end - 1)
         qual = _qualifier(toks, i, end)
         if qual is None:
             found.append(NumberMatch(_tidy(value), text[s:e], s, e, unit_hint=unit_hint))
