@@ -396,11 +396,15 @@ def set_aside(line: str, f: Found) -> str | None:
     if prev_word in ("لسنة", "لعام") and prev2 and re.search(
             r"رقم\s*\(?\s*[" + _DIGITS + r"]+\s*\)?\s*$", line[:prev[0]]):
         return "number"  # "التعليمات رقم 3 لسنة 2022": the year is part of the citation
+    if re.search(r"(?:رقم|الرقم)\s*[" + _DIGITS + r"]+\s*[-/]\s*$", line[:f.start]):
+        return "number"  # the second part of "رقم 118-31"
+    if f.value == int(f.value) and 1 <= f.value <= 31 and " " not in text:
+        after = _next_word(line, f.end)
+        if after == "من":  # "قبل الثلاثين من أيلول"
+            after = _next_word(line, f.end + line[f.end:].find("من") + 2)
+        if after in _MONTHS or after[1:] in _MONTHS:
+            return "day"
     if digits[:1] in _DIGITS:
-        if f.value == int(f.value) and 1 <= f.value <= 31 and " " not in text:
-            after = _next_word(line, f.end)
-            if after in _MONTHS or after[1:] in _MONTHS:
-                return "day"
         if digits[:1] in "0٠۰" and digits[1:2] in _DIGITS:
             return "zero"
         before = line[max(0, f.start - 2):f.start]

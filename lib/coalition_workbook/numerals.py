@@ -157,9 +157,10 @@ for _v, _sing, _acc, _plural, _dual in (
     _add(SCALE, _v, _acc, "acc")  # after a coefficient "ألفًا"; alone the dual "ألفا"
     _add(SCALE, _v, _plural, "plural")
     _add(SCALE, _v, _dual, "dual")
-_add(FRACTION, Decimal(1) / 2, ("نصف",))
-_add(FRACTION, Decimal(1) / 4, ("ربع",))
-_add(FRACTION, Decimal(1) / 3, ("ثلث",))
+_PRONOUNS = ("ه", "ها", "هم", "هن", "هما")  # "نصفها": half of it
+_add(FRACTION, Decimal(1) / 2, ("نصف", *("نصف" + p for p in _PRONOUNS)))
+_add(FRACTION, Decimal(1) / 4, ("ربع", *("ربع" + p for p in _PRONOUNS)))
+_add(FRACTION, Decimal(1) / 3, ("ثلث", *("ثلث" + p for p in _PRONOUNS)))
 _add(FRACTION, Decimal(2) / 3, ("ثلثا", "ثلثي", "ثلثين"))
 _add(FRACTION_PLURAL, 4, ("ارباع",))
 _add(FRACTION_PLURAL, 3, ("اثلاث",))
@@ -172,7 +173,13 @@ _add(DUAL_UNIT, 2, (
     "شخصين", "شخصان", "طفلين", "طفلان", "رجلين", "رجلان", "جنديين", "جنديان", "امراتين",
     "امراتان", "اسيرين", "اسيران", "اسيرتين", "اسيرتان", "قتيلين", "قتيلان", "جريحين",
     "جريحان", "ضابطين", "ضابطان", "طائرتين", "طائرتان", "دبابتين", "دبابتان", "سيارتين",
-    "سيارتان", "مركبتين", "مركبتان", "مدينتين", "مدينتان", "قاعدتين", "قاعدتان"))
+    "سيارتان", "مركبتين", "مركبتان", "مدينتين", "مدينتان", "قاعدتين", "قاعدتان",
+    "دفعتين", "دفعتان", "كيلومترين", "كيلومتران", "مترين", "متران", "صاروخين", "صاروخان",
+    "غارتين", "غارتان", "هجومين", "هجومان", "جولتين", "جولتان", "مرحلتين", "مرحلتان",
+    "كتيبتين", "كتيبتان", "شاحنتين", "شاحنتان", "قنبلتين", "قنبلتان", "عبوتين", "عبوتان"))
+# Colloquial spellings of مئة ("مية ألف", "ميت ألف", "ماية وخمسين"): read only before a
+# scale word or a number joined by و; alone, "مية"/"ميت" are as likely water, dead.
+_COLLOQUIAL_HUNDRED = {"ميه", "ميت", "مايه"}
 _add(ORDINAL, 0, (
     "اول", "اولي", "ثاني", "ثانيه", "ثان", "ثالث", "ثالثه", "رابع", "رابعه", "خامس", "خامسه",
     "سادس", "سادسه", "سابع", "سابعه", "ثامن", "ثامنه", "تاسع", "تاسعه", "عاشر", "عاشره",
@@ -200,12 +207,16 @@ _FUNCTION_WORDS = {
     "حيث", "مع", "فقط", "تقريبا", "بين", "لدي", "عند", "اي", "ان", "انه", "الا", "الذي", "التي",
     "الذين", "هذا", "هذه", "ذلك", "تلك", "كل", "قد", "لا", "لم", "لن", "ما"}
 # Unvocalised, these are both a cardinal and a fraction: خمس = five or خُمس (a fifth).
-_FRACTION_HOMOGRAPHS = {"خمس", "سبع", "تسع", "عشر"}
+_FRACTION_HOMOGRAPHS = {"خمس": 5, "سبع": 7, "تسع": 9, "عشر": 10}
+# The damma that a writer adds to tell the fraction (عُشر) from the number (عَشر).
+_DAMMA_FIRST = re.compile("^[^\u0621-\u064a]*[\u0621-\u064a]\u064f")
 # Between two figures: "5 أو 6 آلاف", "من 5 إلى 7 آلاف", "5 حتى 7 آلاف", "10-15 ألف".
 _RANGE_WORDS = {"او", "الي", "حتي"}
 # A noun with a possessive ending before a definite tens word: "عيدها الخمسين",
 # "ذكراها الثلاثين" (her fiftieth anniversary), an ordinal like "الذكرى العشرين".
 _POSSESSED = re.compile("..(?:ه|ها|هم|هما|هن|نا|كم)$")
+# A definite cardinal after these is a name: "مجموعة السبع" (G7).
+_NAMED_GROUPS = {"مجموعه", "ومجموعه", "لمجموعه", "بمجموعه", "قمه", "دول"}
 # "واحد من", "واحدة منهم": one of them.
 _OF = {"من", "منهم", "منها", "منهن", "منكم", "منا"}
 # A definite word, prefixes allowed ("الذكرى", "بالقرن", "للدورة").
@@ -318,6 +329,41 @@ def _tokenize(folded: str) -> list[_Tok]:
                 if tok.article and stem in ("اثنين", "احد"):
                     tok.kind = "word"  # الاثنين / الأحد: Monday, Sunday
         toks.append(tok)
+    return _colloquial_hundreds(_unwrap_parentheses(toks))
+
+
+def _unwrap_parentheses(toks: list[_Tok]) -> list[_Tok]:
+    """"(3) ملايين", "(250) مليون": digits in parentheses read as if written bare."""
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        if (k + 2 < len(toks) and toks[k].folded == "(" and toks[k + 1].kind == "digits"
+                and toks[k + 2].folded == ")"):
+            digits = toks[k + 1]
+            digits.joined, digits.start = toks[k].joined, toks[k].start
+            out.append(digits)
+            if k + 3 < len(toks):
+                toks[k + 3].joined = toks[k + 3].joined or toks[k + 3].start == toks[k + 2].end
+            k += 3
+            continue
+        out.append(toks[k])
+        k += 1
+    return out
+
+
+def _colloquial_hundreds(toks: list[_Tok]) -> list[_Tok]:
+    """"مية ألف", "ميت ألف", "لمية وخمسين": a colloquial مئة, before a scale or و + a number."""
+    for k, tok in enumerate(toks[:-1]):
+        if tok.kind != "word":
+            continue
+        pre = next((p for p in ("و", "ب", "ل", "") if tok.folded.startswith(p)
+                    and tok.folded[len(p):] in _COLLOQUIAL_HUNDRED), None)
+        nxt = toks[k + 1]
+        if pre is None or not nxt.joined or not (
+                (nxt.kind == SCALE and not nxt.conj) or (nxt.conj and nxt.kind in _CONTINUES)):
+            continue
+        tok.kind, tok.stem, tok.value, tok.form = HUNDRED, "مئه", Decimal(100), "one"
+        tok.conj, tok.prep = pre == "و", pre in ("ب", "ل")
     return toks
 
 
@@ -541,7 +587,7 @@ class _Reader:
         pct = other_end < len(t) and t[other_end].kind in ("pct", "pct_word") and (
             t[other_end].joined or t[other_end].start == t[other_end - 1].end)
         bare = not any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end]) \
-            and connector[:2] != "و "
+            and connector[:2] != "و " and not (end == k + 1 and _YEAR_LIKE.fullmatch(t[k].folded))
         return _Second(connector, j, value, other_end, pct,
                        first_term.scale if bare and first_term.scale > 1 else 1)
 
@@ -552,6 +598,8 @@ class _Reader:
         may take the scale word or percent of the one after it (ten thousand),
         so it is not read on its own unless ``range_cue`` makes the pair a range.
         """
+        if end == k + 1 and _YEAR_LIKE.fullmatch(self.toks[k].folded):
+            return None  # "في 2021 إلى 540 مليونًا": a year never takes "million"
         nxt = self.second(k, end)
         if nxt is None or nxt.connector[:2] == "و " or any(
                 x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in self.toks[k:end]):
@@ -584,6 +632,11 @@ class _Reader:
         """Does the figure at token k follow بين ("بين 15 و20", "ما بين")?"""
         return bool(k and self.toks[k].joined and self.toks[k - 1].folded in _BETWEEN)
 
+    def is_change(self, k: int) -> bool:
+        """Is a verb or noun of change ("ارتفع", "انخفاض") among the 8 words before token k?"""
+        return any(x.kind == "word" and _CHANGE.match(x.folded)
+                   for x in self.toks[max(0, k - 8):k])
+
     def range_cue(self, k: int, nxt: _Second, low: Decimal) -> int | None:
         """Where the range "بين A و B" / "A أو B" / "(من) A إلى B" / "A-B" starts, or None.
 
@@ -605,7 +658,7 @@ class _Reader:
         if nxt.connector != "او":
             if all(_YEAR_LIKE.fullmatch(x.folded) for x in (t[k], t[nxt.start])):
                 return None
-            if any(x.kind == "word" and _CHANGE.match(x.folded) for x in t[max(0, k - 8):k]):
+            if self.is_change(k):
                 return None
         if cue is not None and t[cue].folded in ("من", "ومن"):
             return cue
@@ -717,7 +770,8 @@ for _qual, _phrases in (
     ("approx", [*_NEAR_VERBS, "نحو", "حوالي", "حوالى", "قرابة", "زهاء", "ما يقارب", "ما يناهز",
                 "ما يقرب من", "يقرب من", "تقريبا", "في حدود", "بحدود", "نحوا من", "ما يقدر",
                 "ما يقدر ب", "يقدر ب", "تقدر ب",
-                "اقترب من", "اقتربت من", "يقترب من", "تقترب من"]),
+                "اقترب من", "اقتربت من", "يقترب من", "تقترب من", "ما يقارب من",
+                "يقارب من", "تقارب من", "ما يناهز من"]),
 ):
     for _m in _markers(*_phrases):
         _where = "verb" if _m[-1] in _VERBS else "prep" if (
@@ -728,7 +782,9 @@ _POSTFIX: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
     [(m, "at_least") for m in _markers("على الأقل", "أو أكثر", "وأكثر", "فأكثر", "ونيف",
                                        "أو يزيد", "أو ما يزيد", "كحد أدنى", "بحد أدنى")]
     + [(m, "at_most") for m in _markers("على الأكثر", "أو أقل", "فأقل", "وأقل", "كحد أقصى",
-                                        "بحد أقصى", "كأقصى حد")]
+                                        "بحد أقصى", "كأقصى حد", "على أقصى تقدير",
+                                        "في أقصى تقدير", "بأقصى تقدير")]
+    + [(m, "at_least") for m in _markers("على أقل تقدير", "في أقل تقدير", "بأقل تقدير")]
     + [(m, "approx") for m in _markers("تقريبا", "أو نحو ذلك", "أو نحوها", "أو نحوه")],
     key=lambda m: -len(m[0])))
 
@@ -769,10 +825,13 @@ def _candidates(index: dict[str, list[tuple[tuple[str, ...], str, str]]], tok: _
     return found
 
 
+# Words before a year: a figure after them is not the complement of a verb further back.
+_YEAR_WORDS_BEFORE = {"عام", "العام", "سنه", "لعام", "منذ", "عامي"}
 #: Words that may stand between a comparative verb and its figure (the subject:
-#: "لتتجاوز مساعداتها الإنسانية الإجمالية للعراق 3.3 مليار"), and between "لا يقل"
-#: and its "عن" ("لا يقل عدد المصابين عن 70"); no punctuation in between.
-_VERB_GAP, _PREP_GAP = 5, 2
+#: "ولم يتجاوز عدد المقاتلين الأجانب الذين استعادتهم بلدانهم 500"), and between "لا
+#: يزيد" and its "على" ("ولا يزيد عدد خبراء إزالة الألغام المعتمدين في المحافظة على
+#: ستين"); no punctuation in between.
+_VERB_GAP, _PREP_GAP = 8, 8
 
 
 def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] | None:
@@ -790,6 +849,10 @@ def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] |
         if gap and gap <= _PREP_GAP:
             tried += [(m, "prep") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1])
                       if m[2] == "prep"]
+        if gap and (toks[first - 1].folded in _FUNCTION_WORDS
+                    or toks[first - 1].folded in _YEAR_WORDS_BEFORE):
+            # "تناهز قيمتها منذ 2014 نحو": the figure belongs to "منذ", not the verb
+            tried = [t for t in tried if t[1] == "prep"]
         for (marker, qual, _where), shape in tried:
             words: tuple[str | None, ...] = (
                 marker + (None,) * gap if shape == "verb"
@@ -844,6 +907,7 @@ class _Pair:
     pct: bool
     qualifier: str | None  # a comparative word around the range ("نحو 10-15"): approx
     stop: int              # the token after the range and any qualifier after it
+    is_range: bool = True  # False: a change from one figure to the other, both exact
 
 
 def _range_at(reader: _Reader, i: int, read: tuple[Decimal, int]) -> _Pair | None:
@@ -859,6 +923,10 @@ def _range_at(reader: _Reader, i: int, read: tuple[Decimal, int]) -> _Pair | Non
     low = value * nxt.scale
     cue = reader.range_cue(i, nxt, low)
     if cue is None:
+        if nxt.scale > 1 and nxt.connector in ("الي", "حتي") and reader.is_change(i):
+            # "ارتفع من 8 إلى 12 ألف عائلة": a change, 8000 then 12000, both exact
+            return _Pair(i, i, end, nxt, low, nxt.pct or pct_first, "exact", nxt.end,
+                         is_range=False)
         return None
     end_all = nxt.end + 1 if nxt.pct else nxt.end
     around = [q for q in (_qualifier(toks, cue if cue < i else i, end),
@@ -890,6 +958,9 @@ def _range_matches(text: str, toks: list[_Tok], pair: _Pair,
     whole = span(pair.cue, pair.stop - 1)
     hint = "percent" if pair.pct else None
     a, b = span(pair.first, pair.first_end - 1), span(pair.second.start, pair.second.end - 1)
+    if not pair.is_range:
+        return [NumberMatch(_tidy(pair.low), text[a[0]:a[1]], *a, unit_hint=hint),
+                NumberMatch(_tidy(pair.second.value), text[b[0]:b[1]], *b, unit_hint=hint)]
     return [NumberMatch(_tidy(pair.low), text[a[0]:a[1]], *a, pair.qualifier or "at_least",
                         *whole, hint, range_span=whole),
             NumberMatch(_tidy(pair.second.value), text[b[0]:b[1]], *b,
@@ -935,6 +1006,10 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
         for tok in toks:
             if tok.form == "acc":
                 tok.tanween = "\u064b" in text[index[tok.start]:index[tok.end]]
+            elif tok.stem in _FRACTION_HOMOGRAPHS and _DAMMA_FIRST.search(
+                    text[index[tok.start]:index[tok.end]]):
+                # "عُشر الأراضي": the damma on its first letter makes it the fraction
+                tok.kind, tok.value = FRACTION, Decimal(1) / _FRACTION_HOMOGRAPHS[tok.stem]
     reader = _Reader(toks)
 
     def span(a: int, b: int) -> tuple[int, int]:
@@ -958,6 +1033,26 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
                 and (_DEFINITE.match(toks[i - 1].folded)
                      or _POSSESSED.search(toks[i - 1].folded))):
             i += 1  # "الذكرى العشرين", "عيدها الخمسين": the ordinal adjective, not 20
+            continue
+        if tok.kind == DUAL_UNIT and tok.folded.endswith("ي") and reader.at(i + 1, "digits"):
+            i += 1  # "عامي 2020 و2021": the dual names the years that follow; no figure
+            continue
+        if (tok.kind in _NUMBERISH and tok.article and i and toks[i].joined
+                and toks[i - 1].folded in _NAMED_GROUPS):
+            i += 1  # "مجموعة السبع", "مجموعة العشرين": a name (G7, G20)
+            continue
+        if (tok.kind == "digits" and i + 2 < len(toks) and toks[i + 1].folded == "،"
+                and toks[i + 2].kind == "digits" and toks[i + 1].start == tok.end
+                and toks[i + 2].start == toks[i + 1].end):
+            why = "an Arabic comma between digits: a thousands separator or a decimal point?"
+            last = i + 2
+            while last + 1 < len(toks) and toks[last + 1].joined and toks[last + 1].kind == SCALE:
+                last += 1
+            s, e = span(i, last)
+            if strict:
+                raise NumeralParseError(f'cannot read "{text[s:e]}" with certainty: {why}')
+            found.append(NumberMatch(None, text[s:e], s, e, problem=why))
+            i = last + 1
             continue
         if (tok.kind == UNIT and tok.value == 1 and reader.at(i + 1, "word")
                 and toks[i + 1].folded in _OF):
