@@ -259,14 +259,7 @@ def trainees_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
     for r in tr.to_dict("records"):
         cells = [_td(text_html(labels.force_label(r["name_en"], r["name_ar"], lang)
                                or r["force_id"])),
-                 _td(figure_html(r["trainees_count"], r["qualifier"], lang=lang,
-                                 high=r["value_high"],
-                                 title=_title_for(ds, r["inputs"], lang)), num=True),
-                 _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
-                                 decimals=decimals, high=r["share_high_pct"],
-                                 why=share_why(r)), num=True),
-                 _td(_quotes_cell(ds, r["inputs"], lang)),
-                 _td(_notes_cell(ds, r["inputs"], lang))]
+                 *_part_cells(ds, r, "trainees_count", None, lang, decimals)]
         if lang == "en":
             cells.insert(1, _td(ar(r["name_ar"])))
         rows.append(cells)
@@ -351,20 +344,26 @@ def status_html(status: str, other: str, lang: str, qualifier: str = "") -> str:
     return words.replace(marker, f"<code>{esc(other)}</code>")
 
 
+def _part_cells(ds: Dataset, r: dict, count_col: str, unit: str | None, lang: str,
+                decimals: int) -> list[str]:
+    """A breakdown row's cells after its label: count, share, quotes, notes."""
+    return [_td(figure_html(r[count_col], r["qualifier"], lang=lang, unit=unit,
+                            high=r["value_high"], title=_title_for(ds, r["inputs"], lang)),
+                num=True),
+            _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
+                            decimals=decimals, high=r["share_high_pct"], why=share_why(r)),
+                num=True),
+            _td(_quotes_cell(ds, r["inputs"], lang)),
+            _td(_notes_cell(ds, r["inputs"], lang))]
+
+
 def _breakdown_table(ds: Dataset, frame: pd.DataFrame, *, key: str, label_of, count_col: str,
                      unit: str | None, caption: str, lang: str, decimals: int) -> Html:
     header = [labels.text(key, lang), labels.text(count_col, lang),
               labels.text("share_pct", lang), labels.text("quote", lang),
               labels.text("note", lang)]
-    rows = [[_td(text_html(label_of(r))),
-             _td(figure_html(r[count_col], r["qualifier"], lang=lang, unit=unit,
-                             high=r["value_high"],
-                             title=_title_for(ds, r["inputs"], lang)), num=True),
-             _td(figure_html(r["share_pct"], r["share_qualifier"], lang=lang, unit="pct",
-                             decimals=decimals, high=r["share_high_pct"],
-                                 why=share_why(r)), num=True),
-             _td(_quotes_cell(ds, r["inputs"], lang)),
-             _td(_notes_cell(ds, r["inputs"], lang))] for r in frame.to_dict("records")]
+    rows = [[_td(text_html(label_of(r))), *_part_cells(ds, r, count_col, unit, lang, decimals)]
+            for r in frame.to_dict("records")]
     if not rows:
         return Html(f"<p><strong>{text_html(caption)}</strong>: "
                     f"{figure_html(None, 'exact', lang=lang)}</p>")
