@@ -62,8 +62,9 @@ __all__ = ["NumberMatch", "detect_qualifier", "find_numbers", "normalize", "pars
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Removed before reading: tatweel, harakat and Quranic marks, bidi/zero-width marks.
-_REMOVED = re.compile(
-    "[\u0640\u064b-\u065f\u0670\u06d6-\u06ed\u200b-\u200f\u061c\u2066-\u2069\ufeff]")
+_REMOVED = re.compile(  # tatweel, diacritics, direction marks; ² ³ of "كم²" (square km)
+    "[\u0640\u064b-\u065f\u0670\u06d6-\u06ed\u200b-\u200f\u061c\u2066-\u2069\ufeff"
+    "\u00b2\u00b3]")
 # Presentation forms and full-width characters: NFKC-mapped one character at a time.
 _COMPAT = re.compile("[\ufb50-\ufdff\ufe70-\ufefe\uff00-\uffef]")
 _NEEDS_MAP = re.compile(_REMOVED.pattern[:-1] + "\ufb50-\ufdff\ufe70-\ufefe\uff00-\uffef]")
@@ -165,6 +166,11 @@ _add(FRACTION, Decimal(2) / 3, ("ثلثا", "ثلثي", "ثلثين"))
 _add(FRACTION_PLURAL, 4, ("ارباع",))
 _add(FRACTION_PLURAL, 3, ("اثلاث",))
 _add(FRACTION_PLURAL, 5, ("اخماس",))
+_add(FRACTION_PLURAL, 6, ("اسداس",))
+_add(FRACTION_PLURAL, 7, ("اسباع",))
+_add(FRACTION_PLURAL, 8, ("اثمان",))
+_add(FRACTION_PLURAL, 9, ("اتساع",))
+_add(FRACTION_PLURAL, 10, ("اعشار",))
 _add(DUAL_UNIT, 2, (
     "عامين", "عامان", "عامي", "سنتين", "سنتان", "شهرين", "شهران", "يومين", "يومان",
     "اسبوعين", "اسبوعان", "ساعتين", "ساعتان", "دقيقتين", "دقيقتان", "عقدين", "عقدان",
@@ -215,6 +221,7 @@ _RANGE_WORDS = {"او", "الي", "حتي"}
 # A noun with a possessive ending before a definite tens word: "عيدها الخمسين",
 # "ذكراها الثلاثين" (her fiftieth anniversary), an ordinal like "الذكرى العشرين".
 _POSSESSED = re.compile("..(?:ه|ها|هم|هما|هن|نا|كم)$")
+_CURRENCY_SIGNS = {"$", "€", "£"}
 # A definite cardinal after these is a name: "مجموعة السبع" (G7).
 _NAMED_GROUPS = {"مجموعه", "ومجموعه", "لمجموعه", "بمجموعه", "قمه", "دول"}
 # "واحد من", "واحدة منهم": one of them.
@@ -329,7 +336,19 @@ def _tokenize(folded: str) -> list[_Tok]:
                 if tok.article and stem in ("اثنين", "احد"):
                     tok.kind = "word"  # الاثنين / الأحد: Monday, Sunday
         toks.append(tok)
-    return _colloquial_hundreds(_unwrap_parentheses(toks))
+    return _colloquial_hundreds(_unwrap_parentheses(_drop_currency_signs(toks)))
+
+
+def _drop_currency_signs(toks: list[_Tok]) -> list[_Tok]:
+    """"نحو $400,000": a currency sign glued to digits stands between no word and them."""
+    out: list[_Tok] = []
+    for k, tok in enumerate(toks):
+        if (tok.kind == "other" and tok.folded in _CURRENCY_SIGNS and k + 1 < len(toks)
+                and toks[k + 1].kind == "digits" and toks[k + 1].start == tok.end):
+            toks[k + 1].joined = tok.joined
+            continue
+        out.append(tok)
+    return out
 
 
 def _unwrap_parentheses(toks: list[_Tok]) -> list[_Tok]:
@@ -701,6 +720,8 @@ class _Reader:
         total, scale, end = first.value, first.scale, first.end
         if first.scale == 0 and t[k].kind != DUAL_UNIT:
             scale = -1  # a lone fraction takes nothing after it
+        if t[k].kind == DUAL_UNIT and self.at(end, UNIT, conj=False) and t[end].value == 2:
+            return total, end + 1  # "جنديين اثنين": the emphatic "two" is the same 2
         while end < len(t) and t[end].joined and t[end].kind in _CONTINUES:
             nxt = t[end]
             if not nxt.conj:
@@ -779,7 +800,7 @@ for _qual, _phrases in (
         _PREFIX.append((_m, _qual, _where))
 _PREFIX.sort(key=lambda m: -len(m[0]))
 _POSTFIX: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
-    [(m, "at_least") for m in _markers("على الأقل", "أو أكثر", "وأكثر", "فأكثر", "ونيف",
+    [(m, "at_least") for m in _markers("على الأقل", "أو أكثر", "وأكثر", "فأكثر", "ونيف", "ونيفا",
                                        "أو يزيد", "أو ما يزيد", "كحد أدنى", "بحد أدنى")]
     + [(m, "at_most") for m in _markers("على الأكثر", "أو أقل", "فأقل", "وأقل", "كحد أقصى",
                                         "بحد أقصى", "كأقصى حد", "على أقصى تقدير",
@@ -965,6 +986,17 @@ def _range_matches(text: str, toks: list[_Tok], pair: _Pair,
                         *whole, hint, range_span=whole),
             NumberMatch(_tidy(pair.second.value), text[b[0]:b[1]], *b,
                         pair.qualifier or "at_most", *whole, hint, range_span=whole)]
+
+
+def _sign_or_letter(text: str, start: int, end: int) -> str | None:
+    """Why digits with a minus sign ("-2.5%") or a Latin scale letter ("3.5M") are not read."""
+    if start and text[start - 1] in "-\u2212" and text[start:start + 1].isdigit() and (
+            start < 2 or not text[start - 2].isalnum()):
+        return "a minus sign: a negative figure (a decline?) is not read as a count"
+    if re.match(r"(?:[KMBkmb]|bn|mn)(?![A-Za-z])", text[end:end + 2]) and \
+            text[end - 1:end].isdigit():
+        return "a Latin scale letter after the digits (K, M, B): thousands, millions?"
+    return None
 
 
 def _tidy(value: Decimal) -> Decimal:
@@ -1156,7 +1188,17 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
                 i > 1 and toks[i - 2].end == toks[i - 1].start):
             unit_hint, first = "percent", i - 1  # "%25", "٪١٥": the sign typed first
         s, e = span(first, end - 1)
+        why = _sign_or_letter(text, s, e)
+        if why is not None:
+            if strict:
+                raise NumeralParseError(f'cannot read "{text[s:e]}" with certainty: {why}')
+            found.append(NumberMatch(None, text[s:e], s, e, problem=why))
+            i = end
+            continue
         qual = _qualifier(toks, i, end)
+        if qual is None and i and toks[i].joined and toks[i - 1].folded in ("حتي", "وحتي") \
+                and not (end == i + 1 and _YEAR_LIKE.fullmatch(tok.folded)):
+            qual = ("at_most", i - 1, i)  # "حتى 50%": up to; "حتى 2014" is a date
         if qual is None:
             found.append(NumberMatch(_tidy(value), text[s:e], s, e, unit_hint=unit_hint))
         else:
