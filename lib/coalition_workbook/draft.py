@@ -359,6 +359,7 @@ _ASIDE = {
     "formation": ("the number of a formation (اللواء 57), not a count",
                   "رقم تشكيل عسكري (اللواء 57) وليس عددًا"),
     "hijri": ("a Hijri date, not a count", "تاريخ هجري وليس عددًا"),
+    "time": ("a time of day, not a count", "وقت من اليوم وليس عددًا"),
 }
 _NUMBER_WORDS = {"رقم", "الرقم", "برقم", "ورقم", "بالرقم", "رقمها", "رقمه"}
 _FORMATIONS = {"اللواء", "الفرقة", "الفوج", "الكتيبة", "السرية", "الفيلق", "الفصيل"}
@@ -398,6 +399,9 @@ def set_aside(line: str, f: Found) -> str | None:
         return "number"  # "التعليمات رقم 3 لسنة 2022": the year is part of the citation
     if re.search(r"(?:رقم|الرقم)\s*[" + _DIGITS + r"]+\s*[-/]\s*$", line[:f.start]):
         return "number"  # the second part of "رقم 118-31"
+    if prev_word in ("الساعه", "الساعة", "والساعه", "والساعة") and f.value <= 24 \
+            and digits[:1] in _DIGITS:
+        return "time"  # "عند الساعة 11 صباحًا"
     if f.value == int(f.value) and 1 <= f.value <= 31 and " " not in text:
         after = _next_word(line, f.end)
         if after == "من":  # "قبل الثلاثين من أيلول"

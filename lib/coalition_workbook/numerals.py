@@ -149,7 +149,7 @@ for _v, _stems in {3: ("ثلاث", "ثلث"), 4: ("اربع",), 5: ("خمس",), 
 for _v, _sing, _acc, _plural, _dual in (
     (10**3, ("الف",), ("الفا",), ("الاف", "الوف"), ("الفان", "الفين", "الفي")),
     (10**6, ("مليون",), ("مليونا",), ("ملايين",), ("مليونان", "مليونين", "مليوني")),
-    (10**9, ("مليار", "بليون"), ("مليارا", "بليونا"), ("مليارات", "بلايين"),
+    (10**9, ("مليار", "بليون"), ("مليارا", "بليونا"), ("مليارات", "بلايين", "ملايير"),
      ("ملياران", "مليارين", "ملياري", "بليونان", "بليونين", "بليوني")),
     (10**12, ("تريليون", "ترليون"), ("تريليونا", "ترليونا"), ("تريليونات", "ترليونات"),
      ("تريليونان", "تريليونين", "تريليوني")),
@@ -162,7 +162,7 @@ _PRONOUNS = ("ه", "ها", "هم", "هن", "هما")  # "نصفها": half of it
 _add(FRACTION, Decimal(1) / 2, ("نصف", *("نصف" + p for p in _PRONOUNS)))
 _add(FRACTION, Decimal(1) / 4, ("ربع", *("ربع" + p for p in _PRONOUNS)))
 _add(FRACTION, Decimal(1) / 3, ("ثلث", *("ثلث" + p for p in _PRONOUNS)))
-_add(FRACTION, Decimal(2) / 3, ("ثلثا", "ثلثي", "ثلثين"))
+_add(FRACTION, Decimal(2) / 3, ("ثلثا", "ثلثي", "ثلثين", "ثلثان"))
 _add(FRACTION_PLURAL, 4, ("ارباع",))
 _add(FRACTION_PLURAL, 3, ("اثلاث",))
 _add(FRACTION_PLURAL, 5, ("اخماس",))
@@ -196,6 +196,11 @@ _UNIT_STEMS = ("واحد", "احد", "اثن", "ثلاث", "اربع", "خمس",
 _NOT_UNITS = {"اثناء", "احدث"}  # "during", "latest": start like a unit, are not one
 
 
+def _is_year(tok: _Tok) -> bool:
+    """Digits that read as a year (1800-2099), prefixes aside ("و2014")."""
+    return tok.kind == "digits" and bool(_YEAR_LIKE.fullmatch(tok.stem))
+
+
 def _looks_like_unit(tok: _Tok) -> bool:
     """An unknown word that is a unit stem plus at most two letters ("سبعةً" misspelt)."""
     w = tok.folded
@@ -222,6 +227,11 @@ _RANGE_WORDS = {"او", "الي", "حتي"}
 # "ذكراها الثلاثين" (her fiftieth anniversary), an ordinal like "الذكرى العشرين".
 _POSSESSED = re.compile("..(?:ه|ها|هم|هما|هن|نا|كم)$")
 _CURRENCY_SIGNS = {"$", "€", "£"}
+# Before a year that dates what follows: "في 2023", "خلال 2023".
+_DATED = {"في", "وفي", "عام", "العام", "لعام", "سنه", "منذ", "خلال", "مطلع", "نهايه"}
+# Nouns a year follows ("موازنة 2024"): a scale word after that year starts a new figure.
+_YEAR_CONTEXT = {"عام", "العام", "لعام", "سنه", "لسنه", "موازنه", "الموازنه", "ميزانيه",
+                 "لموازنه", "لميزانيه", "خطه", "منذ"}
 # A definite cardinal after these is a name: "مجموعة السبع" (G7).
 _NAMED_GROUPS = {"مجموعه", "ومجموعه", "لمجموعه", "بمجموعه", "قمه", "دول"}
 # "واحد من", "واحدة منهم": one of them.
@@ -514,6 +524,10 @@ class _Reader:
         a = t[k]
         if a.kind == "digits":
             before_scale = self.at(k + 1, SCALE, conj=False)
+            if before_scale and _is_year(a) and k and \
+                    t[k - 1].folded in _YEAR_CONTEXT:
+                # "موازنة 2024 مليار و200 مليون": the year, then 1.2 billion
+                return _Term(Decimal(a.stem), 1, k + 1, True)
             try:
                 coef = _read_numeral(a.stem, before_scale=before_scale)
             except (ValueError, InvalidOperation) as exc:
@@ -540,6 +554,11 @@ class _Reader:
                 # unvocalised word is as likely the fraction.
                 raise _Uncertain(f'"{a.folded}" before a definite noun: a fraction or a number?',
                                  k, k + 1)
+            if a.stem in _FRACTION_HOMOGRAPHS and a.article and not (
+                    k and t[k].joined and _DEFINITE.match(t[k - 1].folded)):
+                # "زهاء الخمس": the fifth (خُمس) as likely as "the five"; after a
+                # definite noun ("السنوات الخمس") it is the number
+                raise _Uncertain(f'"{a.folded}": a fraction or a number?', k, k)
             if a.kind == TEEN_ONLY and not (self.at(k + 1, TEN, conj=False)
                                             or self.at(k + 1, TENS, conj=True)):
                 if a.value == 1:
@@ -606,7 +625,7 @@ class _Reader:
         pct = other_end < len(t) and t[other_end].kind in ("pct", "pct_word") and (
             t[other_end].joined or t[other_end].start == t[other_end - 1].end)
         bare = not any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end]) \
-            and connector[:2] != "و " and not (end == k + 1 and _YEAR_LIKE.fullmatch(t[k].folded))
+            and connector[:2] != "و " and not (end == k + 1 and _is_year(t[k]))
         return _Second(connector, j, value, other_end, pct,
                        first_term.scale if bare and first_term.scale > 1 else 1)
 
@@ -617,7 +636,7 @@ class _Reader:
         may take the scale word or percent of the one after it (ten thousand),
         so it is not read on its own unless ``range_cue`` makes the pair a range.
         """
-        if end == k + 1 and _YEAR_LIKE.fullmatch(self.toks[k].folded):
+        if end == k + 1 and _is_year(self.toks[k]):
             return None  # "في 2021 إلى 540 مليونًا": a year never takes "million"
         nxt = self.second(k, end)
         if nxt is None or nxt.connector[:2] == "و " or any(
@@ -668,6 +687,8 @@ class _Reader:
         cue = k - 1 if k and t[k].joined and t[k - 1].kind == "word" else None
         if low >= nxt.value:
             return None  # "بين 17 ألفًا و500" is not a range from 17000 down to 500
+        if _is_year(t[k]) and not _is_year(t[nxt.start]) and k and t[k - 1].folded in _DATED:
+            return None  # "في 2023 إلى 2,150 عائلة": a date, then a count; no range
         if cue is not None and self.after_between(k):
             if cue and t[cue].joined and t[cue - 1].folded in _WHAT:
                 cue -= 1  # "ما بين", "فيما بين"
@@ -675,7 +696,7 @@ class _Reader:
         if nxt.connector[:1] == "و":
             return None
         if nxt.connector != "او":
-            if all(_YEAR_LIKE.fullmatch(x.folded) for x in (t[k], t[nxt.start])):
+            if all(_is_year(x) for x in (t[k], t[nxt.start])):
                 return None
             if self.is_change(k):
                 return None
@@ -717,6 +738,8 @@ class _Reader:
         first = self.term(k)
         if first is None:
             return None
+        if first.digits and self.at(first.end, SCALE, conj=False):
+            return first.value, first.end  # a year before a scale word (``term``)
         total, scale, end = first.value, first.scale, first.end
         if first.scale == 0 and t[k].kind != DUAL_UNIT:
             scale = -1  # a lone fraction takes nothing after it
@@ -779,7 +802,8 @@ for _qual, _phrases in (
         # un-negated "يقل عن" is "is less than" ("ما يقل عن 5%"); the negated
         # forms below are longer, so "لا يقل عن" still reads at_least
         "يقل عن", "تقل عن", "ما يقل عن", "ما تقل عن",
-        "أقل من", "دون", "ما دون", "على الأكثر", "بحد أقصى", "كحد أقصى", "حد أقصى"]),
+        "أقل من", "دون", "ما دون", "على الأكثر", "بحد أقصى", "كحد أقصى", "حد أقصى",
+        "ما يصل إلى", "قد يصل إلى", "ما تصل إلى", "قد تصل إلى"]),
     ("at_least", [f"{neg} {v} عن" for neg in _NEGATIONS for v in ("يقل", "تقل")]
      + ["لم يقل عن", "لم تقل عن",
                   *_MORE_VERBS, *_MORE_PREP_VERBS, *_PAST_MORE_VERBS, "أكثر من", "أزيد من",
@@ -944,7 +968,8 @@ def _range_at(reader: _Reader, i: int, read: tuple[Decimal, int]) -> _Pair | Non
     low = value * nxt.scale
     cue = reader.range_cue(i, nxt, low)
     if cue is None:
-        if nxt.scale > 1 and nxt.connector in ("الي", "حتي") and reader.is_change(i):
+        if (nxt.scale > 1 or nxt.pct) and nxt.connector in ("الي", "حتي") \
+                and reader.is_change(i):
             # "ارتفع من 8 إلى 12 ألف عائلة": a change, 8000 then 12000, both exact
             return _Pair(i, i, end, nxt, low, nxt.pct or pct_first, "exact", nxt.end,
                          is_range=False)
@@ -986,6 +1011,15 @@ def _range_matches(text: str, toks: list[_Tok], pair: _Pair,
                         *whole, hint, range_span=whole),
             NumberMatch(_tidy(pair.second.value), text[b[0]:b[1]], *b,
                         pair.qualifier or "at_most", *whole, hint, range_span=whole)]
+
+
+def _is_code(text: str, start: int, end: int) -> bool:
+    """Digits glued to Latin letters ("5G", "M4", "F-16", "MQ-9"): a name or model code."""
+    if not text[start:end].isdigit():
+        return False
+    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    return bool(re.search(r"[A-Za-z]-?$", before)) or bool(
+        re.match(r"[A-Za-z]", after) and not re.match(r"(?:[KMBkmb]|bn|mn)(?![A-Za-z])", after))
 
 
 def _sign_or_letter(text: str, start: int, end: int) -> str | None:
@@ -1188,6 +1222,9 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
                 i > 1 and toks[i - 2].end == toks[i - 1].start):
             unit_hint, first = "percent", i - 1  # "%25", "٪١٥": the sign typed first
         s, e = span(first, end - 1)
+        if _is_code(text, s, e):
+            i = end  # "5G", "M4", "F-16": part of a name, no figure
+            continue
         why = _sign_or_letter(text, s, e)
         if why is not None:
             if strict:
@@ -1197,7 +1234,7 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             continue
         qual = _qualifier(toks, i, end)
         if qual is None and i and toks[i].joined and toks[i - 1].folded in ("حتي", "وحتي") \
-                and not (end == i + 1 and _YEAR_LIKE.fullmatch(tok.folded)):
+                and not (end == i + 1 and _is_year(tok)):
             qual = ("at_most", i - 1, i)  # "حتى 50%": up to; "حتى 2014" is a date
         if qual is None:
             found.append(NumberMatch(_tidy(value), text[s:e], s, e, unit_hint=unit_hint))

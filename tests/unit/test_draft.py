@@ -132,7 +132,7 @@ def test_quote_leaves_out_function_words_and_keeps_a_tatweel_with_its_letter(
     ("وصل الوفد في 9 كانون الثاني.", "9", "day"),
     ("اجتمعوا يومي 14 و15 شباط/فبراير.", "و15", "day"),
     ("للاتصال 07801234567 مساءً.", "07801234567", "zero"),
-    ("حلقت طائرات MQ-9 فوق المدينة.", "9", "code"),
+    ("وصل الوفد عند الساعة 11 صباحًا.", "11", "time"),
     ("انتشر وباء كوفيد-19 في المخيمات.", "19", "code"),
     ("بلغت كلفة الساعة الواحدة 5 آلاف دولار.", "الواحدة", "the_one"),
     ("انتشر اللواء 57 في الموصل.", "57", "formation"),
@@ -169,15 +169,15 @@ def test_cli_writes_the_set_aside_numbers_and_coverage_accepts_them(
     assert cli.main(["draft", str(article), "--out", str(out)]) == 0
     said = capsys.readouterr().out
     aside = tmp_path / "d.ignored.csv"
-    assert f"wrote {aside}: 3 numbers" in said
+    assert f"wrote {aside}: 2 numbers" in said  # MQ-9 is no number at all (numerals)
     header, rows = read_rows(aside)
     assert header == draft.IGNORED_COLUMNS
-    assert [r[2] for r in rows] == ["48", "9", "9"]
+    assert [r[2] for r in rows] == ["48", "9"]
     drafted = {(r["paragraph"], r["value"]) for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert (str(len(lines)), "3") in drafted  # the count on that line is still drafted
     accounted = draft.Accounted({}, {(r[0], int(r[1])): [x[2] for x in rows] for r in rows})
     result = coverage.source_coverage(article, accounted)
-    assert result.ignored == 3 and not result.stale_ignored
+    assert result.ignored == 2 and not result.stale_ignored
     assert [t for p, t in result.unaccounted if p == len(lines)] == ["3"]
 
 

@@ -1,12 +1,13 @@
 """numerals against wire-copy and press-conference sentences with several figures each.
 
-tests/data/numerals_wire.csv (265 sentences) and numerals_press.csv (150), by two
+tests/data/numerals_wire.csv (265 sentences), numerals_press.csv (150) and
+numerals_reports.csv (168: Gulf and Maghrebi styles, UN report prose), by three
 reviewers who had not read the reader (2026-12-03): ``value`` lists the figures
 of a sentence separated by ";", each ``V``, ``?V`` (optional: a date's day, an
 identifier the reader may or may not return) or ``L|H`` (a range: the low end
 at_least, the high end at_most, or both approx); ``qualifier`` and ``unit`` are
 aligned with them. First runs: 88.3 % right with 17 silent misreads, then 88.7 %
-with 14 (5 outside the debatable rows); the faults found were fixed on these
+with 14 (5 outside the debatable rows), then 89.9 % with 8 (6); the faults found were fixed on these
 rows, so they are regression sets now. Rows whose note says "debatable" count
 for the share read right, not for the zero-misread rule.
 """
@@ -24,7 +25,7 @@ from coalition_workbook.numerals import NumberMatch, find_numbers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TABLES = {name: list(csv.DictReader((DATA / f"numerals_{name}.csv").open(encoding="utf-8")))
-          for name in ("wire", "press")}
+          for name in ("wire", "press", "reports")}
 ROWS = [r for rows in TABLES.values() for r in rows]
 FIRM = [r for r in ROWS if "debatable" not in r["note"]]
 LOW, HIGH = ("at_least", "approx"), ("at_most", "approx")
@@ -82,7 +83,7 @@ def verdict(row: dict[str, str]) -> tuple[str, list[str]]:
 
 
 def test_the_tables_are_big() -> None:
-    assert len(TABLES["wire"]) >= 250 and len(TABLES["press"]) >= 150 and len(FIRM) >= 350
+    assert len(TABLES["wire"]) >= 250 and len(TABLES["press"]) >= 150 and len(FIRM) >= 500
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))
