@@ -33,7 +33,7 @@ FIGURE_COLUMNS: list[str] = list(schema.TABLES["figures"]["fields"])
 _WORD = re.compile(r"[^\s\"“”«»()\[\]،,.:؛;!?؟]+")
 _TRAILING_PUNCT = "\"“”«»()[]،,.:؛;!?؟"
 _YEAR_WORDS = {"عام", "العام", "سنة", "لعام", "بعام", "وعام", "منذ", "لسنة", "بسنة", "وسنة",
-               "السنة", "للعام", "عامي"}
+               "السنة", "للعام", "عامي", "الأعوام", "للأعوام", "أعوام", "الاعوام", "للاعوام"}
 _MONTHS = {
     "يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو", "يوليو", "أغسطس",
     "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان",
@@ -354,15 +354,16 @@ _ASIDE = {
              "مكتوب بصفر في أوله (رقم هاتف أو مرجع) وليس عددًا"),
     "code": ("part of a name or model code (MQ-9, كوفيد-19), not a count",
              "جزء من اسم أو رمز طراز وليس عددًا"),
-    "the_one": ("'the one ...' after a noun (a per-unit phrase), not a count",
-                "«الواحد» بعد اسم (عبارة لكل وحدة) وليس عددًا"),
     "formation": ("the number of a formation (اللواء 57), not a count",
                   "رقم تشكيل عسكري (اللواء 57) وليس عددًا"),
     "hijri": ("a Hijri date, not a count", "تاريخ هجري وليس عددًا"),
     "time": ("a time of day, not a count", "وقت من اليوم وليس عددًا"),
 }
 _NUMBER_WORDS = {"رقم", "الرقم", "برقم", "ورقم", "بالرقم", "رقمها", "رقمه"}
-_FORMATIONS = {"اللواء", "الفرقة", "الفوج", "الكتيبة", "السرية", "الفيلق", "الفصيل"}
+_FORMATIONS = {"اللواء", "الفرقة", "الفوج", "الكتيبة", "السرية", "الفيلق", "الفصيل", "الوحدة",
+               "الوحدتين", "الوحدتان", "اللواءين", "اللواءان", "الفرقتين", "الفوجين"}
+_FORMATION_LIST = re.compile(r"(?:" + "|".join(sorted(_FORMATIONS)) + r")\s+[0-9٠-٩]+\s+و?\s*$")
+_ARTICLE_WORDS = {"المادة", "مادة", "للمادة", "بالمادة", "والمادة", "المادتين", "الفقرة"}
 _DIGITS = "0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
 
 
@@ -377,7 +378,7 @@ def set_aside(line: str, f: Found) -> str | None:
     """Why a number found in a line is not a figure to curate (a key of ``_ASIDE``), or None.
 
     Only forms that cannot be counts: a day before a month name, "رقم N", a
-    leading zero, digits glued to a name ("MQ-9"), "الواحد(ة)" after a noun, a
+    leading zero, digits glued to a name ("كوفيد-19"), a
     formation's number ("اللواء 57"), a Hijri date ("1441هـ").
 
     Examples:
@@ -399,6 +400,10 @@ def set_aside(line: str, f: Found) -> str | None:
         return "number"  # "التعليمات رقم 3 لسنة 2022": the year is part of the citation
     if re.search(r"(?:رقم|الرقم)\s*[" + _DIGITS + r"]+\s*[-/]\s*$", line[:f.start]):
         return "number"  # the second part of "رقم 118-31"
+    if prev_word in _ARTICLE_WORDS:
+        return "number"  # "المادة 12 من القانون": a law's article
+    if re.search(_FORMATION_LIST, line[:f.start]):
+        return "formation"  # the second of "الوحدتين 70 و80"
     if prev_word in ("الساعه", "الساعة", "والساعه", "والساعة") and f.value <= 24 \
             and digits[:1] in _DIGITS:
         return "time"  # "عند الساعة 11 صباحًا"
@@ -420,8 +425,6 @@ def set_aside(line: str, f: Found) -> str | None:
             return "formation"
         if re.match(r"\s?هـ", line[f.end:f.end + 3]):
             return "hijri"
-    if _bare(text) in ("الواحد", "الواحدة") and prev and not _is_number_word(prev[1]):
-        return "the_one"
     return None
 
 

@@ -182,7 +182,9 @@ _add(DUAL_UNIT, 2, (
     "سيارتان", "مركبتين", "مركبتان", "مدينتين", "مدينتان", "قاعدتين", "قاعدتان",
     "دفعتين", "دفعتان", "كيلومترين", "كيلومتران", "مترين", "متران", "صاروخين", "صاروخان",
     "غارتين", "غارتان", "هجومين", "هجومان", "جولتين", "جولتان", "مرحلتين", "مرحلتان",
-    "كتيبتين", "كتيبتان", "شاحنتين", "شاحنتان", "قنبلتين", "قنبلتان", "عبوتين", "عبوتان"))
+    "كتيبتين", "كتيبتان", "شاحنتين", "شاحنتان", "قنبلتين", "قنبلتان", "عبوتين", "عبوتان",
+    "عائلتين", "عائلتان", "قضاءين", "قضاءان", "لواءين", "لواءان", "فوجين", "فوجان",
+    "قريتين", "قريتان", "دولتين", "دولتان", "محافظتين", "محافظتان", "منطقتين", "منطقتان"))
 # Colloquial spellings of مئة ("مية ألف", "ميت ألف", "ماية وخمسين"): read only before a
 # scale word or a number joined by و; alone, "مية"/"ميت" are as likely water, dead.
 _COLLOQUIAL_HUNDRED = {"ميه", "ميت", "مايه"}
@@ -886,6 +888,13 @@ def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] |
     "kinship with 3") are not its qualifier: the preposition governs the number,
     and a comparative phrase stands right before the figure, not before its "ب".
     """
+    if toks[first].prep and toks[first].folded.lstrip("وف")[:1] == "ب":
+        # "يقدر بـ100" reads as "يقدر بـ 100": a marker ending in ب takes the glued one
+        for marker, qual, _where in _PREFIX_BY_LAST.get("ب", []):
+            lo = first - (len(marker) - 1)
+            if lo >= 0 and all(toks[j].joined for j in range(lo + 1, first + 1)) and all(
+                    _word_matches(toks[lo + n], w, n == 0) for n, w in enumerate(marker[:-1])):
+                return qual, lo, first
     for gap in range(0 if toks[first].prep else _VERB_GAP + 1):
         if first - 1 - gap < 0:
             break
@@ -1148,11 +1157,7 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             i += 1
             continue
         if tok.kind == UNIT and tok.value == 1 and tok.article and not tok.conj:
-            # "الطائرة الواحدة 5 آلاف": "the one" is an adjective of its noun; it
-            # takes no figure after it (listed alone, for coverage to account for)
-            s, e = span(i, i)
-            found.append(NumberMatch(Decimal(1), text[s:e], s, e))
-            i += 1
+            i += 1  # "للتر الواحد", "الطائرة الواحدة": "the one", an adjective; no figure
             continue
         try:
             with localcontext(_EXACT):

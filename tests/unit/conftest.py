@@ -50,6 +50,32 @@ class Tables:
         return index + 2
 
 
+    def ignore_one(self) -> dict[str, str]:
+        """Move one curated figure (in no relation) to ignored.csv, as an analyst would.
+
+        Returns the ignored row; the shipped data may have none of its own.
+        """
+        from coalition_workbook import numerals
+
+        related = {x for r in self.records(self.relations) for x in (r["figure_id"],
+                                                                      r["other_id"])}
+        header, rows = self.read(self.figures)
+        k = next(i for i, r in enumerate(rows) if r[header.index("id")] not in related)
+        fig = dict(zip(header, rows.pop(k), strict=True))
+        self.write(self.figures, header, rows)
+        line = (self.sources / fig["source"]).read_text(encoding="utf-8").split("\n")[
+            int(fig["paragraph"]) - 1]
+        start = line.index(fig["quote"])
+        text = next(m.text for m in numerals.find_numbers(line)
+                    if m.start >= start and m.end <= start + len(fig["quote"]))
+        ig_header, ig_rows = self.read(self.root / "ignored.csv")
+        row = {"source": fig["source"], "paragraph": fig["paragraph"], "text": text,
+               "reason": "set aside by a test", "reason_ar": "استُبعد في اختبار"}
+        self.write(self.root / "ignored.csv", ig_header,
+                   [*ig_rows, [row.get(h, "") for h in ig_header]])
+        return row
+
+
 @pytest.fixture
 def tables(tmp_path: Path) -> Tables:
     """A private copy of data/ (figures, forces, relations, sources)."""
