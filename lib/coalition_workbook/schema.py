@@ -614,7 +614,7 @@ def _no_field_limit(size: int) -> Iterator[None]:
         csv.field_size_limit(old)
 
 
-def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, list[int]]:
+def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, np.ndarray]:
     """Split a CSV into header, body (text cells) and each record's spreadsheet row.
 
     pandas' C parser reads the common case straight from the file; the
@@ -656,7 +656,7 @@ def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, list[int]]:
     maybe_blank = body[0] == ""
     blank = maybe_blank.copy()
     blank[maybe_blank] = (body[maybe_blank] == "").all(axis=1)
-    rows = [int(i) + 1 for i in body.index[~blank]]
+    rows = body.index[~blank].to_numpy(dtype=np.int64) + 1
     return header, body[~blank], rows
 
 
@@ -718,7 +718,7 @@ def _strip(cells: pd.Series) -> pd.Series:
     return pd.Series([c.strip() for c in cells.to_numpy()], index=cells.index, dtype="str")
 
 
-def _read_records_slow(text: str, name: str) -> tuple[list[str], pd.DataFrame, list[int]]:
+def _read_records_slow(text: str, name: str) -> tuple[list[str], pd.DataFrame, np.ndarray]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
     numbered = [(n, r) for n, r in enumerate(reader, start=2) if any(c.strip() for c in r)]
@@ -728,7 +728,7 @@ def _read_records_slow(text: str, name: str) -> tuple[list[str], pd.DataFrame, l
         raise TableValidationError(problems=problems)
     body = pd.DataFrame([r for _, r in numbered], columns=range(len(header)), dtype=object)
     body = body.apply(_strip)
-    return header, body, [n for n, _ in numbered]
+    return header, body, np.array([n for n, _ in numbered], dtype=np.int64)
 
 
 def foreign_keys(table: str) -> list[tuple[str, str, str]]:
