@@ -277,10 +277,12 @@ def _split(figures: pd.DataFrame, pairs: list[tuple[str, str, str]], summed: Sum
 
     The category and unit are compared as plain arrays: a text Series checks for
     missing values on every comparison, which at a million rows costs more than the test.
+    Only the columns resolution reads are copied.
     """
     mine = ((figures["category"].to_numpy(dtype=object) == summed.category)
             & (figures["unit"].to_numpy(dtype=object) == summed.unit))
-    figs = figures[mine]
+    read = ["id", "value", "qualifier", *SLOT_COLUMNS]
+    figs = figures.loc[mine, read + [c for c in (summed.group,) if c and c not in read]]
     related = {x for a, _, b in pairs for x in (a, b)}
     shared = figs.duplicated(list(SLOT_COLUMNS), keep=False)
     simple = ~shared & ~figs["id"].isin(related)
