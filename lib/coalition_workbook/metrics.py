@@ -241,13 +241,8 @@ def resolve(figures: pd.DataFrame, relations: pd.DataFrame, summed: Summed,
         figures sharing a slot with no declared relation (``undeclared``).
     """
     check_bounds(bounds)
-    rel = canonical_relations(relations)
-    figs = figures[(figures["category"] == summed.category) & (figures["unit"] == summed.unit)]
-    pairs = list(rel[["figure_id", "relation", "other_id"]].itertuples(index=False, name=None))
-    related = {x for a, _, b in pairs for x in (a, b)}
-    shared = figs.duplicated(list(SLOT_COLUMNS), keep=False)
-    simple_mask = ~shared & ~figs["id"].isin(related)
-    simple, tricky = figs[simple_mask], figs[~simple_mask]
+    pairs = _pairs(relations)
+    simple, tricky = _split(figures, pairs, summed)
     res = Resolution(summed, pd.DataFrame(columns=SLOT_FRAME_COLUMNS))
 
     if bounds == "exclude":
@@ -264,8 +259,52 @@ def resolve(figures: pd.DataFrame, relations: pd.DataFrame, summed: Summed,
     if not tricky.empty:
         frames.append(_resolve_related(tricky, pairs, summed, bounds, res))
     slots = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
-    res.slots = slots.sort_values(["force_id", "kind"], kind="stable").reset_index(drop=True)
+    order = _stable_order(slots["force_id"], slots["kind"])
+    res.slots = slots.take(order).reset_index(drop=True)
     return res
+
+
+def _pairs(relations: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """``(figure_id, relation, other_id)`` of every relation, aliases read as canonical."""
+    rel = canonical_relations(relations)
+    return list(rel[["figure_id", "relation", "other_id"]].itertuples(index=False, name=None))
+
+
+def _split(figures: pd.DataFrame, pairs: list[tuple[str, str, str]], summed: Summed
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A summed metric's figures: those alone in their slot and in no relation (summed as
+    they are), and the rest, which ``_resolve_related`` treats one by one.
+
+    The category and unit are compared as plain arrays: a text Series checks for
+    missing values on every comparison, which at a million rows costs more than the test.
+    Only the columns resolution reads are copied.
+    """
+    mine = ((figures["category"].to_numpy(dtype=object) == summed.category)
+            & (figures["unit"].to_numpy(dtype=object) == summed.unit))
+    read = ["id", "value", "qualifier", *SLOT_COLUMNS]
+    figs = figures.loc[mine, read + [c for c in (summed.group,) if c and c not in read]]
+    related = {x for a, _, b in pairs for x in (a, b)}
+    shared = figs.duplicated(list(SLOT_COLUMNS), keep=False)
+    simple = ~shared & ~figs["id"].isin(related)
+    return figs[simple], figs[~simple]
+
+
+def _stable_order(*keys: pd.Series) -> np.ndarray:
+    """Positions sorting rows by ``keys`` (the first decides first), as a stable ``sort_values``.
+
+    One stable Python sort per key, the last key first: pandas sorts object text
+    by numpy's generic comparison, which took seconds for the slots of a
+    million-row table, and ranking distinct values first costs a hash table per
+    key. Missing values sort last, as pandas puts them.
+    """
+    order = list(range(len(keys[0])))
+    for key in reversed(keys):
+        values, missing = key.tolist(), key.isna().to_numpy()
+        absent = [i for i in order if missing[i]] if missing.any() else []
+        present = [i for i in order if not missing[i]] if absent else order
+        present.sort(key=values.__getitem__)
+        order = present + absent
+    return np.asarray(order, dtype=np.intp)
 
 
 def _resolve_related(figs: pd.DataFrame, pairs: list[tuple[str, str, str]], summed: Summed,
@@ -376,8 +415,14 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
 
     problems: list[Problem] = []
     f = figures.set_index("id")
+    pairs = _pairs(relations)
     for summed in SUMMED.values():
-        for a, b in resolve(figures, relations, summed).undeclared:
+        # Figures alone in their slot and in no relation cannot share it: only the rest.
+        tricky = _split(figures, pairs, summed)[1]
+        res = Resolution(summed, pd.DataFrame(columns=SLOT_FRAME_COLUMNS))
+        if not tricky.empty:
+            _resolve_related(tricky, pairs, summed, "as_lower_bound", res)
+        for a, b in res.undeclared:
             first, second = sorted((a, b), key=row_of)
             force, kind = _slot_key(f.loc[first])
             where = ", ".join(f"{c}={v}" for c, v in (("force_id", force), ("kind", kind)) if v)
@@ -513,8 +558,9 @@ def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.Data
     extra = ["at_least"] if res.excluded else []
     out["share_qualifier"] = _share_qualifiers(out["qualifier"], extra)
     out = out.rename_axis("group").reset_index()[BREAKDOWN_COLUMNS]
-    return out.sort_values(["value", "group"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
+    by_group = _stable_order(out["group"])  # then by value, largest first: ties keep group order
+    order = by_group[np.argsort(-out["value"].to_numpy(dtype=float)[by_group], kind="stable")]
+    return out.take(order).reset_index(drop=True)
 
 
 def _joined_by(groups: pd.Series, inputs: pd.Series) -> pd.Series:
@@ -523,10 +569,11 @@ def _joined_by(groups: pd.Series, inputs: pd.Series) -> pd.Series:
     One sort and one slice per group: a breakdown of many groups (a kind per
     vehicle) costs about a sort, not a pandas call per group.
     """
-    ids = inputs.str.split(";")
-    flat = pd.DataFrame({"group": np.repeat(groups.to_numpy(), ids.str.len().to_numpy()),
-                         "id": [i for cell in ids for i in cell]})
-    flat = flat.sort_values(["group", "id"], kind="stable")
+    cells = inputs.to_numpy(dtype=object)
+    counts = np.fromiter((c.count(";") + 1 for c in cells), dtype=np.int64, count=len(cells))
+    flat = pd.DataFrame({"group": np.repeat(groups.to_numpy(), counts),
+                         "id": ";".join(cells).split(";")})
+    flat = flat.take(_stable_order(flat["group"], flat["id"]))
     codes, uniques = pd.factorize(flat["group"], sort=False)
     edges = np.flatnonzero(np.diff(codes)) + 1
     starts, stops = np.r_[0, edges], np.r_[edges, len(codes)]
@@ -737,15 +784,15 @@ def _breakdown_rows(ds: Dataset, name: str, bounds: str, prefix: str, suffix: st
                     shares: bool) -> list[dict[str, object]]:
     summed = SUMMED[name]
     b = breakdown(ds, name, bounds)
-    rows = [_row(f"{prefix}{r['group'] or 'unspecified'}{suffix}", r["value"], r["value_high"],
-                 r["qualifier"], summed.unit, r["inputs"],
-                 disputed=r["inputs"] if r["disputed"] else "")
-            for r in b.to_dict("records")]
+    records = list(zip(*(b[c].tolist() for c in BREAKDOWN_COLUMNS), strict=True))
+    rows = [_row(f"{prefix}{group or 'unspecified'}{suffix}", value, high, qualifier,
+                 summed.unit, inputs, disputed=inputs if disputed else "")
+            for group, value, high, qualifier, _, _, _, disputed, inputs in records]
     if shares:
-        everything = _join(i for s in b["inputs"] for i in s.split(";"))
-        rows += [_row(f"{prefix}share_{r['group'] or 'unspecified'}_pct", r["share_pct"],
-                      r["share_high_pct"], r["share_qualifier"], "pct", everything)
-                 for r in b.to_dict("records")]
+        everything = _join(";".join(b["inputs"]).split(";"))
+        rows += [_row(f"{prefix}share_{group or 'unspecified'}_pct", share, share_high,
+                      share_qualifier, "pct", everything)
+                 for group, _, _, _, share, share_high, share_qualifier, _, _ in records]
     return rows
 
 

@@ -39,6 +39,7 @@ def paragraphs(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
+@lru_cache(maxsize=64)
 def _source_lines(path: Path, mtime_ns: int) -> tuple[str, ...] | None:
     try:
         return tuple(paragraphs(path.read_text(encoding="utf-8-sig")))
