@@ -774,10 +774,29 @@ def mixed_dates(ds: Dataset, inputs: str) -> str:
     moment's count; reports say so next to it. Empty when they share one date
     or give none.
     """
-    ids = [i for i in str(inputs).split(";") if i]
-    dates = ds.figures.loc[ds.figures["id"].isin(ids), "as_of"].dropna()
-    found = sorted({str(d) for d in dates if str(d)})
+    by_id = _dates_by_id(ds)
+    if not by_id:
+        return ""
+    found = sorted({by_id[i] for i in str(inputs).split(";") if i in by_id})
     return _join(found) if len(found) > 1 else ""
+
+
+def _dates_by_id(ds: Dataset) -> dict[str, str]:
+    """id -> as_of of the dated figures; empty when the table has fewer than two dates.
+
+    Built once per ``compute_metrics`` (kept beside its resolutions), not once per
+    metric: a million-row table has no time to scan per row of the output.
+    """
+    cache = _RESOLVING.get(id(ds))
+    if cache is not None and "as_of" in cache:
+        return cache["as_of"]  # type: ignore[return-value]
+    dates = ds.figures["as_of"].fillna("").astype(str)
+    dated = dates != ""
+    by_id = (dict(zip(ds.figures.loc[dated, "id"], dates[dated], strict=True))
+             if dates[dated].nunique() > 1 else {})
+    if cache is not None:
+        cache["as_of"] = by_id  # type: ignore[assignment]
+    return by_id
 
 
 def _breakdown_rows(ds: Dataset, name: str, bounds: str, prefix: str, suffix: str,
