@@ -229,11 +229,12 @@ _RANGE_WORDS = {"او", "الي", "حتي"}
 # "ذكراها الثلاثين" (her fiftieth anniversary), an ordinal like "الذكرى العشرين".
 _POSSESSED = re.compile("..(?:ه|ها|هم|هما|هن|نا|كم)$")
 _CURRENCY_SIGNS = {"$", "€", "£"}
-# Before a year that dates what follows: "في 2023", "خلال 2023".
-_DATED = {"في", "وفي", "عام", "العام", "لعام", "سنه", "منذ", "خلال", "مطلع", "نهايه"}
-# Nouns a year follows ("موازنة 2024"): a scale word after that year starts a new figure.
-_YEAR_CONTEXT = {"عام", "العام", "لعام", "سنه", "لسنه", "موازنه", "الموازنه", "ميزانيه",
-                 "لموازنه", "لميزانيه", "خطه", "منذ"}
+# Words a year follows ("في 2023", "عام 2014", "منذ 2017"). A year after them dates
+# what follows: it starts no range with a count ("في 2023 إلى 2,150 عائلة"), takes no
+# scale word ("موازنة 2024 مليار") and is no complement of a verb further back.
+_DATED = {"في", "وفي", "عام", "العام", "لعام", "للعام", "عامي", "سنه", "لسنه", "منذ", "خلال",
+          "مطلع", "نهايه"}
+_YEAR_CONTEXT = _DATED | {"موازنه", "الموازنه", "ميزانيه", "لموازنه", "لميزانيه", "خطه"}
 # A definite cardinal after these is a name: "مجموعة السبع" (G7).
 _NAMED_GROUPS = {"مجموعه", "ومجموعه", "لمجموعه", "بمجموعه", "قمه", "دول"}
 # "واحد من", "واحدة منهم": one of them.
@@ -872,8 +873,6 @@ def _candidates(index: dict[str, list[tuple[tuple[str, ...], str, str]]], tok: _
     return found
 
 
-# Words before a year: a figure after them is not the complement of a verb further back.
-_YEAR_WORDS_BEFORE = {"عام", "العام", "سنه", "لعام", "منذ", "عامي"}
 #: Words that may stand between a comparative verb and its figure (the subject:
 #: "ولم يتجاوز عدد المقاتلين الأجانب الذين استعادتهم بلدانهم 500"), and between "لا
 #: يزيد" and its "على" ("ولا يزيد عدد خبراء إزالة الألغام المعتمدين في المحافظة على
@@ -904,7 +903,7 @@ def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] |
             tried += [(m, "prep") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1])
                       if m[2] == "prep"]
         if gap and (toks[first - 1].folded in _FUNCTION_WORDS
-                    or toks[first - 1].folded in _YEAR_WORDS_BEFORE):
+                    or toks[first - 1].folded in _DATED):
             # "تناهز قيمتها منذ 2014 نحو": the figure belongs to "منذ", not the verb
             tried = [t for t in tried if t[1] == "prep"]
         for (marker, qual, _where), shape in tried:
