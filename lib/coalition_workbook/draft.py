@@ -377,9 +377,9 @@ def _next_word(line: str, pos: int) -> str:
 def set_aside(line: str, f: Found) -> str | None:
     """Why a number found in a line is not a figure to curate (a key of ``_ASIDE``), or None.
 
-    Only forms that cannot be counts: a day before a month name, "رقم N", a
-    leading zero, digits glued to a name ("كوفيد-19"), a
-    formation's number ("اللواء 57"), a Hijri date ("1441هـ").
+    Only forms that cannot be counts: a day before a month name, a time of day,
+    "رقم N" and a law's article ("المادة 12"), a leading zero, digits glued to a
+    name ("كوفيد-19"), a formation's number ("اللواء 57"), a Hijri date ("1441هـ").
 
     Examples:
         >>> line = "صدر القرار رقم 48 في 9 كانون الثاني"
