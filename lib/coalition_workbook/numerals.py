@@ -469,6 +469,7 @@ class _Second:
     end: int
     pct: bool        # a percent sign or word follows it
     scale: int       # the scale a bare first figure takes from it (1: none)
+    bare: bool       # the first figure has no scale of its own, and is no year
 
 
 class _Reader:
@@ -630,7 +631,7 @@ class _Reader:
         bare = not any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end]) \
             and connector[:2] != "و " and not (end == k + 1 and _is_year(t[k]))
         return _Second(connector, j, value, other_end, pct,
-                       first_term.scale if bare and first_term.scale > 1 else 1)
+                       first_term.scale if bare and first_term.scale > 1 else 1, bare)
 
     def shared_scale(self, k: int, end: int) -> str | None:
         """Why the figure in tokens [k, end) may not be what it says, or None.
@@ -639,12 +640,9 @@ class _Reader:
         may take the scale word or percent of the one after it (ten thousand),
         so it is not read on its own unless ``range_cue`` makes the pair a range.
         """
-        if end == k + 1 and _is_year(self.toks[k]):
-            return None  # "في 2021 إلى 540 مليونًا": a year never takes "million"
         nxt = self.second(k, end)
-        if nxt is None or nxt.connector[:2] == "و " or any(
-                x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in self.toks[k:end]):
-            return None
+        if nxt is None or not nxt.bare:
+            return None  # its own scale, or a year ("في 2021 إلى 540 مليونًا")
         if nxt.pct or any(x.kind == SCALE for x in self.toks[nxt.start:nxt.end]):
             return "a range or alternative: the first figure may take the scale of the second"
         return None
@@ -1021,13 +1019,17 @@ def _range_matches(text: str, toks: list[_Tok], pair: _Pair,
                         pair.qualifier or "at_most", *whole, hint, range_span=whole)]
 
 
+#: A Latin scale letter glued after digits ("3.5M", "20K", "2bn").
+_LATIN_SCALE = re.compile(r"(?:[KMBkmb]|bn|mn)(?![A-Za-z])")
+
+
 def _is_code(text: str, start: int, end: int) -> bool:
     """Digits glued to Latin letters ("5G", "M4", "F-16", "MQ-9"): a name or model code."""
     if not text[start:end].isdigit():
         return False
     before, after = text[max(0, start - 2):start], text[end:end + 2]
     return bool(re.search(r"[A-Za-z]-?$", before)) or bool(
-        re.match(r"[A-Za-z]", after) and not re.match(r"(?:[KMBkmb]|bn|mn)(?![A-Za-z])", after))
+        re.match(r"[A-Za-z]", after) and not _LATIN_SCALE.match(after))
 
 
 def _sign_or_letter(text: str, start: int, end: int) -> str | None:
@@ -1035,7 +1037,7 @@ def _sign_or_letter(text: str, start: int, end: int) -> str | None:
     if start and text[start - 1] in "-\u2212" and text[start:start + 1].isdigit() and (
             start < 2 or not text[start - 2].isalnum()):
         return "a minus sign: a negative figure (a decline?) is not read as a count"
-    if re.match(r"(?:[KMBkmb]|bn|mn)(?![A-Za-z])", text[end:end + 2]) and \
+    if _LATIN_SCALE.match(text[end:end + 2]) and \
             text[end - 1:end].isdigit():
         return "a Latin scale letter after the digits (K, M, B): thousands, millions?"
     return None
@@ -1094,6 +1096,13 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
         return index[s], index[e]
 
     found: list[NumberMatch] = []
+
+    def refuse(s: int, e: int, why: str) -> None:
+        """A form not read with certainty: an error if strict, else a match without value."""
+        if strict:
+            raise NumeralParseError(f'cannot read "{text[s:e]}" with certainty: {why}')
+        found.append(NumberMatch(None, text[s:e], s, e, problem=why))
+
     i = 0
     while i < len(toks):
         tok = toks[i]
@@ -1123,9 +1132,7 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             while last + 1 < len(toks) and toks[last + 1].joined and toks[last + 1].kind == SCALE:
                 last += 1
             s, e = span(i, last)
-            if strict:
-                raise NumeralParseError(f'cannot read "{text[s:e]}" with certainty: {why}')
-            found.append(NumberMatch(None, text[s:e], s, e, problem=why))
+            refuse(s, e, why)
             i = last + 1
             continue
         if (tok.kind == UNIT and tok.value == 1 and reader.at(i + 1, "word")
@@ -1140,9 +1147,7 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             # before the noun, whether it is singular is not read: refused.
             why = "a fraction after a noun without a number: the noun and a half?"
             s, e = span(i, i)
-            if strict:
-                raise NumeralParseError(f'cannot read "{text[s:e]}" with certainty: {why}')
-            found.append(NumberMatch(None, text[s:e], s, e, problem=why))
+            refuse(s, e, why)
             i += 1
             continue
         if tok.kind == ORDINAL:  # الحادي عشر, الحادي والعشرين: an ordinal, not a figure
@@ -1183,8 +1188,6 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             if why is not None:
                 read, exc = None, _Uncertain(why, i, read[1] - 1)
         if pair is not None:
-            exc = None
-        if pair is not None:
             found += _range_matches(text, toks, pair, span)
             i = pair.stop
             continue
@@ -1204,10 +1207,7 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
                 last += 1  # report the whole run once ("3 322 145"), not its tail as a figure
             exc.last = last
             s, e = span(exc.first, last)
-            if strict:
-                raise NumeralParseError(
-                    f'cannot read "{text[s:e]}" with certainty: {exc.why}') from None
-            found.append(NumberMatch(None, text[s:e], s, e, problem=exc.why))
+            refuse(s, e, exc.why)
             i = last + 1
             continue
         if read is None:
@@ -1231,9 +1231,7 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
             continue
         why = _sign_or_letter(text, s, e)
         if why is not None:
-            if strict:
-                raise NumeralParseError(f'cannot read "{text[s:e]}" with certainty: {why}')
-            found.append(NumberMatch(None, text[s:e], s, e, problem=why))
+            refuse(s, e, why)
             i = end
             continue
         qual = _qualifier(toks, i, end)
@@ -1299,11 +1297,11 @@ def quote_readings(text: str) -> list[tuple[Decimal, str]]:
         >>> quote_readings("ما بين 15 و20 مدنيًا")
         [(Decimal('15'), 'at_least'), (Decimal('20'), 'at_most')]
     """
-    matches = find_numbers(text)
-    if len(matches) == 2 and matches[0].range_span is not None \
-            and matches[0].range_span == matches[1].range_span:
+    matches = find_numbers(text)  # strict: every match has its value
+    if len(matches) == 1 or (len(matches) == 2 and matches[0].range_span is not None
+                             and matches[0].range_span == matches[1].range_span):
         return [(m.value, m.qualifier) for m in matches if m.value is not None]
-    return [(parse_number(text), detect_qualifier(text))]
+    return [(parse_number(text), detect_qualifier(text))]  # raises, naming what it found
 
 
 def _scan_qualifier(text: str) -> str:

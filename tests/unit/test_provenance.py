@@ -115,8 +115,8 @@ def test_same_quote_is_checked_once(tables, monkeypatch: pytest.MonkeyPatch) -> 
     tables.write(tables.figures, header,
                  [[*r[:i], f"{r[i]}_{k}", *r[i + 1:]] for k in range(3) for r in rows])
     calls: list[str] = []
-    real = numerals.parse_number
-    monkeypatch.setattr(numerals, "parse_number", lambda q: calls.append(q) or real(q))
+    real = numerals.quote_readings  # how provenance reads a quote
+    monkeypatch.setattr(numerals, "quote_readings", lambda q: calls.append(q) or real(q))
     assert check(tables) == []
     assert len(calls) == len({(r[header.index("paragraph")], r[header.index("quote")])
                               for r in rows})
