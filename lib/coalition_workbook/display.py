@@ -220,8 +220,8 @@ def _total_label(ds: Dataset, name: str, row: dict | None, lang: str, label: str
 
     A total of figures of different dates says which dates it mixes.
     """
-    if row is not None and row.get("dates"):
-        label = f"{label} ({labels.text('mixed_dates', lang, dates=labels.dates_list(row, lang))})"
+    if row is not None and (dates := labels.mixed_dates(row, lang)):
+        label = f"{label} ({dates})"
     if row is None or not row.get("excluded"):
         return text_html(label)
     whole = metrics.summed_total(ds, name, "as_lower_bound")

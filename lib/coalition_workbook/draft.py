@@ -352,8 +352,8 @@ _ASIDE = {
     "day": ("the day of a date, not a count", "يوم من تاريخ وليس عددًا"),
     "zero": ("written with a leading zero (a phone or reference number), not a count",
              "مكتوب بصفر في أوله (رقم هاتف أو مرجع) وليس عددًا"),
-    "code": ("part of a name or model code (MQ-9, كوفيد-19), not a count",
-             "جزء من اسم أو رمز طراز وليس عددًا"),
+    "code": ("part of a name (كوفيد-19), not a count",
+             "جزء من اسم (كوفيد-19) وليس عددًا"),
     "formation": ("the number of a formation (اللواء 57), not a count",
                   "رقم تشكيل عسكري (اللواء 57) وليس عددًا"),
     "hijri": ("a Hijri date, not a count", "تاريخ هجري وليس عددًا"),
@@ -416,11 +416,8 @@ def set_aside(line: str, f: Found) -> str | None:
     if digits[:1] in _DIGITS:
         if digits[:1] in "0٠۰" and digits[1:2] in _DIGITS:
             return "zero"
-        before = line[max(0, f.start - 2):f.start]
-        after_char = line[f.end:f.end + 1]
-        if re.search(r"[A-Za-z\u0621-\u064a]-$|[A-Za-z]$", before) or re.match(r"[A-Za-z]",
-                                                                               after_char):
-            return "code"
+        if re.search("[\u0621-\u064a]-$", line[max(0, f.start - 2):f.start]):
+            return "code"  # "كوفيد-19" (digits glued to Latin letters are no number at all)
         if prev_word in _FORMATIONS and " " not in text:
             return "formation"
         if re.match(r"\s?هـ", line[f.end:f.end + 3]):

@@ -51,8 +51,8 @@ def amount(row: Mapping[str, object] | None, *, lang: str, unit: str | None = No
         True
     """
     said = _amount(row, lang=lang, unit=unit)
-    if said is not None and row is not None and row.get("dates"):
-        said += f" ({labels.text('mixed_dates', lang, dates=labels.dates_list(row, lang))})"
+    if said is not None and row is not None and (dates := labels.mixed_dates(row, lang)):
+        said += f" ({dates})"
     return said
 
 

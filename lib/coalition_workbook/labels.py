@@ -656,10 +656,19 @@ def unit_format(unit: str, lang: str = "en", count: float | int | None = None) -
     return row.get(f"format_{check_lang(lang)}") or f"{{n}} {counted_noun(unit, count, lang)}"
 
 
-def dates_list(row: Mapping[str, object], lang: str = "en") -> str:
-    """A metric's ``dates`` ("2018;2021") as a reader's list ("2018, 2021"; "2018، 2021")."""
-    return ("، " if lang == "ar" else ", ").join(d for d in str(row.get("dates") or "").split(";")
-                                                 if d)
+def mixed_dates(row: Mapping[str, object], lang: str = "en") -> str:
+    """What a total says when it adds figures of different dates (its ``dates``), or "".
+
+    Examples:
+        >>> mixed_dates({"dates": "2018;2021"})
+        'adds figures of different dates: 2018, 2021'
+        >>> mixed_dates({"dates": ""})
+        ''
+    """
+    dates = [d for d in str(row.get("dates") or "").split(";") if d]
+    if not dates:
+        return ""
+    return text("mixed_dates", lang, dates=("، " if lang == "ar" else ", ").join(dates))
 
 
 def kind_label(kind: str, lang: str = "en") -> str:
