@@ -28,11 +28,8 @@ that one-line message.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +40,7 @@ import pandera.pandas as pa
 
 from . import config
 from .errors import Problem, TableValidationError
+from .records import read_records
 
 SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
 #: A file name in data/sources/, never a path: no folder separator, no leading dot
@@ -451,23 +449,6 @@ def _reason(table: str, column: str, check: str, value: object,
     return reasons[check]() if check in reasons else f'"{value}" fails {check}'
 
 
-def read_csv_text(path: Path) -> str:
-    """Read a table's text, accepting a spreadsheet's UTF-8 BOM; reject other encodings."""
-    name = str(path)
-    if not path.is_file():
-        what = "is a folder, not a CSV file" if path.is_dir() else "file not found"
-        raise TableValidationError(problems=[Problem(name, None, None, what)])
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise TableValidationError(problems=[Problem(
-            name, line, None,
-            f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save the file as 'CSV UTF-8'")]) from None
-
-
 def load_table(path: str | Path, table: str | None = None, *,
                collect: list[Problem] | None = None) -> pd.DataFrame:
     """Load a curated CSV and check it against its declared schema.
@@ -494,7 +475,7 @@ def load_table(path: str | Path, table: str | None = None, *,
         raise TableValidationError(problems=[Problem(
             str(path), None, None, f"unknown table '{table}'; known: {', '.join(TABLES)}")])
     name = str(path)
-    header, body, rows = _read_records(path)
+    header, body, rows, sizes = read_records(path)
     problems: list[Problem] = []
     declared = TABLES[table]["fields"]
     for col in header:
@@ -520,12 +501,15 @@ def load_table(path: str | Path, table: str | None = None, *,
             df[col] = pd.Series([""] * len(df), index=df.index, dtype="str")
     df = df[declared]
     rows = pd.Series(rows, index=df.index)
-    too_long = _cut_long_cells(df, table, rows, name)
+    measured = {} if sizes is None else {
+        col: sizes[:, header.index(col)] if col in header else np.zeros(len(df), dtype=np.int64)
+        for col in declared}
+    too_long, empties = _cut_long_cells(df, table, rows, name, measured)
     problems += too_long
     for col in declared:
         spec = field_spec(table, col)
         cons = spec.get("constraints", {})
-        empty = df[col].to_numpy(dtype=object) == ""
+        empty = empties[col]
         if cons.get("required"):
             for idx in df.index[empty]:
                 problems.append(Problem(name, int(rows[idx]), col, "required field is empty"))
@@ -584,159 +568,43 @@ def _numbers(cells: pd.Series) -> pd.Series:
     return pd.Series(parsed[codes], index=cells.index)
 
 
-def _cut_long_cells(df: pd.DataFrame, table: str, rows: pd.Series, name: str) -> list[Problem]:
+def _cut_long_cells(df: pd.DataFrame, table: str, rows: pd.Series, name: str,
+                    sizes: Mapping[str, np.ndarray]) -> tuple[list[Problem], dict[str, np.ndarray]]:
     """Report each cell over its column's ``max_length`` and empty it in ``df``.
 
     The message gives the length, not the text (a cell can be megabytes). The
     emptied cell is then not checked again; ``load_table`` drops the
-    "required"/vocabulary complaints about it.
+    "required"/vocabulary complaints about it. ``sizes`` holds each column's
+    cell sizes in bytes when the reader measured them: a cell has no more
+    characters than bytes, so only the cells over the limit in bytes are counted.
+
+    Returns:
+        The problems, and each column's empty cells (a cut cell is empty now).
     """
-    problems = []
+    problems, empty = [], {}
     for col in df.columns:
         limit = max_length(table, col)
         cells = df[col].to_numpy(dtype=object)
-        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
-        long_ = lengths > limit
-        if not long_.any():
+        if col in sizes:
+            size = sizes[col]
+            empty[col] = size == 0
+            over = np.flatnonzero(size > limit)
+            lengths = dict(zip(over.tolist(), map(len, cells[over]), strict=True))
+        else:
+            counted = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+            empty[col] = counted == 0
+            lengths = {int(i): int(counted[i]) for i in np.flatnonzero(counted > limit)}
+        long_ = [i for i, n in lengths.items() if n > limit]
+        if not long_:
             continue
-        for idx in df.index[long_]:
-            problems.append(Problem(name, int(rows[idx]), col,
-                                    f"is {int(lengths[idx]):,} characters long; "
+        for i in long_:
+            problems.append(Problem(name, int(rows.iat[i]), col,
+                                    f"is {lengths[i]:,} characters long; "
                                     f"at most {limit:,} allowed in {col}"))
-        df.loc[long_, col] = ""
-    return problems
-
-
-@contextmanager
-def _no_field_limit(size: int) -> Iterator[None]:
-    """Let the ``csv`` module read a field as large as the whole file, then restore its limit.
-
-    Its default limit (128 KiB) raises ``csv.Error`` from deep in the reader;
-    no field can be larger than the file, so that bound is safe.
-    """
-    old = csv.field_size_limit()
-    csv.field_size_limit(max(old, size + 1))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(old)
-
-
-def _read_records(path: Path) -> tuple[list[str], pd.DataFrame, np.ndarray]:
-    """Split a CSV into header, body (text cells) and each record's spreadsheet row.
-
-    pandas' C parser reads the common case straight from the file; the
-    ``csv`` module counts each record's cells (pandas pads short records
-    silently). A ragged file (a record with more or fewer cells than the
-    header) is re-read with the ``csv`` module so the error can name each bad
-    row. Blank records are dropped but keep their row numbers, as a
-    spreadsheet shows them. Raises a located error for a missing, empty or
-    non-UTF-8 file.
-    """
-    name = str(path)
-    small = not path.is_file() or path.stat().st_size < 1 << 20
-    if small:  # also raises for a missing or non-UTF-8 file
-        text = read_csv_text(path)
-        if not text.strip():
-            raise TableValidationError(problems=[Problem(
-                name, 1, None, "file is empty; expected a header row")])
-    size = path.stat().st_size
-    try:
-        data = path.read_bytes()
-        cells = _cells_per_record(data)
-        if cells is None:  # quoted cells: let the csv module count them
-            with path.open(encoding="utf-8-sig", newline="") as fh, _no_field_limit(size):
-                cells = np.fromiter(map(len, csv.reader(fh)), dtype=np.int64)
-        raw = pd.read_csv(path, header=None, dtype=object, encoding="utf-8-sig",
-                          keep_default_na=False, na_filter=False, skip_blank_lines=False)
-    except UnicodeDecodeError:
-        read_csv_text(path)  # raises the located error
-        raise
-    except (pd.errors.ParserError, ValueError, csv.Error):
-        raw = None
-    if (raw is None or len(raw) != len(cells) or raw.shape[1] != cells[0]
-            or not np.isin(cells[1:], (0, cells[0])).all()):
-        with _no_field_limit(size):
-            return _read_records_slow(path.read_text(encoding="utf-8-sig"), name)
-    raw = raw.apply(_strip) if _may_need_strip(data) else raw.astype("str")
-    header = [str(h) for h in raw.iloc[0]]
-    body = raw.iloc[1:]
-    maybe_blank = body[0] == ""
-    blank = maybe_blank.copy()
-    blank[maybe_blank] = (body[maybe_blank] == "").all(axis=1)
-    rows = body.index[~blank].to_numpy(dtype=np.int64) + 1
-    return header, body[~blank], rows
-
-
-def _cells_per_record(data: bytes) -> np.ndarray | None:
-    """Cells per line of a CSV without quotes, counted with numpy (None if it has quotes).
-
-    Equal to what ``csv.reader`` counts (an empty line has 0 cells), without a
-    Python loop per record: a million records take a fraction of a second.
-    """
-    if b'"' in data:
-        return None
-    arr = np.frombuffer(data, dtype=np.uint8)  # trimmed as views: copying the file costs
-    if data.startswith(b"\xef\xbb\xbf"):
-        arr = arr[3:]
-    if not len(arr):
-        return np.zeros(0, dtype=np.int64)
-    if arr[-1] == ord("\n"):
-        arr = arr[:-1]
-    ends = np.flatnonzero(arr == ord("\n"))
-    starts = np.concatenate(([0], ends + 1))
-    stops = np.concatenate((ends, [len(arr)]))
-    commas = np.flatnonzero(arr == ord(","))
-    counts = np.searchsorted(commas, stops) - np.searchsorted(commas, starts)
-    length = stops - starts
-    has_cr = length > 0
-    has_cr[has_cr] = arr[stops[has_cr] - 1] == ord("\r")
-    empty = (length - has_cr) == 0
-    return np.where(empty, 0, counts + 1).astype(np.int64)
-
-
-#: Bytes that are, or may begin, a whitespace character other than space, CR and LF
-#: (tab, vertical tab, form feed, 0x1c-0x1f; lead bytes of U+0085, U+00A0, U+1680,
-#: U+2000-U+205F, U+3000). A file without any needs no trimming beyond spaces.
-_SPACE_BYTES = tuple(bytes([b]) for b in (0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F,
-                                           0xC2, 0xE1, 0xE2, 0xE3))
-
-
-#: Bytes a cell begins or ends beside: comma, quote, CR, LF.
-_EDGE_BYTES = np.zeros(256, dtype=bool)
-_EDGE_BYTES[[ord(","), ord('"'), ord("\r"), ord("\n")]] = True
-
-
-def _may_need_strip(data: bytes) -> bool:
-    """Whether any cell could begin or end with whitespace (else trimming is skipped):
-    a space beside a comma, quote or line end, or a byte that may start other whitespace."""
-    if any(b in data for b in _SPACE_BYTES):  # memchr per byte: faster than one numpy pass
-        return True
-    arr = np.frombuffer(data, dtype=np.uint8)
-    spaces = np.flatnonzero(arr == ord(" "))
-    if not len(spaces):
-        return False
-    if spaces[0] == 0 or spaces[-1] == len(arr) - 1:
-        return True
-    return bool(_EDGE_BYTES[arr[spaces - 1]].any() or _EDGE_BYTES[arr[spaces + 1]].any())
-
-
-def _strip(cells: pd.Series) -> pd.Series:
-    """Trim each cell; text columns come out as pandas' ``str`` dtype."""
-    return pd.Series([c.strip() for c in cells.to_numpy()], index=cells.index, dtype="str")
-
-
-def _read_records_slow(text: str, name: str) -> tuple[list[str], pd.DataFrame, np.ndarray]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
-    numbered = [(n, r) for n, r in enumerate(reader, start=2) if any(c.strip() for c in r)]
-    problems = [Problem(name, n, None, f"has {len(r)} cells, the header has {len(header)}")
-                for n, r in numbered if len(r) != len(header)]
-    if problems:
-        raise TableValidationError(problems=problems)
-    body = pd.DataFrame([r for _, r in numbered], columns=range(len(header)), dtype=object)
-    body = body.apply(_strip)
-    return header, body, np.array([n for n, _ in numbered], dtype=np.int64)
+        df.loc[df.index[long_], col] = ""
+        empty[col] = empty[col].copy()
+        empty[col][long_] = True
+    return problems, empty
 
 
 def foreign_keys(table: str) -> list[tuple[str, str, str]]:
