@@ -76,7 +76,7 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
             if unsound else figures
         sources_dir = config.beside_figures(figures_path, "sources")
         problems += provenance.check_quotes(sound, sources_dir)
-        problems += sources.check_sources(set(sound["source"]), sources_dir)
+        problems += sources.check_sources(set(sound["source"].unique()), sources_dir)
     for optional in ("ignored", "kinds"):  # checked here so `validate` covers every table
         path = config.beside_figures(figures_path, f"{optional}.csv")
         if path.is_file():
