@@ -529,7 +529,8 @@ def load_table(path: str | Path, table: str | None = None, *,
 
     allowed = _allowed(table, path.parent)
     try:
-        build_schema(table, allowed).validate(df, lazy=True)
+        # inplace: nothing is coerced, so pandera need not copy a million rows first
+        build_schema(table, allowed).validate(df, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         for _, f in fc.iterrows():
