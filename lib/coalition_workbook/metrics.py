@@ -38,6 +38,8 @@ Every metric row records the figure ids it was computed from (``inputs``).
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -218,13 +220,19 @@ class Resolution:
     excluded: list[str] = field(default_factory=list)
     undeclared: list[tuple[str, str]] = field(default_factory=list)
 
+    @functools.cached_property
+    def inputs(self) -> str:
+        """The counted ids, ";"-joined in order (a total's ``inputs``; each share's too)."""
+        return _join(self.counted)
+
 
 def _slot_key(fig: Mapping[str, object]) -> tuple[str, str]:
     return str(fig["force_id"]), str(fig["kind"])
 
 
 def resolve(figures: pd.DataFrame, relations: pd.DataFrame, summed: Summed,
-            bounds: str = "as_lower_bound") -> Resolution:
+            bounds: str = "as_lower_bound", *, membership: Membership | None = None
+            ) -> Resolution:
     """Apply the rule of the module docstring to one summed metric.
 
     Figures in no relation and alone in their slot take a vectorised path, so
@@ -235,14 +243,19 @@ def resolve(figures: pd.DataFrame, relations: pd.DataFrame, summed: Summed,
         relations: The relations table (aliases allowed).
         summed: Which metric.
         bounds: ``as_lower_bound`` or ``exclude``.
+        membership: ``membership(figures, relations)``, when the caller resolves
+            several metrics of one table (it is computed here otherwise).
 
     Returns:
-        The slots with their ranges, each figure's status, and any pair of
-        figures sharing a slot with no declared relation (``undeclared``).
+        The slots with their ranges (lone figures in table order, then the
+        related ones by slot), each figure's status, and any pair of figures
+        sharing a slot with no declared relation (``undeclared``).
     """
     check_bounds(bounds)
     pairs = _pairs(relations)
-    simple, tricky = _split(figures, pairs, summed)
+    if membership is None or summed not in membership.summed:
+        membership = _membership(figures, pairs, (summed,))
+    simple, tricky = membership.split(figures, summed)
     res = Resolution(summed, pd.DataFrame(columns=SLOT_FRAME_COLUMNS))
 
     if bounds == "exclude":
@@ -258,9 +271,7 @@ def resolve(figures: pd.DataFrame, relations: pd.DataFrame, summed: Summed,
     res.counted += simple["id"].tolist()
     if not tricky.empty:
         frames.append(_resolve_related(tricky, pairs, summed, bounds, res))
-    slots = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
-    order = _stable_order(slots["force_id"], slots["kind"])
-    res.slots = slots.take(order).reset_index(drop=True)
+    res.slots = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
     return res
 
 
@@ -270,23 +281,58 @@ def _pairs(relations: pd.DataFrame) -> list[tuple[str, str, str]]:
     return list(rel[["figure_id", "relation", "other_id"]].itertuples(index=False, name=None))
 
 
-def _split(figures: pd.DataFrame, pairs: list[tuple[str, str, str]], summed: Summed
-           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A summed metric's figures: those alone in their slot and in no relation (summed as
-    they are), and the rest, which ``_resolve_related`` treats one by one.
+@dataclass(frozen=True)
+class Membership:
+    """Which summed metric takes each row of a figures table, found in one pass for all.
 
-    The category and unit are compared as plain arrays: a text Series checks for
-    missing values on every comparison, which at a million rows costs more than the test.
-    Only the columns resolution reads are copied.
+    ``metric`` holds, per row, the position in ``summed`` of the metric that
+    sums it (-1: none); ``tricky`` marks the rows ``_resolve_related`` must
+    treat one by one (in a relation, or sharing a slot with another figure of
+    their metric). The other rows are summed as they are.
     """
-    mine = ((figures["category"].to_numpy(dtype=object) == summed.category)
-            & (figures["unit"].to_numpy(dtype=object) == summed.unit))
-    read = ["id", "value", "qualifier", *SLOT_COLUMNS]
-    figs = figures.loc[mine, read + [c for c in (summed.group,) if c and c not in read]]
+
+    summed: tuple[Summed, ...]
+    metric: np.ndarray
+    tricky: np.ndarray
+
+    def split(self, figures: pd.DataFrame, summed: Summed) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """One metric's figures, lone and tricky, with only the columns resolution reads."""
+        mine = self.metric == self.summed.index(summed)
+        read = ["id", "value", "qualifier", *SLOT_COLUMNS]
+        read += [c for c in (summed.group,) if c and c not in read]
+        return figures.loc[mine & ~self.tricky, read], figures.loc[mine & self.tricky, read]
+
+
+def membership(figures: pd.DataFrame, relations: pd.DataFrame) -> Membership:
+    """``Membership`` of every row in the ``SUMMED`` metrics (see ``resolve``)."""
+    return _membership(figures, _pairs(relations), tuple(SUMMED.values()))
+
+
+def _membership(figures: pd.DataFrame, pairs: list[tuple[str, str, str]],
+                summed: tuple[Summed, ...]) -> Membership:
+    # Category and unit are factorised once and compared as codes: comparing text
+    # per metric cost more, at a million rows, than everything else here.
+    metric = np.full(len(figures), -1, dtype=np.int8)
+    cats, cat_names = pd.factorize(figures["category"].to_numpy(dtype=object))
+    units, unit_names = pd.factorize(figures["unit"].to_numpy(dtype=object))
+    cat_code = {c: i for i, c in enumerate(cat_names)}
+    unit_code = {u: i for i, u in enumerate(unit_names)}
+    for k, s in enumerate(summed):
+        if s.category in cat_code and s.unit in unit_code:
+            metric[(cats == cat_code[s.category]) & (units == unit_code[s.unit])] = k
+    taken = metric >= 0
+    tricky = np.zeros(len(figures), dtype=bool)
+    if taken.any():  # one number per (metric, slot), then which numbers repeat
+        slot = metric[taken].astype(np.int64)
+        for c in SLOT_COLUMNS:
+            codes, uniques = pd.factorize(figures[c].to_numpy(dtype=object)[taken],
+                                          use_na_sentinel=False)
+            slot = pd.factorize(slot * len(uniques) + codes)[0]  # stays below len(figures)
+        tricky[taken] = pd.Series(slot).duplicated(keep=False).to_numpy()
     related = {x for a, _, b in pairs for x in (a, b)}
-    shared = figs.duplicated(list(SLOT_COLUMNS), keep=False)
-    simple = ~shared & ~figs["id"].isin(related)
-    return figs[simple], figs[~simple]
+    if related:
+        tricky |= taken & figures["id"].isin(related).to_numpy()
+    return Membership(summed, metric, tricky)
 
 
 def _stable_order(*keys: pd.Series) -> np.ndarray:
@@ -407,18 +453,22 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
     both rows and what can be declared.
     """
     file, rows = figures.attrs.get("file", "figures.csv"), figures.attrs.get("rows", {})
-    position = pd.Series(figures.index, index=figures["id"])
+    pairs = _pairs(relations)
+    member = _membership(figures, pairs, tuple(SUMMED.values()))
+    # Only figures in a relation or sharing a slot can be named below: look up only those.
+    related = {x for a, _, b in pairs for x in (a, b)}
+    named = figures[member.tricky | figures["id"].isin(related).to_numpy()]
+    position = pd.Series(named.index, index=named["id"])
 
-    def row_of(fid: str) -> int:  # looked up for the few ids a problem names, not every row
+    def row_of(fid: str) -> int:
         i = position.get(fid)
         return 0 if i is None else rows.get(i, i + 2)
 
     problems: list[Problem] = []
-    f = figures.set_index("id")
-    pairs = _pairs(relations)
+    f = named.set_index("id")
     for summed in SUMMED.values():
         # Figures alone in their slot and in no relation cannot share it: only the rest.
-        tricky = _split(figures, pairs, summed)[1]
+        tricky = member.split(figures, summed)[1]
         res = Resolution(summed, pd.DataFrame(columns=SLOT_FRAME_COLUMNS))
         if not tricky.empty:
             _resolve_related(tricky, pairs, summed, "as_lower_bound", res)
@@ -473,11 +523,14 @@ def _supersede_cycles(rel: pd.DataFrame, file: str, rows: Mapping[int, int]) -> 
 
 def _resolved(ds: Dataset, name: str, bounds: str) -> Resolution:
     cache = _RESOLVING.get(id(ds))
-    if cache is not None and (name, bounds) in cache:
-        return cache[(name, bounds)]
-    res = resolve(ds.figures, ds.relations, SUMMED[name], bounds)
+    if cache is not None and (name, bounds) in cache.resolutions:
+        return cache.resolutions[(name, bounds)]
+    if cache is not None and cache.membership is None:
+        cache.membership = membership(ds.figures, ds.relations)
+    res = resolve(ds.figures, ds.relations, SUMMED[name], bounds,
+                  membership=cache.membership if cache is not None else None)
     if cache is not None:
-        cache[(name, bounds)] = res
+        cache.resolutions[(name, bounds)] = res
     if res.undeclared:  # load_dataset refuses this; a hand-built Dataset may not have
         a, b = res.undeclared[0]
         raise WorkbookError(f"{a} and {b} fill one slot of {name} with no declared relation")
@@ -488,26 +541,26 @@ def _join(ids: Iterable[str]) -> str:
     return ";".join(sorted(ids))
 
 
-def _combine_by(qualifiers: pd.Series, by: pd.Series | list) -> pd.Series:
-    """``combine_qualifiers`` per group, vectorised (one pass, not one call per group)."""
-    flags = pd.DataFrame({"up": qualifiers == "at_least", "down": qualifiers == "at_most",
-                          "approx": qualifiers == "approx"}).groupby(by, sort=False).any()
-    out = pd.Series("exact", index=flags.index)
-    out[flags["up"]] = "at_least"
-    out[flags["down"]] = "at_most"
-    out[flags["approx"] | (flags["up"] & flags["down"])] = "approx"
-    return out
+def _combine_by(qualifiers: np.ndarray, codes: np.ndarray, groups: int) -> list[str]:
+    """``combine_qualifiers`` per group (``codes`` numbers each row's group), one pass for all."""
+    def has(q: str) -> np.ndarray:
+        return np.bincount(codes, weights=qualifiers == q, minlength=groups) > 0
+    up, down, approx = has("at_least"), has("at_most"), has("approx")
+    out = np.where(up, "at_least", np.where(down, "at_most", "exact")).astype(object)
+    out[approx | (up & down)] = "approx"
+    return out.tolist()
 
 
 def _total_row(res: Resolution, metric: str) -> dict[str, object] | None:
     slots = res.slots
     if slots.empty:
         return None
-    low, high = float(slots["low"].sum()), float(slots["high"].sum())
+    # fsum: the exact sum, whatever order the slots come in (a reordered table, same total).
+    low, high = (math.fsum(slots[c].to_numpy(dtype=float).tolist()) for c in ("low", "high"))
     qualifier = combine_qualifiers(list(slots["qualifier"].unique())
                                    + (["at_least"] if res.excluded else []))
     return _row(metric, low, high if high != low else math.nan, qualifier, res.summed.unit,
-                _join(res.counted), _join(res.excluded),
+                res.inputs, _join(res.excluded),
                 _join(i for s in slots.loc[slots["disputed"], "inputs"] for i in s.split(";")))
 
 
@@ -542,11 +595,19 @@ def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.Data
     s = res.slots
     if s.empty:
         return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
-    g = s.groupby("group", sort=False)
-    out = pd.DataFrame({"value": g["low"].sum(), "high": g["high"].sum(),
-                        "qualifier": _combine_by(s["qualifier"], s["group"]),
-                        "disputed": g["disputed"].any(),
-                        "inputs": _joined_by(s["group"], s["inputs"])})
+    # One numbering of the groups serves every per-group sum (a breakdown by vehicle kind
+    # can have a group per row); a figure with no group value is "unspecified".
+    codes, groups = pd.factorize(s["group"].fillna("").to_numpy(dtype=object))
+    n = len(groups)
+
+    def per_group(values: pd.Series) -> np.ndarray:
+        return np.bincount(codes, weights=values.to_numpy(dtype=float), minlength=n)
+
+    out = pd.DataFrame({"group": groups, "value": per_group(s["low"]),
+                        "high": per_group(s["high"]),
+                        "qualifier": _combine_by(s["qualifier"].to_numpy(dtype=object), codes, n),
+                        "disputed": per_group(s["disputed"]) > 0,
+                        "inputs": _joined_by(codes, s["inputs"].to_numpy(dtype=object), n)})
     total_low, total_high = out["value"].sum(), out["high"].sum()
     rest_low, rest_high = total_low - out["value"], total_high - out["high"]
     share_low = 100 * out["value"] / (out["value"] + rest_high)
@@ -557,29 +618,28 @@ def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.Data
     # A share rises with its part and falls with the rest, so flip the others' bounds.
     extra = ["at_least"] if res.excluded else []
     out["share_qualifier"] = _share_qualifiers(out["qualifier"], extra)
-    out = out.rename_axis("group").reset_index()[BREAKDOWN_COLUMNS]
     by_group = _stable_order(out["group"])  # then by value, largest first: ties keep group order
     order = by_group[np.argsort(-out["value"].to_numpy(dtype=float)[by_group], kind="stable")]
-    return out.take(order).reset_index(drop=True)
+    return out[BREAKDOWN_COLUMNS].take(order).reset_index(drop=True)
 
 
-def _joined_by(groups: pd.Series, inputs: pd.Series) -> pd.Series:
-    """``_join`` of every id in ``inputs`` (";"-joined cells) per group, indexed by group.
-
-    One sort and one slice per group: a breakdown of many groups (a kind per
-    vehicle) costs about a sort, not a pandas call per group.
-    """
-    cells = inputs.to_numpy(dtype=object)
-    counts = np.fromiter((c.count(";") + 1 for c in cells), dtype=np.int64, count=len(cells))
-    flat = pd.DataFrame({"group": np.repeat(groups.to_numpy(), counts),
-                         "id": ";".join(cells).split(";")})
-    flat = flat.take(_stable_order(flat["group"], flat["id"]))
-    codes, uniques = pd.factorize(flat["group"], sort=False)
-    edges = np.flatnonzero(np.diff(codes)) + 1
-    starts, stops = np.r_[0, edges], np.r_[edges, len(codes)]
-    names = flat["id"].tolist()
-    return pd.Series([";".join(names[a:b]) for a, b in zip(starts, stops, strict=True)],
-                     index=pd.Index(uniques, name="group"))
+def _joined_by(codes: np.ndarray, inputs: np.ndarray, groups: int) -> list[str]:
+    """``_join`` of every id in ``inputs`` (";"-joined cells) per group (``codes`` numbers
+    each row's group, from 0 in order of first appearance): one stable sort by group,
+    then one sort and join per group."""
+    joined = ";".join(inputs)
+    if joined.count(";") == len(inputs) - 1:  # one id per slot (the usual case)
+        if groups == len(inputs):  # and one slot per group: nothing to gather
+            return inputs.tolist()
+        ids, owner = inputs, codes
+    else:
+        counts = np.fromiter((c.count(";") + 1 for c in inputs), dtype=np.int64,
+                             count=len(inputs))
+        ids, owner = np.array(joined.split(";"), dtype=object), np.repeat(codes, counts)
+    order = np.argsort(owner, kind="stable")
+    bounds = np.searchsorted(owner[order], np.arange(groups + 1))
+    ordered = ids[order].tolist()
+    return [";".join(sorted(ordered[a:b])) for a, b in itertools.pairwise(bounds.tolist())]
 
 
 def _share_qualifiers(quals: pd.Series, extra: list[str]) -> list[str]:
@@ -788,31 +848,36 @@ def _dates_by_id(ds: Dataset) -> dict[str, str]:
     metric: a million-row table has no time to scan per row of the output.
     """
     cache = _RESOLVING.get(id(ds))
-    if cache is not None and "as_of" in cache:
-        return cache["as_of"]  # type: ignore[return-value]
+    if cache is not None and cache.dates is not None:
+        return cache.dates
     dates = ds.figures["as_of"].fillna("").astype(str)
     dated = dates != ""
     by_id = (dict(zip(ds.figures.loc[dated, "id"], dates[dated], strict=True))
              if dates[dated].nunique() > 1 else {})
     if cache is not None:
-        cache["as_of"] = by_id  # type: ignore[assignment]
+        cache.dates = by_id
     return by_id
 
 
-def _breakdown_rows(ds: Dataset, name: str, bounds: str, prefix: str, suffix: str,
-                    shares: bool) -> list[dict[str, object]]:
-    summed = SUMMED[name]
+def _breakdown_frame(ds: Dataset, name: str, bounds: str, prefix: str, suffix: str,
+                     shares: bool) -> pd.DataFrame:
+    """One metric row per group of a breakdown (then one share row per group), built a
+    column at a time: a breakdown by vehicle kind can have a group per figure."""
     b = breakdown(ds, name, bounds)
-    records = list(zip(*(b[c].tolist() for c in BREAKDOWN_COLUMNS), strict=True))
-    rows = [_row(f"{prefix}{group or 'unspecified'}{suffix}", value, high, qualifier,
-                 summed.unit, inputs, disputed=inputs if disputed else "")
-            for group, value, high, qualifier, _, _, _, disputed, inputs in records]
-    if shares:
-        everything = _join(";".join(b["inputs"]).split(";"))
-        rows += [_row(f"{prefix}share_{group or 'unspecified'}_pct", share, share_high,
-                      share_qualifier, "pct", everything)
-                 for group, _, _, _, share, share_high, share_qualifier, _, _ in records]
-    return rows
+    label = b["group"].where(b["group"] != "", "unspecified").astype("str")
+    out = pd.DataFrame({
+        "metric": prefix + label + suffix, "value": b["value"], "value_high": b["value_high"],
+        "qualifier": b["qualifier"], "unit": SUMMED[name].unit, "inputs": b["inputs"],
+        "excluded": "", "disputed": b["inputs"].where(b["disputed"].astype(bool), ""),
+        "dates": ""}, columns=METRIC_COLUMNS)
+    if not shares or b.empty:
+        return out
+    share = pd.DataFrame({
+        "metric": prefix + "share_" + label + "_pct", "value": b["share_pct"],
+        "value_high": b["share_high_pct"], "qualifier": b["share_qualifier"], "unit": "pct",
+        "inputs": _resolved(ds, name, bounds).inputs,  # every id the breakdown adds up
+        "excluded": "", "disputed": "", "dates": ""}, columns=METRIC_COLUMNS)
+    return pd.concat([out, share], ignore_index=True)
 
 
 def compute_metrics(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
@@ -827,14 +892,23 @@ def compute_metrics(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame
         return _compute_metrics(ds, bounds)
 
 
-#: id(Dataset) -> its resolutions, only while ``compute_metrics`` runs (a total and its
+@dataclass
+class _Resolving:
+    """What one ``compute_metrics`` call works out once and reads many times."""
+
+    resolutions: dict[tuple[str, str], Resolution] = field(default_factory=dict)
+    membership: Membership | None = None
+    dates: dict[str, str] | None = None  # _dates_by_id
+
+
+#: id(Dataset) -> its ``_Resolving``, only while ``compute_metrics`` runs (a total and its
 #: breakdown share one resolution; nothing outlives the call, so no stale result).
-_RESOLVING: dict[int, dict[tuple[str, str], Resolution]] = {}
+_RESOLVING: dict[int, _Resolving] = {}
 
 
 @contextmanager
 def _resolving(ds: Dataset) -> Iterator[None]:
-    _RESOLVING[id(ds)] = {}
+    _RESOLVING[id(ds)] = _Resolving()
     try:
         yield
     finally:
@@ -842,17 +916,19 @@ def _resolving(ds: Dataset) -> Iterator[None]:
 
 
 def _compute_metrics(ds: Dataset, bounds: str) -> pd.DataFrame:
-    rows: list[dict[str, object] | None] = []
-    rows.append(summed_total(ds, "trainees", bounds))
-    rows += _breakdown_rows(ds, "trainees", bounds, "trainees_", "", shares=True)
-    rows.append(summed_total(ds, "vehicles", bounds))
-    rows += _breakdown_rows(ds, "vehicles", bounds, "vehicles_", "", shares=False)
-    rows.append(summed_total(ds, "aid_cash", bounds))
-    rows.append(summed_total(ds, "aid_weapons", bounds))
-    rows += _breakdown_rows(ds, "aid_weapons", bounds, "aid_weapons_", "_usd", shares=False)
-    rows.append(summed_total(ds, "airstrikes", bounds))
-    rows.append(summed_total(ds, "troops", bounds))
-    return pd.DataFrame([r for r in rows if r is not None], columns=METRIC_COLUMNS)
+    def total(name: str) -> pd.DataFrame:
+        row = summed_total(ds, name, bounds)
+        return pd.DataFrame([row] if row is not None else [], columns=METRIC_COLUMNS)
+
+    parts = [total("trainees"),
+             _breakdown_frame(ds, "trainees", bounds, "trainees_", "", shares=True),
+             total("vehicles"),
+             _breakdown_frame(ds, "vehicles", bounds, "vehicles_", "", shares=False),
+             total("aid_cash"), total("aid_weapons"),
+             _breakdown_frame(ds, "aid_weapons", bounds, "aid_weapons_", "_usd", shares=False),
+             total("airstrikes"), total("troops")]
+    found = [p for p in parts if not p.empty]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=METRIC_COLUMNS)
 
 
 def _cell(v: object) -> str:

@@ -173,6 +173,27 @@ def test_a_restatement_that_disagrees_is_refused(tables, police):
                for p in err.value.problems)
 
 
+def test_a_figure_related_to_itself_is_refused_at_its_relation_row(tables, police):
+    relate(tables, police["id"], "duplicate_of", police["id"])
+    with pytest.raises(TableValidationError) as err:
+        load_dataset(tables.figures)
+    (problem,) = err.value.problems
+    assert problem.file == str(tables.relations) and problem.column == "other_id"
+    assert problem.row == len(tables.read(tables.relations)[1]) + 1  # the row just added
+    assert f"{police['id']} is related to itself" in problem.reason
+
+
+def test_corrections_that_loop_are_refused(tables, police):
+    new = add_second_source_figure(tables, police, int(float(police["value"])) + 500)
+    relate(tables, new["id"], "supersedes", police["id"])
+    relate(tables, police["id"], "corrects", new["id"])  # an alias of supersedes
+    with pytest.raises(TableValidationError) as err:
+        load_dataset(tables.figures)
+    assert [p.column for p in err.value.problems] == ["relation"]
+    assert "loop" in err.value.problems[0].reason
+    assert {police["id"], new["id"]} <= set(err.value.problems[0].reason.split())
+
+
 def test_a_metric_with_no_input_is_absent_never_zero(tables):
     ds = load_dataset(tables.figures)
     strikes = metrics.SUMMED["airstrikes"]
