@@ -308,8 +308,43 @@ def membership(figures: pd.DataFrame, relations: pd.DataFrame) -> Membership:
     return _membership(figures, _pairs(relations), tuple(SUMMED.values()))
 
 
+#: What membership reads of a figures table.
+_MEMBERSHIP_COLUMNS = ("id", "category", "unit", *SLOT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class _Memo:
+    """The last membership worked out, with copies of everything it was worked out from."""
+
+    columns: tuple[np.ndarray, ...]
+    pairs: list[tuple[str, str, str]]
+    summed: tuple[Summed, ...]
+    result: Membership
+
+
+_LAST: list[_Memo] = []
+
+
 def _membership(figures: pd.DataFrame, pairs: list[tuple[str, str, str]],
                 summed: tuple[Summed, ...]) -> Membership:
+    """``Membership``, remembered for the table it was last asked of: validation works it
+    out, and compute_metrics on the same table reuses it. The memo holds copies of the
+    columns read and is used only if the table's columns still equal them cell for cell
+    (comparing unchanged cells is an identity check), so an edited table is worked out anew.
+    """
+    columns = tuple(figures[c].to_numpy(dtype=object) for c in _MEMBERSHIP_COLUMNS)
+    for memo in _LAST:
+        if memo.summed == summed and memo.pairs == pairs and all(
+                len(old) == len(new) and bool((old == new).all())
+                for old, new in zip(memo.columns, columns, strict=True)):
+            return memo.result
+    result = _work_out_membership(figures, pairs, summed)
+    _LAST[:] = [_Memo(tuple(c.copy() for c in columns), list(pairs), summed, result)]
+    return result
+
+
+def _work_out_membership(figures: pd.DataFrame, pairs: list[tuple[str, str, str]],
+                         summed: tuple[Summed, ...]) -> Membership:
     # Category and unit are factorised once and compared as codes: comparing text
     # per metric cost more, at a million rows, than everything else here.
     metric = np.full(len(figures), -1, dtype=np.int8)

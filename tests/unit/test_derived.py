@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from coalition_workbook import display, metrics
 from coalition_workbook.dataset import load_dataset
-from coalition_workbook.errors import TableValidationError
+from coalition_workbook.errors import TableValidationError, WorkbookError
 
 SECOND = "second_source.txt"
 SECOND_TITLE = "Ministry statement"
@@ -192,6 +192,19 @@ def test_corrections_that_loop_are_refused(tables, police):
     assert [p.column for p in err.value.problems] == ["relation"]
     assert "loop" in err.value.problems[0].reason
     assert {police["id"], new["id"]} <= set(err.value.problems[0].reason.split())
+
+
+def test_a_table_edited_in_place_after_validation_is_resolved_anew(tables, police):
+    """Validation's work is reused by the metrics only while the table is unchanged: moving
+    a figure into another's slot in place is refused, never summed from a stale memo."""
+    ds = load_dataset(tables.figures)
+    metrics.compute_metrics(ds)
+    f = ds.figures
+    other = f.index[(f["category"] == police["category"]) & (f["unit"] == police["unit"])
+                    & (f["id"] != police["id"])][0]
+    f.loc[other, ["force_id", "kind"]] = [police["force_id"], police["kind"]]
+    with pytest.raises(WorkbookError, match="no declared relation"):
+        metrics.compute_metrics(ds)
 
 
 def test_a_metric_with_no_input_is_absent_never_zero(tables):
