@@ -110,7 +110,10 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
         part, uniques = pd.factorize(column)
         combined = pd.factorize(combined * len(uniques) + part)[0]  # stays below len(figures)
     codes = combined
-    first = np.unique(codes, return_index=True)[1]
+    # factorize numbers codes by first appearance: code k first appears where the
+    # running maximum rises (no sort of a million codes).
+    peak = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.r_[True, peak[1:] > peak[:-1]])
     keys = list(zip(figures["source"].to_numpy()[first], paragraph[first],
                     figures["quote"].to_numpy()[first], strict=True))
     # One reading per distinct quote.

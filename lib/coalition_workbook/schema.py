@@ -656,7 +656,7 @@ def _duplicate_keys(df: pd.DataFrame, table: str, rows: pd.Series, name: str) ->
     problems = []
     for key in keys:
         sub = df[key].astype(str)
-        dup = sub.duplicated(keep="first")
+        dup = (sub[key[0]] if len(key) == 1 else sub).duplicated(keep="first")
         if not dup.any():
             continue
         first = {k: int(rows[i]) for i, k in zip(sub.index[~dup],
