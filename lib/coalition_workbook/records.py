@@ -176,31 +176,33 @@ def _measure_rows(arr: np.ndarray, at: int, end: np.ndarray, out: np.ndarray,
     np.minimum(end - start, SIZE_CAP, out=out, casting="unsafe")
     # An empty cell's "first" and "last" bytes are its delimiters (or, at the file's
     # ends, its last byte: whitespace there is a cell's anyway): no false answer.
-    first, final = arr.take(start, mode="clip"), arr[end - 1]
-    if _IS_SPACE[first].any() or _IS_SPACE[final].any():
+    begins = _BEGINS.take(arr.take(start.reshape(-1), mode="clip"))
+    ends_with = _ENDS.take(arr.take(end.reshape(-1) - 1))
+    if (begins == _SPACE).any() or (ends_with == _SPACE).any():
         return True
     # Left open: a cell beginning with a byte a space may begin with, or ending with
     # one a space may end with after C2 (two bytes) or E1-E3 (three bytes).
     ends, starts = end.reshape(-1), start.reshape(-1)
-    maybe = np.flatnonzero(_MAY_END_SPACE[final.reshape(-1)])
+    maybe = np.flatnonzero(ends_with)
     before, before2 = arr[ends[maybe] - 2], arr[ends[maybe] - 3]
     maybe = maybe[(before == 0xC2) | ((before2 >= 0xE1) & (before2 <= 0xE3))]
-    maybe = np.union1d(maybe, np.flatnonzero(_MAY_BEGIN_SPACE[first.reshape(-1)]))
+    if begins.any():
+        maybe = np.union1d(maybe, np.flatnonzero(begins))
     unsure += zip(starts[maybe].tolist(), ends[maybe].tolist(), strict=True)
     return False
 
 
-#: Whitespace ``str.strip`` removes, by the byte a cell would begin or end with: ASCII
-#: whitespace other than CR and LF (no cell on a grid holds either) and the first or last
-#: bytes of U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
-_ASCII_SPACE = [0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]
-_IS_SPACE = np.zeros(256, dtype=bool)
-_IS_SPACE[_ASCII_SPACE] = True
-_MAY_BEGIN_SPACE = np.zeros(256, dtype=bool)
-_MAY_BEGIN_SPACE[[0xC2, 0xE1, 0xE2, 0xE3]] = True
-_MAY_END_SPACE = np.zeros(256, dtype=bool)  # (also the last byte of many letters)
-_MAY_END_SPACE[[0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A,
-                0x9F, 0xA0, 0xA8, 0xA9, 0xAF]] = True
+#: Whitespace ``str.strip`` removes, by the byte a cell begins (``_BEGINS``) or ends
+#: (``_ENDS``) with: ``_SPACE`` for ASCII whitespace other than CR and LF (no cell on a
+#: grid holds either), ``_MAYBE`` for the first or last bytes of U+0085, U+00A0, U+1680,
+#: U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000 (many letters end with those too).
+_SPACE, _MAYBE = 1, 2
+_BEGINS = np.zeros(256, dtype=np.uint8)
+_BEGINS[[0x09, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = _SPACE
+_ENDS = _BEGINS.copy()
+_BEGINS[[0xC2, 0xE1, 0xE2, 0xE3]] = _MAYBE
+_ENDS[[0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A,
+       0x9F, 0xA0, 0xA8, 0xA9, 0xAF]] = _MAYBE
 
 
 def _no_short_records(data: bytes, raw: pd.DataFrame, path: Path) -> bool:
