@@ -687,7 +687,7 @@ def _share_qualifiers(quals: pd.Series, extra: list[str]) -> list[str]:
     counts = quals.value_counts()
     answer = {q: share_qualifier(q, [k for k, n in counts.items() if n - (k == q) > 0] + extra)
               for q in counts.index}
-    return [answer[q] for q in quals]
+    return [answer[q] for q in quals.to_numpy(dtype=object).tolist()]
 
 
 def _named(out: pd.DataFrame, ds: Dataset, key: str, value: str) -> pd.DataFrame:

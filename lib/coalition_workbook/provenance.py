@@ -87,6 +87,13 @@ def _same(parsed: np.ndarray, value: np.ndarray) -> np.ndarray:
     return np.abs(parsed - value) <= 1e-9 * np.maximum(1.0, np.abs(parsed))
 
 
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The first row of each code of a ``pd.factorize`` (codes number values by first
+    appearance, so code k first appears where the running maximum rises: no sort)."""
+    peak = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.r_[True, peak[1:] > peak[:-1]])
+
+
 def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     """Cross-check every figure's quote with its source text, value and qualifier.
 
@@ -104,16 +111,16 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     index = figures.index.to_numpy()
     rows = figures.attrs["rows"].array[index] if "rows" in figures.attrs else index + 2
     paragraph = figures["paragraph"].to_numpy(dtype=np.int64, na_value=0)
-    # Distinct (source, paragraph, quote): factorize each column, then their combination.
-    combined = np.zeros(len(figures), dtype=np.int64)
-    for column in (figures["source"].to_numpy(), paragraph, figures["quote"].to_numpy()):
-        part, uniques = pd.factorize(column)
-        combined = pd.factorize(combined * len(uniques) + part)[0]  # stays below len(figures)
-    codes = combined
-    # factorize numbers codes by first appearance: code k first appears where the
-    # running maximum rises (no sort of a million codes).
-    peak = np.maximum.accumulate(codes)
-    first = np.flatnonzero(np.r_[True, peak[1:] > peak[:-1]])
+    # Distinct (source, paragraph, quote). Usually each quote text is quoted from one
+    # place, and the quote's codes are the answer; else the three are combined.
+    codes = pd.factorize(figures["quote"].to_numpy())[0]
+    sources = pd.factorize(figures["source"].to_numpy())[0]
+    first = _first_rows(codes)
+    if not ((sources == sources[first][codes]).all()
+            and (paragraph == paragraph[first][codes]).all()):
+        for part in (sources, pd.factorize(paragraph)[0]):
+            codes = pd.factorize(codes * (part.max() + 1) + part)[0]  # stays below len(figures)
+        first = _first_rows(codes)
     keys = list(zip(figures["source"].to_numpy()[first], paragraph[first],
                     figures["quote"].to_numpy()[first], strict=True))
     # One reading per distinct quote.

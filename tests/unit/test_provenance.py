@@ -44,6 +44,20 @@ def test_quote_in_source_but_other_paragraph(tables) -> None:
     assert f"quote is on line {paragraph} " in p.reason
 
 
+def test_one_quote_text_at_two_places_is_checked_at_each(tables) -> None:
+    """Two rows quoting the same words, one at its paragraph and one at another: only the
+    second is wrong (the check reads each distinct source, paragraph and quote)."""
+    header, rows = tables.read(tables.figures)
+    copy = dict(zip(header, rows[6], strict=True))
+    lines = source_lines(tables, 6)
+    other = next(n for n in range(1, len(lines) + 1)
+                 if n != int(copy["paragraph"]) and copy["quote"] not in lines[n - 1])
+    copy.update(id="same_words_elsewhere", paragraph=str(other))
+    tables.write(tables.figures, header, [*rows, [copy[h] for h in header]])
+    p = only(check(tables))
+    assert (p.row, p.column) == (len(rows) + 2, "paragraph")
+
+
 def test_paragraph_beyond_the_source(tables) -> None:
     lines = source_lines(tables, 0)
     row = tables.set(0, "paragraph", str(len(lines) + 5))
