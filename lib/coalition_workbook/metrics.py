@@ -358,11 +358,13 @@ def _work_out_membership(figures: pd.DataFrame, pairs: list[tuple[str, str, str]
     taken = metric >= 0
     tricky = np.zeros(len(figures), dtype=bool)
     if taken.any():  # one number per (metric, slot), then which numbers repeat
-        slot = metric[taken].astype(np.int64)
+        slot, span = metric[taken].astype(np.int64), len(summed)
         for c in SLOT_COLUMNS:
             codes, uniques = pd.factorize(figures[c].to_numpy(dtype=object)[taken],
                                           use_na_sentinel=False)
-            slot = pd.factorize(slot * len(uniques) + codes)[0]  # stays below len(figures)
+            if span * len(uniques) >= 1 << 62:  # renumber before the product overflows
+                slot, span = pd.factorize(slot)[0], len(figures)
+            slot, span = slot * len(uniques) + codes, span * len(uniques)
         tricky[taken] = pd.Series(slot).duplicated(keep=False).to_numpy()
     related = {x for a, _, b in pairs for x in (a, b)}
     if related:
