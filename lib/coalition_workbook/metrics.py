@@ -297,10 +297,18 @@ class Membership:
 
     def split(self, figures: pd.DataFrame, summed: Summed) -> tuple[pd.DataFrame, pd.DataFrame]:
         """One metric's figures, lone and tricky, with only the columns resolution reads."""
+        lone = (self.metric == self.summed.index(summed)) & ~self.tricky
+        return figures.loc[lone, self._read(summed)], self.tricky_rows(figures, summed)
+
+    def tricky_rows(self, figures: pd.DataFrame, summed: Summed) -> pd.DataFrame:
+        """One metric's tricky figures (all that slot_problems reads)."""
         mine = self.metric == self.summed.index(summed)
+        return figures.loc[mine & self.tricky, self._read(summed)]
+
+    @staticmethod
+    def _read(summed: Summed) -> list[str]:
         read = ["id", "value", "qualifier", *SLOT_COLUMNS]
-        read += [c for c in (summed.group,) if c and c not in read]
-        return figures.loc[mine & ~self.tricky, read], figures.loc[mine & self.tricky, read]
+        return read + [c for c in (summed.group,) if c and c not in read]
 
 
 def membership(figures: pd.DataFrame, relations: pd.DataFrame) -> Membership:
@@ -505,7 +513,7 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
     f = named.set_index("id")
     for summed in SUMMED.values():
         # Figures alone in their slot and in no relation cannot share it: only the rest.
-        tricky = member.split(figures, summed)[1]
+        tricky = member.tricky_rows(figures, summed)
         res = Resolution(summed, pd.DataFrame(columns=SLOT_FRAME_COLUMNS))
         if not tricky.empty:
             _resolve_related(tricky, pairs, summed, "as_lower_bound", res)

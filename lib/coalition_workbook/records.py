@@ -76,7 +76,9 @@ def read_records(path: Path) -> Records:
                 name, 1, None, "file is empty; expected a header row")])
     try:
         data = path.read_bytes()
-        raw = pd.read_csv(path, header=None, dtype=object, encoding="utf-8-sig",
+        # "utf-8-sig" only for a file with a BOM: pandas reads plain UTF-8 a fifth faster.
+        raw = pd.read_csv(path, header=None, dtype=object,
+                          encoding="utf-8-sig" if data.startswith(_BOM) else "utf-8",
                           keep_default_na=False, na_filter=False, skip_blank_lines=False)
         grid = _measure(data, *raw.shape)
         full = grid is not None or _no_short_records(data, raw, path)
@@ -94,7 +96,8 @@ def read_records(path: Path) -> Records:
     body = raw.iloc[1:]
     maybe_blank = body[0] == ""
     blank = maybe_blank.copy()
-    blank[maybe_blank] = (body[maybe_blank] == "").all(axis=1)
+    if maybe_blank.any():  # (selecting no rows of a million still costs)
+        blank[maybe_blank] = (body[maybe_blank] == "").all(axis=1)
     rows = body.index[~blank].to_numpy(dtype=np.int64) + 1
     sizes = None if grid is None or grid.sizes is None else grid.sizes[1:]
     if not blank.any():  # (the usual case: no copy)

@@ -498,7 +498,7 @@ def load_table(path: str | Path, table: str | None = None, *,
     df = body.set_axis(header, axis=1).reset_index(drop=True)
     for col in declared:
         if col not in header:  # an optional column left out: all cells empty
-            df[col] = pd.Series([""] * len(df), index=df.index, dtype="str")
+            df[col] = pd.Series("", index=df.index, dtype="str")
     df = df[declared]
     rows = pd.Series(rows, index=df.index)
     measured = {} if sizes is None else {
