@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -314,12 +315,25 @@ def test_every_field_declares_a_max_length() -> None:
             assert "max_length" in schema.field_spec(table, col)["constraints"], (table, col)
 
 
-@given(st.lists(st.text(alphabet="ab_1Z-\n ", max_size=5), min_size=1, max_size=12),
+@given(st.lists(st.text(alphabet="ab_1Z-\n ./\\\x00ع", max_size=5), min_size=1, max_size=12),
        st.sampled_from([schema.SNAKE_CASE, r"^([a-z][a-z0-9_]*)?$", r"^a|b$", r"^(\d{4})?$",
-                        schema.FILE_NAME, r"^[ab]+$"]))
+                        schema.FILE_NAME, r"^[ab]+$", r"^[.][^a]*$", r"^([^_][_1]*)?$"]))
 def test_pattern_check_agrees_with_str_match(values: list[str], pattern: str) -> None:
     """The one-pass check (schema._all_match) never says yes where str.match says no."""
     from coalition_workbook.schema import _matches
 
     s = pd.Series(values, dtype="str")
     assert _matches(s, pattern).tolist() == s.str.match(pattern).fillna(False).tolist()
+
+
+@given(st.lists(st.text(alphabet="ab_1Z- ./\\\x00", max_size=4), min_size=1, max_size=12),
+       st.sampled_from([schema.SNAKE_CASE, r"^([a-z][a-z0-9_]*)?$", schema.FILE_NAME,
+                        r"^[.][^a]*$", r"^([^_][_1]*)?$"]))
+def test_two_class_patterns_are_checked_by_byte_tables_as_re_would(
+        values: list[str], pattern: str) -> None:
+    """The byte-table check of ``^[first][rest]*$`` patterns (ids, file names) answers
+    exactly what a full regex match of every value answers."""
+    run = schema._char_run(pattern)
+    assert run is not None, "the declared id and file-name patterns take the fast path"
+    want = all(re.fullmatch(pattern[1:-1], v) for v in values)
+    assert schema._run_matches("\n".join(values), *run) == want
