@@ -136,7 +136,7 @@ def sizes(root: Path) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--sizes", type=int, nargs="*", default=list(scale.SIZES))
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="workbook-bench-") as tmp:
