@@ -672,15 +672,15 @@ def _joined_by(codes: np.ndarray, inputs: np.ndarray, groups: int) -> list[str]:
     """``_join`` of every id in ``inputs`` (";"-joined cells) per group (``codes`` numbers
     each row's group, from 0 in order of first appearance): one stable sort by group,
     then one sort and join per group."""
-    joined = ";".join(inputs)
-    if joined.count(";") == len(inputs) - 1:  # one id per slot (the usual case)
+    if not any(";" in c for c in inputs):  # one id per slot (the usual case)
         if groups == len(inputs):  # and one slot per group: nothing to gather
             return inputs.tolist()
         ids, owner = inputs, codes
     else:
         counts = np.fromiter((c.count(";") + 1 for c in inputs), dtype=np.int64,
                              count=len(inputs))
-        ids, owner = np.array(joined.split(";"), dtype=object), np.repeat(codes, counts)
+        ids = np.array(";".join(inputs).split(";"), dtype=object)
+        owner = np.repeat(codes, counts)
     order = np.argsort(owner, kind="stable")
     bounds = np.searchsorted(owner[order], np.arange(groups + 1))
     ordered = ids[order].tolist()

@@ -131,8 +131,11 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     issues: dict[int, list[tuple[str, str]]] = {}
     missing_codes = []
     missing: dict[str, int] = {}
+    texts: dict[str, tuple[str, ...] | None] = {}  # each source looked up once per call
     for k, (source, para, quote) in enumerate(keys):
-        lines = source_lines(sources_dir / source)
+        if source not in texts:
+            texts[source] = source_lines(sources_dir / source)
+        lines = texts[source]
         if lines is None:
             missing.setdefault(source, k)
             missing_codes.append(k)
