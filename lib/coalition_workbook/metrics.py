@@ -377,6 +377,7 @@ def _work_out_membership(figures: pd.DataFrame, pairs: list[tuple[str, str, str]
     related = {x for a, _, b in pairs for x in (a, b)}
     if related:
         tricky |= taken & figures["id"].isin(related).to_numpy()
+    metric.flags.writeable = tricky.flags.writeable = False  # the memo shares them
     return Membership(summed, metric, tricky)
 
 

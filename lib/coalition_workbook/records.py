@@ -88,7 +88,7 @@ def read_records(path: Path) -> Records:
     except (pd.errors.ParserError, ValueError, csv.Error):
         grid, full = None, False
     if not full:
-        with _no_field_limit(len(path.read_bytes())):
+        with _no_field_limit(len(data)):
             return _read_records_slow(path.read_text(encoding="utf-8-sig"), name)
     trim = _may_need_strip(data) if grid is None else grid.trim
     raw = raw.apply(_strip) if trim else raw.astype("str")
