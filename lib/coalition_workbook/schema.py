@@ -283,8 +283,10 @@ def field_spec(table: str, column: str) -> dict[str, Any]:
 #: The constraints pandera checks, each as a named check: the name is the constraint's
 #: key, so a failure is explained from the declaration, not from pandera's wording.
 #: (``enum`` and ``vocabulary`` columns get a check named ``enum`` from ``_allowed``.)
+#: Text columns hold no NaN (an empty cell is ""), so their checks skip pandera's search
+#: for missing values (``ignore_na=False``): it cost 8 ms a column at a million rows.
 _CHECKS: dict[str, Any] = {
-    "pattern": lambda v: pa.Check(lambda s: _matches(s, v), error="pattern"),
+    "pattern": lambda v: pa.Check(lambda s: _matches(s, v), error="pattern", ignore_na=False),
     "minimum": lambda v: pa.Check.ge(v, error="minimum"),
 }
 
@@ -463,7 +465,7 @@ def build_schema(table: str, allowed: Mapping[str, list[str]] | None = None
         checks: list[pa.Check] = []
         if name in allowed:
             values = allowed[name] if cons.get("required") else [*allowed[name], ""]
-            checks.append(pa.Check.isin(values, error="enum"))
+            checks.append(pa.Check.isin(values, error="enum", ignore_na=False))
         checks += [make(cons[key]) for key, make in _CHECKS.items() if key in cons]
         dtype = {"number": float, "integer": "Int64", "string": str}[spec["type"]]
         columns[name] = pa.Column(dtype, checks, nullable=True)
@@ -666,14 +668,19 @@ def check_foreign_keys(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
         for col, ref_table, ref_col in foreign_keys(table):
             if ref_table not in tables:
                 continue
-            ref = tables[ref_table]
+            ref = tables[ref_table][ref_col]
             values = df[col]
-            # Only the keys ``values`` name: hashing a million figure ids to look up a
-            # hundred relations cost more than scanning them once.
-            keys = ref[ref_col][ref[ref_col].isin(values)]
-            bad = (values.to_numpy(dtype=object) != "") & ~values.isin(keys)
+            # The distinct values first (a million cells name a few forces), then only the
+            # keys they name: hashing a million figure ids to look up a hundred relations
+            # cost more than scanning them once.
+            named = pd.unique(values.to_numpy(dtype=object))
+            known = set(ref[ref.isin(named)].tolist())
+            unknown = [v for v in named.tolist() if v != "" and v not in known]
+            if not unknown:
+                continue
+            bad = values.isin(unknown)
             rows = df.attrs["rows"]
-            where = Path(ref.attrs["file"]).name
+            where = Path(tables[ref_table].attrs["file"]).name
             problems += [Problem(df.attrs["file"], rows[i], col,
                                  f'"{v}" is not a known {ref_col} in {where}')
                          for i, v in values[bad].items()]

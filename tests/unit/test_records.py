@@ -33,14 +33,15 @@ def test_cell_count_without_quotes_agrees_with_the_csv_module(
 
 @given(st.lists(st.lists(CELL, min_size=0, max_size=4), min_size=2, max_size=6),
        st.sampled_from(["\n", "\r\n", "\r"]), st.booleans(), st.booleans(),
-       st.sampled_from([1 << 22, 1, 6, 17]))
+       st.sampled_from([1 << 22, 1, 6, 17]), st.sampled_from([records._LARGE, 1]))
 def test_records_read_or_refused_as_the_csv_module_counts_them(
         tmp_path_factory, table: list[list[str]], end: str, final: bool, bom: bool,
-        chunk: int) -> None:
-    """Whatever the raggedness (short, long, blank records), spacing and the size of the
-    chunks the bytes are measured in, the reader keeps exactly the records the csv module
-    sees, trimmed, or names each record whose cell count differs; where it measured cell
-    sizes, they are each cell's UTF-8 bytes."""
+        chunk: int, large: int) -> None:
+    """Whatever the raggedness (short, long, blank records), spacing, the size of the
+    chunks the bytes are measured in and whether the file is read or mapped (``large``),
+    the reader keeps exactly the records the csv module sees, trimmed, or names each
+    record whose cell count differs; where it measured cell sizes, they are each cell's
+    UTF-8 bytes."""
     text = end.join(",".join(r) for r in table) + (end if final else "")
     if not text.strip():
         return
@@ -51,7 +52,7 @@ def test_records_read_or_refused_as_the_csv_module_counts_them(
     kept = [(n, r) for n, r in enumerate(seen[1:], start=2) if any(c.strip() for c in r)]
     wrong = [n for n, r in kept if len(r) != width]
     try:
-        with patch.object(records, "_CHUNK_BYTES", chunk):
+        with patch.object(records, "_CHUNK_BYTES", chunk), patch.object(records, "_LARGE", large):
             got = records.read_records(path)
     except TableValidationError as exc:
         assert [p.row for p in exc.problems] == wrong and wrong
@@ -85,15 +86,17 @@ def test_a_grid_file_is_measured(tmp_path) -> None:
 @given(st.integers(2, 5).flatmap(lambda w: st.lists(
            st.lists(st.text(alphabet="ab ةع١«”\u00a0", max_size=4).map(str.strip),
                     min_size=w, max_size=w), min_size=1, max_size=8)),
-       st.sampled_from(["\n", "\r\n"]), st.booleans(), st.sampled_from([1 << 22, 1, 9]))
-def test_a_file_on_a_grid_is_measured_cell_by_cell(
-        tmp_path_factory, table: list[list[str]], end: str, final: bool, chunk: int) -> None:
+       st.sampled_from(["\n", "\r\n"]), st.booleans(), st.sampled_from([1 << 22, 1, 9]),
+       st.sampled_from([records._LARGE, 1]))
+def test_a_file_on_a_grid_is_measured_cell_by_cell(tmp_path_factory, table: list[list[str]],
+                                                   end: str, final: bool, chunk: int,
+                                                   large: int) -> None:
     """Every record as wide as the header, no cell to trim: each cell's size is its bytes."""
     table = [["h"] * len(table[0]), *table]  # a header, so no record is all blank... mostly
     text = end.join(",".join(r) for r in table) + (end if final else "")
     path = tmp_path_factory.mktemp("grid") / "t.csv"
     path.write_bytes(text.encode())
-    with patch.object(records, "_CHUNK_BYTES", chunk):
+    with patch.object(records, "_CHUNK_BYTES", chunk), patch.object(records, "_LARGE", large):
         got = records.read_records(path)
     kept = [r for r in table[1:] if any(r)]
     assert got.body.to_numpy().tolist() == kept
