@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coalition_workbook import metrics
 from coalition_workbook.dataset import load_dataset
@@ -196,3 +199,12 @@ def test_exclude_lets_an_exact_restatement_stand_in_for_its_bound(ds) -> None:
         assert bounded_id in set(metrics.excluded_bounds(ds, "exclude")["id"])
         row = metrics.summed_total(ds, name, "as_lower_bound")
         assert bounded_id in row["inputs"].split(";") and exact_id not in row["inputs"]
+
+
+@given(st.lists(st.one_of(st.integers(-(2**60), 2**60).map(float),
+                          st.floats(-1e300, 1e300)),
+                max_size=40))
+def test_totals_are_the_exact_sum_whatever_the_values(values: list[float]) -> None:
+    """numpy adds whole numbers only while that is exact; the rest goes to math.fsum."""
+    assert metrics._exact_sum(np.array(values, dtype=float)) == math.fsum(values)
+    assert metrics._exact_sum(np.array(values[::-1], dtype=float)) == math.fsum(values)
