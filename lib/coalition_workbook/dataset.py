@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config, metrics, provenance, schema, sources
+from . import config, distinct, metrics, provenance, schema, sources
 from .errors import Problem, TableValidationError
 
 
@@ -57,6 +57,11 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
         TableValidationError: Every problem in every table, each located.
     """
     figures_path = Path(figures_path) if figures_path else config.FIGURES_CSV
+    with distinct.shared():  # each column's distinct values, worked out once for every check
+        return _load(figures_path)
+
+
+def _load(figures_path: Path) -> Dataset:
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     for table, path in (("figures", figures_path),
@@ -76,7 +81,7 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
             if unsound else figures
         sources_dir = config.beside_figures(figures_path, "sources")
         problems += provenance.check_quotes(sound, sources_dir)
-        problems += sources.check_sources(set(sound["source"].unique()), sources_dir)
+        problems += sources.check_sources(set(distinct.column(sound, "source")[1]), sources_dir)
     for optional in ("ignored", "kinds"):  # checked here so `validate` covers every table
         path = config.beside_figures(figures_path, f"{optional}.csv")
         if path.is_file():

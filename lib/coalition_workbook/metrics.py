@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from . import distinct
 from .errors import Problem, WorkbookError
 from .vocab import BOUNDS
 
@@ -365,8 +366,8 @@ def _work_out_membership(figures: pd.DataFrame, pairs: list[tuple[str, str, str]
     # Category and unit are factorised once and compared as codes: comparing text
     # per metric cost more, at a million rows, than everything else here.
     metric = np.full(len(figures), -1, dtype=np.int8)
-    cats, cat_names = pd.factorize(figures["category"].to_numpy(dtype=object))
-    units, unit_names = pd.factorize(figures["unit"].to_numpy(dtype=object))
+    cats, cat_names = distinct.column(figures, "category")
+    units, unit_names = distinct.column(figures, "unit")
     cat_code = {c: i for i, c in enumerate(cat_names)}
     unit_code = {u: i for i, u in enumerate(unit_names)}
     for k, s in enumerate(summed):
@@ -377,13 +378,13 @@ def _work_out_membership(figures: pd.DataFrame, pairs: list[tuple[str, str, str]
     if taken.any():  # one number per (metric, slot), then which numbers repeat
         slot, span = metric[taken].astype(np.int64), len(summed)
         for c in SLOT_COLUMNS:
-            codes, uniques = pd.factorize(figures[c].to_numpy(dtype=object)[taken],
-                                          use_na_sentinel=False)
-            if len(uniques) == len(codes):  # every value differs: so does every slot
-                break
-            if span * len(uniques) >= 1 << 62:  # renumber before the product overflows
+            all_codes, names = distinct.column(figures, c)
+            codes = all_codes[taken]
+            if np.bincount(codes, minlength=len(names)).max() == 1:  # every value differs:
+                break  # so does every slot
+            if span * len(names) >= 1 << 62:  # renumber before the product overflows
                 slot, span = pd.factorize(slot)[0], len(figures)
-            slot, span = slot * len(uniques) + codes, span * len(uniques)
+            slot, span = slot * len(names) + codes, span * len(names)
         else:
             tricky[taken] = pd.Series(slot).duplicated(keep=False).to_numpy()
     related = {x for a, _, b in pairs for x in (a, b)}

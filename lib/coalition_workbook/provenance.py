@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import numerals
+from . import distinct, numerals
 from .errors import NumeralParseError, Problem
 
 
@@ -114,7 +114,7 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     # Distinct (source, paragraph, quote). Usually each quote text is quoted from one
     # place, and the quote's codes are the answer; else the three are combined.
     codes = pd.factorize(figures["quote"].to_numpy())[0]
-    sources = pd.factorize(figures["source"].to_numpy())[0]
+    sources = distinct.column(figures, "source")[0]
     first = _first_rows(codes)
     if not ((sources == sources[first][codes]).all()
             and (paragraph == paragraph[first][codes]).all()):

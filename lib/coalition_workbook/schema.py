@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import config
+from . import config, distinct
 from .errors import Problem, TableValidationError
 from .records import read_records
 
@@ -300,15 +300,23 @@ def _matches(values: pd.Series, pattern: str) -> pd.Series:
     first thousand values are mostly distinct (ids) is confirmed whole: finding
     a million distinct values costs more than the regex pass over them all.
     """
-    cells = values.to_numpy()
+    cells = values.to_numpy(dtype=object)
     head = cells[:1000]
     if 2 * len(pd.unique(head)) > len(head) and _all_match(cells, pattern):
         return pd.Series(True, index=values.index)
-    distinct = pd.unique(cells)
-    if _all_match(distinct, pattern):
+    codes, names = distinct.factorize(cells)
+    if _all_match(names, pattern):
         return pd.Series(True, index=values.index)
-    ok = pd.Series(distinct).str.match(pattern).to_numpy(dtype=bool, na_value=False)
-    return values.isin(distinct[ok])
+    ok = pd.Series(names, dtype=object).str.match(pattern).to_numpy(dtype=bool, na_value=False)
+    return pd.Series(ok[codes], index=values.index)
+
+
+def _within(values: pd.Series, allowed: list[str]) -> pd.Series:
+    """``values.isin(allowed)``, asked of each distinct value (``distinct.factorize``)."""
+    codes, names = distinct.factorize(values.to_numpy(dtype=object))
+    known = set(allowed)
+    ok = np.fromiter((n in known for n in names.tolist()), dtype=bool, count=len(names))
+    return pd.Series(ok[codes], index=values.index)
 
 
 def _all_match(values: np.ndarray, pattern: str) -> bool:
@@ -465,7 +473,8 @@ def build_schema(table: str, allowed: Mapping[str, list[str]] | None = None
         checks: list[pa.Check] = []
         if name in allowed:
             values = allowed[name] if cons.get("required") else [*allowed[name], ""]
-            checks.append(pa.Check.isin(values, error="enum", ignore_na=False))
+            checks.append(pa.Check(lambda s, v=values: _within(s, v), error="enum",
+                                   ignore_na=False))
         checks += [make(cons[key]) for key, make in _CHECKS.items() if key in cons]
         dtype = {"number": float, "integer": "Int64", "string": str}[spec["type"]]
         columns[name] = pa.Column(dtype, checks, nullable=True)
@@ -673,7 +682,7 @@ def check_foreign_keys(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
             # The distinct values first (a million cells name a few forces), then only the
             # keys they name: hashing a million figure ids to look up a hundred relations
             # cost more than scanning them once.
-            named = pd.unique(values.to_numpy(dtype=object))
+            named = distinct.factorize(values.to_numpy(dtype=object))[1]
             known = set(ref[ref.isin(named)].tolist())
             unknown = [v for v in named.tolist() if v != "" and v not in known]
             if not unknown:
