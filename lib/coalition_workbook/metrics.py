@@ -922,10 +922,10 @@ def _dates_by_id(ds: Dataset) -> dict[str, str]:
     if cache is not None and cache.dates is not None:
         return cache.dates
     # The distinct dates first: a table of one date (the usual case) needs no map.
-    distinct = {str(d) for d in pd.unique(ds.figures["as_of"].to_numpy(dtype=object))
-                if not pd.isna(d)} - {""}
+    named = {str(d) for d in pd.unique(ds.figures["as_of"].to_numpy(dtype=object))
+             if not pd.isna(d)} - {""}
     by_id: dict[str, str] = {}
-    if len(distinct) > 1:
+    if len(named) > 1:
         dates = ds.figures["as_of"].fillna("").astype(str)
         dated = dates != ""
         by_id = dict(zip(ds.figures.loc[dated, "id"], dates[dated], strict=True))
