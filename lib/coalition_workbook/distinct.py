@@ -6,36 +6,50 @@ slot rule. Each used to hash the whole column anew (25-45 ms a column at a
 million rows, most of it hashing every cell). ``factorize`` answers them all:
 inside ``shared()`` (``load_dataset`` holds it while it checks) the answer is
 kept for the column's array, and a check asking of the very same array gets it
-again. Outside ``shared()`` nothing is kept, so a table edited between two calls
-is never answered from before the edit; inside it, nothing edits a column once
-``schema.load_table`` has returned it.
+again.
+
+The rule that makes that safe: a column is not edited once it has been
+factorised inside ``shared()``. It is enforced, not trusted: the array is made
+read-only for the block (an edit raises ``ValueError: assignment destination is
+read-only``) and writable again after it, and the kept answers are read-only
+too. Outside ``shared()`` nothing is kept, so a table edited between two calls is
+never answered from before the edit. Each thread has its own block.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 
-#: id(array) -> (the array, its codes, its distinct values), while ``shared`` is held. The
-#: array itself is kept too, so its id cannot be taken by another array meanwhile.
-_KEPT: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+
+class _Kept(threading.local):
+    #: id(array) -> (the array, its codes, its distinct values), while ``shared`` is held.
+    #: The array itself is kept too, so its id cannot be taken by another array meanwhile.
+    answers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+    #: Arrays made read-only by this block, to make writable again when it ends.
+    frozen: list[np.ndarray]
+
+
+_KEPT = _Kept()
 
 
 @contextmanager
 def shared() -> Iterator[None]:
     """Keep each column's ``factorize`` for the block (nested blocks share the outer one)."""
-    global _KEPT
-    outer = _KEPT is not None
-    if not outer:
-        _KEPT = {}
+    if _KEPT.answers is not None:
+        yield
+        return
+    _KEPT.answers, _KEPT.frozen = {}, []
     try:
         yield
     finally:
-        if not outer:
-            _KEPT = None
+        for array in _KEPT.frozen:
+            array.flags.writeable = True
+        _KEPT.answers, _KEPT.frozen = None, []
 
 
 def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -47,13 +61,18 @@ def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         >>> codes.tolist(), names.tolist()
         ([0, 1, 0], ['b', 'a'])
     """
-    if _KEPT is not None:
-        kept = _KEPT.get(id(values))
+    answers = _KEPT.answers
+    if answers is not None:
+        kept = answers.get(id(values))
         if kept is not None and kept[0] is values:
             return kept[1], kept[2]
     codes, names = pd.factorize(values, use_na_sentinel=False)
-    if _KEPT is not None:
-        _KEPT[id(values)] = (values, codes, names)
+    if answers is not None:
+        if values.flags.writeable:
+            values.flags.writeable = False
+            _KEPT.frozen.append(values)
+        codes.flags.writeable = names.flags.writeable = False
+        answers[id(values)] = (values, codes, names)
     return codes, names
 
 

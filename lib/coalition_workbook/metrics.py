@@ -922,13 +922,11 @@ def _dates_by_id(ds: Dataset) -> dict[str, str]:
     if cache is not None and cache.dates is not None:
         return cache.dates
     # The distinct dates first: a table of one date (the usual case) needs no map.
-    named = {str(d) for d in pd.unique(ds.figures["as_of"].to_numpy(dtype=object))
-             if not pd.isna(d)} - {""}
+    as_of = ds.figures["as_of"]
     by_id: dict[str, str] = {}
-    if len(named) > 1:
-        dates = ds.figures["as_of"].fillna("").astype(str)
-        dated = dates != ""
-        by_id = dict(zip(ds.figures.loc[dated, "id"], dates[dated], strict=True))
+    if len(set(as_of.dropna().unique().tolist()) - {""}) > 1:
+        dated = as_of.notna() & (as_of != "")
+        by_id = dict(zip(ds.figures["id"][dated], as_of[dated].astype(str), strict=True))
     if cache is not None:
         cache.dates = by_id
     return by_id

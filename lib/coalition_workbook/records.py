@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import csv
 import io
-import mmap
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,8 +31,8 @@ import pandas as pd
 from .errors import Problem, TableValidationError
 
 _BOM = b"\xef\xbb\xbf"
-#: A file this large is mapped into memory, not copied (a copy of 180 MB cost 0.1 s), and
-#: not first decoded whole to check its encoding (pandas' read finds a bad byte anyway).
+#: A file this large is not first decoded whole to check its encoding and emptiness
+#: (pandas' read finds a bad byte anyway).
 _LARGE = 1 << 20
 
 
@@ -48,11 +47,33 @@ class Records(NamedTuple):
 
 def read_csv_text(path: Path) -> str:
     """Read a table's text, accepting a spreadsheet's UTF-8 BOM; reject other encodings."""
-    name = str(path)
-    if not path.is_file():
+    return _decode(_read_bytes(path), str(path))
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes, read once (a located error for a missing file or a folder).
+
+    Read, not mapped: a mapped file that another program truncates meanwhile kills the
+    process (SIGBUS); one copy costs 0.1 s at 180 MB.
+    """
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         what = "is a folder, not a CSV file" if path.is_dir() else "file not found"
-        raise TableValidationError(problems=[Problem(name, None, None, what)])
-    raw = path.read_bytes()
+        raise TableValidationError(problems=[Problem(str(path), None, None, what)]) from None
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """A file's size and modification time (``(-1, -1)`` once it is gone)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """``raw`` as UTF-8 text without a BOM, or a located error at the first bad byte."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -63,38 +84,49 @@ def read_csv_text(path: Path) -> str:
             "save the file as 'CSV UTF-8'")]) from None
 
 
+def _bom(data: bytes) -> int:
+    """How many bytes of ``data`` are a UTF-8 BOM (0 or 3)."""
+    return 3 if data[:3] == _BOM else 0
+
+
 def read_records(path: Path) -> Records:
     """Split a CSV into header, body (text cells), each record's spreadsheet row and,
     for a file on a grid (see the module docstring), each cell's size in bytes.
+
+    The bytes are read once here, and pandas parses the file from its path (its C
+    reader is faster there than from memory): a file saved again between the two
+    reads is refused with a message, not read half old and half new.
 
     Raises:
         TableValidationError: For a missing, empty or non-UTF-8 file (located),
             or one problem per record whose cell count differs from the header's.
     """
     name = str(path)
-    small = not path.is_file() or path.stat().st_size < _LARGE
-    if small:  # also raises for a missing or non-UTF-8 file
-        text = read_csv_text(path)
-        if not text.strip():
-            raise TableValidationError(problems=[Problem(
-                name, 1, None, "file is empty; expected a header row")])
-    with _file_bytes(path) as data:
-        try:
-            # "utf-8-sig" only for a file with a BOM: pandas reads plain UTF-8 a fifth faster.
-            raw = pd.read_csv(path, header=None, dtype=object,
-                              encoding="utf-8-sig" if data[:3] == _BOM else "utf-8",
-                              keep_default_na=False, na_filter=False, skip_blank_lines=False)
-            grid = _measure(data, *raw.shape)
-            full = grid is not None or _no_short_records(data, raw, path)
-        except UnicodeDecodeError:
-            read_csv_text(path)  # raises the located error
-            raise
-        except (pd.errors.ParserError, ValueError, csv.Error):
-            grid, full = None, False
-        if not full:
-            with _no_field_limit(len(data)):
-                return _read_records_slow(path.read_text(encoding="utf-8-sig"), name)
-        trim = _may_need_strip(data) if grid is None else grid.trim
+    stamp = _stamp(path)
+    data = _read_bytes(path)
+    # (A large file's bad byte is found by pandas' read below.)
+    if len(data) < _LARGE and not _decode(data, name).strip():
+        raise TableValidationError(problems=[Problem(
+            name, 1, None, "file is empty; expected a header row")])
+    try:
+        # "utf-8-sig" only for a file with a BOM: pandas reads plain UTF-8 a fifth faster.
+        raw = pd.read_csv(path, header=None, dtype=object,
+                          encoding="utf-8-sig" if _bom(data) else "utf-8",
+                          keep_default_na=False, na_filter=False, skip_blank_lines=False)
+        grid = _measure(data, *raw.shape)
+        full = grid is not None or _no_short_records(data, raw)
+    except UnicodeDecodeError:
+        _decode(data, name)  # raises the located error, unless the file changed meanwhile
+        grid, full = None, False
+    except (pd.errors.ParserError, ValueError, csv.Error, OSError):
+        grid, full = None, False
+    if len(data) != stamp[0] or _stamp(path) != stamp:
+        raise TableValidationError(problems=[Problem(
+            name, None, None, "the file changed while it was read; save it and run again")])
+    if not full:
+        with _no_field_limit(len(data)):
+            return _read_records_slow(_decode(data, name), name)
+    trim = _may_need_strip(data) if grid is None else grid.trim
     raw = raw.apply(_strip) if trim else raw.astype("str")
     header = [str(h) for h in raw.iloc[0]]
     body = raw.iloc[1:]
@@ -108,25 +140,6 @@ def read_records(path: Path) -> Records:
         return Records(header, body, rows, sizes)
     kept = ~blank.to_numpy()
     return Records(header, body[kept], rows, None if sizes is None else sizes[kept])
-
-
-@contextmanager
-def _file_bytes(path: Path) -> Iterator[bytes | mmap.mmap]:
-    """The bytes of a file: read whole if small, else mapped read-only for the block.
-
-    Search either with ``find``: ``x in mapped`` walks a mapping a byte at a time (3.5 s
-    for 180 MB, against 10 ms for ``find``).
-    """
-    if path.stat().st_size < _LARGE:
-        yield path.read_bytes()
-        return
-    with path.open("rb") as fh:
-        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    try:
-        yield mapped
-    finally:
-        with suppress(BufferError):  # a numpy view still alive: the collector closes it
-            mapped.close()
 
 
 class _Grid(NamedTuple):
@@ -143,7 +156,7 @@ SIZE_CAP = np.iinfo(np.uint16).max
 _CHUNK_BYTES = 1 << 22
 
 
-def _measure(data: bytes | mmap.mmap, records: int, width: int) -> _Grid | None:
+def _measure(data: bytes, records: int, width: int) -> _Grid | None:
     """Cell sizes of a quote-free file whose ``records`` records pandas read are each
     ``width`` cells wide, and whether any cell needs trimming; None for any other file.
 
@@ -154,7 +167,7 @@ def _measure(data: bytes | mmap.mmap, records: int, width: int) -> _Grid | None:
     """
     if data.find(b'"') >= 0 or width < 2:  # one column: a blank record and an empty cell look alike
         return None
-    skip = 3 if data[:3] == _BOM else 0
+    skip = _bom(data)
     arr = np.frombuffer(data, dtype=np.uint8)[skip:]  # a view: copying the file costs
     n = len(arr)
     sizes = np.empty((records, width), dtype=np.uint16)
@@ -231,19 +244,20 @@ _ENDS[[0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A,
        0x9F, 0xA0, 0xA8, 0xA9, 0xAF]] = _MAYBE
 
 
-def _no_short_records(data: bytes | mmap.mmap, raw: pd.DataFrame, path: Path) -> bool:
+def _no_short_records(data: bytes, raw: pd.DataFrame) -> bool:
     """Whether every record pandas read has as many cells as the first, blank ones aside,
     counted per record (pandas pads a short record silently)."""
     width = raw.shape[1]
     cells = _cells_per_record(data)
     if cells is None:  # quoted cells: let the csv module count them
-        with path.open(encoding="utf-8-sig", newline="") as fh, _no_field_limit(len(data)):
-            cells = np.fromiter(map(len, csv.reader(fh)), dtype=np.int64)
+        text = io.StringIO(data.decode("utf-8-sig"), newline="")
+        with _no_field_limit(len(data)):
+            cells = np.fromiter(map(len, csv.reader(text)), dtype=np.int64)
     return bool(len(raw) == len(cells) and width == cells[0]
                 and np.isin(cells[1:], (0, width)).all())
 
 
-def _cells_per_record(data: bytes | mmap.mmap) -> np.ndarray | None:
+def _cells_per_record(data: bytes) -> np.ndarray | None:
     """Cells per line of a CSV without quotes, counted with numpy (None if it has quotes).
 
     Equal to what ``csv.reader`` counts (an empty line has 0 cells), without a
@@ -251,9 +265,7 @@ def _cells_per_record(data: bytes | mmap.mmap) -> np.ndarray | None:
     """
     if data.find(b'"') >= 0:
         return None
-    arr = np.frombuffer(data, dtype=np.uint8)
-    if data[:3] == _BOM:
-        arr = arr[3:]
+    arr = np.frombuffer(data, dtype=np.uint8)[_bom(data):]
     if not len(arr):
         return np.zeros(0, dtype=np.int64)
     if arr[-1] == ord("\n"):
@@ -282,7 +294,7 @@ _EDGE_BYTES = np.zeros(256, dtype=bool)
 _EDGE_BYTES[[ord(","), ord('"'), ord("\r"), ord("\n")]] = True
 
 
-def _may_need_strip(data: bytes | mmap.mmap) -> bool:
+def _may_need_strip(data: bytes) -> bool:
     """Whether any cell of a file off the grid could begin or end with whitespace: a
     space beside a comma, quote or line end, or a byte that may start other whitespace."""
     if any(data.find(b) >= 0 for b in _SPACE_BYTES):  # memchr per byte: faster than numpy

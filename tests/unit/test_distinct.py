@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import threading
 from contextlib import nullcontext
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from coalition_workbook import distinct
+from coalition_workbook.config import DATA_DIR
 from coalition_workbook.dataset import load_dataset
+from coalition_workbook.errors import TableValidationError
 
 
 @given(st.lists(st.sampled_from(["", "a", "b", "ع", "a "]), max_size=30))
@@ -36,7 +41,54 @@ def test_an_edited_column_outside_shared_is_factorized_anew() -> None:
         assert distinct.factorize(values)[1].tolist() == ["a", "c"]
 
 
-def test_load_dataset_keeps_nothing_after_it_returns() -> None:
-    load_dataset()
-    assert distinct._KEPT is None
+def test_a_column_cannot_be_edited_while_its_answer_is_kept() -> None:
+    """Inside ``shared()`` an edit would make the kept answer stale: it is refused, and
+    the column takes edits again once the block ends."""
+    frame = pd.DataFrame({"unit": pd.Series(["usd", "persons", "usd"], dtype="str")})
+    with distinct.shared():
+        names = distinct.column(frame, "unit")[1]
+        with pytest.raises(ValueError, match="read-only"):
+            frame.loc[1, "unit"] = "usd"
+        with pytest.raises(ValueError, match="read-only"):
+            names[0] = "eur"
+        assert distinct.column(frame, "unit")[1].tolist() == frame["unit"].unique().tolist()
+    frame.loc[1, "unit"] = "usd"
+    assert distinct.column(frame, "unit")[1].tolist() == ["usd"]
+
+
+def test_each_thread_has_its_own_block() -> None:
+    values = np.array(["a", "b"], dtype=object)
+    seen: list[bool] = []
+
+    def other() -> None:  # no block here, whatever the main thread holds
+        seen.append(distinct.factorize(values)[0] is distinct.factorize(values)[0])
+        values_there = np.array(["x"], dtype=object)
+        distinct.factorize(values_there)
+        seen.append(values_there.flags.writeable)
+
+    with distinct.shared():
+        distinct.factorize(values)
+        worker = threading.Thread(target=other)
+        worker.start()
+        worker.join()
+    assert seen == [False, True]
+
+
+@pytest.mark.parametrize("damage", [None, "unit"])
+def test_load_dataset_keeps_nothing_after_it_returns_or_raises(tmp_path, damage) -> None:
+    """Nothing kept and every column writable again, whether the tables pass or not."""
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    if damage:
+        figures = tmp_path / "data" / "figures.csv"
+        table = pd.read_csv(figures, dtype=str, keep_default_na=False)
+        table.loc[0, damage] = "parsecs"
+        table.to_csv(figures, index=False)
+    try:
+        ds = load_dataset(tmp_path / "data" / "figures.csv")
+    except TableValidationError:
+        assert damage
+    else:
+        assert not damage
+        assert all(ds.figures[c].to_numpy(dtype=object).flags.writeable for c in ds.figures)
+    assert distinct._KEPT.answers is None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from unittest.mock import patch
 
 import pytest
@@ -38,7 +39,8 @@ def test_records_read_or_refused_as_the_csv_module_counts_them(
         tmp_path_factory, table: list[list[str]], end: str, final: bool, bom: bool,
         chunk: int, large: int) -> None:
     """Whatever the raggedness (short, long, blank records), spacing, the size of the
-    chunks the bytes are measured in and whether the file is read or mapped (``large``),
+    chunks the bytes are measured in and whether the file counts as large (``large``: no
+    up-front decoding),
     the reader keeps exactly the records the csv module sees, trimmed, or names each
     record whose cell count differs; where it measured cell sizes, they are each cell's
     UTF-8 bytes."""
@@ -102,3 +104,27 @@ def test_a_file_on_a_grid_is_measured_cell_by_cell(tmp_path_factory, table: list
     assert got.body.to_numpy().tolist() == kept
     assert got.sizes is not None
     assert got.sizes.tolist() == [[len(c.encode()) for c in r] for r in kept]
+
+
+@pytest.mark.parametrize("large", [records._LARGE, 1])
+@pytest.mark.parametrize("after", ["", "a,b\nx,y\nz,w\n", "a,b\nx,y\n"])
+def test_a_file_saved_again_while_it_is_read_is_refused(tmp_path, large: int, after: str) -> None:
+    """Another program truncating or rewriting the table between our read of its bytes
+    and pandas' parse gets a located refusal (a mapped file used to kill the process),
+    even when the new text has the same size."""
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\nx,y\nq,r\n")
+    parse = records.pd.read_csv
+
+    def parse_then_save(*args, **kwargs):  # the save lands between the two reads
+        out = parse(*args, **kwargs)
+        path.write_text(after)
+        os.utime(path, ns=(1, 1))  # even a coarse clock sees a different time
+        return out
+
+    with patch.object(records, "_LARGE", large), \
+            patch.object(records.pd, "read_csv", parse_then_save), \
+            pytest.raises(TableValidationError) as caught:
+        records.read_records(path)
+    assert [(p.file, p.row) for p in caught.value.problems] == [(str(path), None)]
+    assert "changed while it was read" in caught.value.problems[0].reason

@@ -315,15 +315,50 @@ def test_every_field_declares_a_max_length() -> None:
             assert "max_length" in schema.field_spec(table, col)["constraints"], (table, col)
 
 
-@given(st.lists(st.text(alphabet="ab_1Z-\n ./\\\x00ع", max_size=5), min_size=1, max_size=12),
+MISSING = st.sampled_from([None, float("nan")])
+
+
+@given(st.lists(st.text(alphabet="ab_1Z-\n ./\\\x00ع", max_size=5) | MISSING, min_size=1,
+                max_size=12),
        st.sampled_from([schema.SNAKE_CASE, r"^([a-z][a-z0-9_]*)?$", r"^a|b$", r"^(\d{4})?$",
                         schema.FILE_NAME, r"^[ab]+$", r"^[.][^a]*$", r"^([^_][_1]*)?$"]))
-def test_pattern_check_agrees_with_str_match(values: list[str], pattern: str) -> None:
-    """The one-pass check (schema._all_match) never says yes where str.match says no."""
-    from coalition_workbook.schema import _matches
-
+def test_pattern_check_agrees_with_str_match(values: list[str | None], pattern: str) -> None:
+    """The one-pass check (schema._all_match) never says yes where str.match says no;
+    a missing cell passes, as it does pandera's own checks."""
     s = pd.Series(values, dtype="str")
-    assert _matches(s, pattern).tolist() == s.str.match(pattern).fillna(False).tolist()
+    want = s.str.match(pattern).astype(object).where(s.notna(), True)
+    assert schema._matches(s, pattern).tolist() == want.tolist()
+
+
+@given(st.lists(st.sampled_from(["", "usd", "persons", "USD", " usd", "ع"]) | MISSING,
+                max_size=12),
+       st.lists(st.sampled_from(["usd", "persons", "", "ع"]), max_size=4))
+def test_vocabulary_check_is_isin_with_missing_cells_passing(
+        values: list[str | None], allowed: list[str]) -> None:
+    s = pd.Series(values, dtype="str")
+    want = s.isin(allowed) | s.isna()
+    assert schema._within(s, allowed).tolist() == want.tolist()
+
+
+def test_build_schema_passes_missing_text_cells() -> None:
+    """``build_schema`` is public and nullable: a missing cell is not a vocabulary or
+    pattern failure, a wrong one still is."""
+    import pandera.errors
+
+    allowed = schema._allowed("figures", None)
+    cells = {c: pd.Series(["", "", ""], dtype="str") for c in schema.TABLES["figures"]["fields"]}
+    frame = pd.DataFrame(cells)
+    for c in frame:
+        if schema.field_spec("figures", c)["type"] != "string":
+            frame[c] = float("nan")
+    frame["unit"] = pd.Series([None, allowed["unit"][0], "parsecs"], dtype="str")
+    frame["as_of"] = pd.Series([None, "2021", "June 2021"], dtype="str")
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
+        schema.build_schema("figures", allowed).validate(frame, lazy=True)
+    failed = caught.value.failure_cases
+    failed = failed[failed["column"].isin(["unit", "as_of"])]
+    assert sorted(zip(failed["column"], failed["failure_case"], strict=True)) == [
+        ("as_of", "June 2021"), ("unit", "parsecs")]
 
 
 @given(st.lists(st.text(alphabet="ab_1Z- ./\\\x00", max_size=4), min_size=1, max_size=12),
