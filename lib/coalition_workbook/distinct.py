@@ -24,6 +24,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
+from pandas.core.algorithms import factorize_array
 
 
 class _Kept(threading.local):
@@ -66,13 +67,23 @@ def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         kept = answers.get(id(values))
         if kept is not None and kept[0] is values:
             return kept[1], kept[2]
-    codes, names = pd.factorize(values, use_na_sentinel=False)
+    codes, names = _factorize(values)
     if answers is not None:
         if values.flags.writeable:
             values.flags.writeable = False
             _KEPT.frozen.append(values)
         codes.flags.writeable = names.flags.writeable = False
         answers[id(values)] = (values, codes, names)
+    return codes, names
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, use_na_sentinel=False)`` without its search for missing
+    values (one pass over every cell: 14 ms a million-row column, a third of the whole),
+    needed only to make None and NaN one value; a column holding either takes that way."""
+    codes, names = factorize_array(values, use_na_sentinel=False)
+    if len(names) and pd.isna(names).any():
+        return pd.factorize(values, use_na_sentinel=False)
     return codes, names
 
 

@@ -668,7 +668,7 @@ def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.Data
         return pd.DataFrame(columns=BREAKDOWN_COLUMNS)
     # One numbering of the groups serves every per-group sum (a breakdown by vehicle kind
     # can have a group per row); a figure with no group value is "unspecified".
-    codes, groups = pd.factorize(s["group"].fillna("").to_numpy(dtype=object))
+    codes, groups = distinct.factorize(s["group"].fillna("").to_numpy(dtype=object))
     n = len(groups)
 
     def per_group(values: pd.Series) -> np.ndarray:

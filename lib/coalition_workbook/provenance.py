@@ -113,7 +113,7 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     paragraph = figures["paragraph"].to_numpy(dtype=np.int64, na_value=0)
     # Distinct (source, paragraph, quote). Usually each quote text is quoted from one
     # place, and the quote's codes are the answer; else the three are combined.
-    codes = pd.factorize(figures["quote"].to_numpy())[0]  # (no other check asks: not shared)
+    codes = distinct.column(figures, "quote")[0]
     sources = distinct.column(figures, "source")[0]
     first = _first_rows(codes)
     if not ((sources == sources[first][codes]).all()

@@ -613,7 +613,7 @@ def _numbers(cells: pd.Series) -> pd.Series:
     Parsed once per distinct text: a column of numbers repeats, and parsing
     text is what costs at a million rows.
     """
-    codes, texts = pd.factorize(cells.to_numpy(dtype=object))
+    codes, texts = distinct.factorize(cells.to_numpy(dtype=object))
     cleaned = pd.Series(texts, dtype="str").str.replace(",", "", regex=False)
     parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy()
     return pd.Series(parsed[codes], index=cells.index)
