@@ -209,7 +209,8 @@ class Resolution:
     """How one summed metric treats each of its figures.
 
     ``slots`` has one row per slot (``SLOT_FRAME_COLUMNS``): its range
-    ``low``..``high`` (equal unless disputed), qualifier and counted inputs.
+    ``low``..``high`` (equal unless disputed), qualifier and counted inputs; its
+    first ``lone`` rows are lone figures, one id each.
     ``status`` holds every figure that is *not* simply counted, with the
     figure it defers to; ``excluded`` the figures whose loss to
     ``bounds="exclude"`` makes the total a lower bound.
@@ -217,6 +218,7 @@ class Resolution:
 
     summed: Summed
     slots: pd.DataFrame
+    lone: int = 0
     counted: list[str] = field(default_factory=list)
     status: dict[str, tuple[str, str]] = field(default_factory=dict)
     excluded: list[str] = field(default_factory=list)
@@ -271,6 +273,7 @@ def resolve(figures: pd.DataFrame, relations: pd.DataFrame, summed: Summed,
         "low": simple["value"].astype(float), "high": simple["value"].astype(float),
         "qualifier": simple["qualifier"], "disputed": False, "inputs": simple["id"]})]
     res.counted += simple["id"].tolist()
+    res.lone = len(simple)
     if not tricky.empty:
         frames.append(_resolve_related(tricky, pairs, summed, bounds, res))
     res.slots = pd.concat([f for f in frames if not f.empty] or [frames[0]], ignore_index=True)
@@ -678,7 +681,8 @@ def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.Data
                         "high": per_group(s["high"]),
                         "qualifier": _combine_by(s["qualifier"].to_numpy(dtype=object), codes, n),
                         "disputed": per_group(s["disputed"]) > 0,
-                        "inputs": _joined_by(codes, s["inputs"].to_numpy(dtype=object), n)})
+                        "inputs": _joined_by(codes, s["inputs"].to_numpy(dtype=object), n,
+                                             res.lone)})
     total_low, total_high = out["value"].sum(), out["high"].sum()
     rest_low, rest_high = total_low - out["value"], total_high - out["high"]
     share_low = 100 * out["value"] / (out["value"] + rest_high)
@@ -694,11 +698,13 @@ def breakdown(ds: Dataset, name: str, bounds: str = "as_lower_bound") -> pd.Data
     return out[BREAKDOWN_COLUMNS].take(order).reset_index(drop=True)
 
 
-def _joined_by(codes: np.ndarray, inputs: np.ndarray, groups: int) -> list[str]:
+def _joined_by(codes: np.ndarray, inputs: np.ndarray, groups: int, single: int = 0
+               ) -> list[str]:
     """``_join`` of every id in ``inputs`` (";"-joined cells) per group (``codes`` numbers
     each row's group, from 0 in order of first appearance): one stable sort by group,
-    then one sort and join per group."""
-    if not any(";" in c for c in inputs):  # one id per slot (the usual case)
+    then one sort and join per group. The first ``single`` cells are known to hold one
+    id each (lone figures): only the others are searched for a ";"."""
+    if not any(";" in c for c in inputs[single:]):  # one id per slot (the usual case)
         if groups == len(inputs):  # and one slot per group: nothing to gather
             return inputs.tolist()
         ids, owner = inputs, codes

@@ -208,3 +208,32 @@ def test_totals_are_the_exact_sum_whatever_the_values(values: list[float]) -> No
     """numpy adds whole numbers only while that is exact; the rest goes to math.fsum."""
     assert metrics._exact_sum(np.array(values, dtype=float)) == math.fsum(values)
     assert metrics._exact_sum(np.array(values[::-1], dtype=float)) == math.fsum(values)
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.lists(st.sampled_from("abcde"), min_size=1,
+                                                      max_size=3)), min_size=1, max_size=12))
+def test_inputs_per_group_are_every_id_of_the_group_sorted(rows) -> None:
+    """``_joined_by`` against a plain dict of lists, with the leading one-id cells
+    (lone figures) declared as such, as ``breakdown`` declares them."""
+    groups = sorted({g for g, _ in rows}, key=[g for g, _ in rows].index)
+    codes = np.array([groups.index(g) for g, _ in rows])
+    inputs = np.array([";".join(ids) for _, ids in rows], dtype=object)
+    single = next((i for i, (_, ids) in enumerate(rows) if len(ids) > 1), len(rows))
+    want: dict[int, list[str]] = {}
+    for g, ids in rows:
+        want.setdefault(g, []).extend(ids)
+    assert metrics._joined_by(codes, inputs, len(groups), single) == [
+        ";".join(sorted(want[g])) for g in groups]
+
+
+@pytest.mark.parametrize("bounds", ["as_lower_bound", "exclude"])
+def test_the_leading_lone_slots_are_single_figures_counted_as_they_are(bounds: str) -> None:
+    """``Resolution.lone`` (which lets ``breakdown`` skip searching those cells) names
+    exactly the slots taken straight from one figure: one id, counted, no status."""
+    ds = load_dataset()
+    for summed in metrics.SUMMED.values():
+        res = metrics.resolve(ds.figures, ds.relations, summed, bounds)
+        lone = res.slots["inputs"].iloc[:res.lone].tolist()
+        assert all(";" not in i and i in res.counted and i not in res.status for i in lone)
+        related = res.slots["inputs"].iloc[res.lone:].tolist()
+        assert not set(lone) & {i for r in related for i in r.split(";")}
