@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from coalition_workbook import metrics
@@ -237,3 +237,54 @@ def test_the_leading_lone_slots_are_single_figures_counted_as_they_are(bounds: s
         assert all(";" not in i and i in res.counted and i not in res.status for i in lone)
         related = res.slots["inputs"].iloc[res.lone:].tolist()
         assert not set(lone) & {i for r in related for i in r.split(";")}
+
+
+SLOT_ROWS = st.lists(st.tuples(st.integers(-1, 2), st.sampled_from(["", "army", "police"]),
+                               st.sampled_from(["", "humvee", "tank", "mrap"])),
+                     min_size=1, max_size=14)
+
+
+@given(SLOT_ROWS, st.booleans())
+def test_shared_slots_are_the_repeated_metric_force_kind_triples(rows, distinct_kinds) -> None:
+    """Against counting (metric, force_id, kind) triples, including tables whose kinds
+    all differ (the search stops early there)."""
+    import pandas as pd
+
+    if distinct_kinds:
+        rows = [(m, f, f"kind_{i}") for i, (m, f, _) in enumerate(rows)]
+    metric = np.array([m for m, _, _ in rows], dtype=np.int8)
+    figures = pd.DataFrame({"force_id": [f for _, f, _ in rows], "kind": [k for *_, k in rows]},
+                           dtype="str")
+    taken = metric >= 0
+    assume(taken.any())  # (membership asks only then)
+    triples = [r for r in rows if r[0] >= 0]
+    want = [triples.count(r) > 1 for r in triples]
+    assert metrics._shared_slots(metric[taken], figures, taken).tolist() == want
+
+
+def test_membership_is_remembered_for_the_very_table_only() -> None:
+    """Validation works membership out and compute_metrics reuses it; an equal table
+    loaded again, a table edited in place, and a dropped table are never answered from
+    the memo."""
+    import gc
+
+    first = load_dataset()
+    pairs = metrics._pairs(first.relations)
+    summed = tuple(metrics.SUMMED.values())
+    kept = metrics._membership(first.figures, pairs, summed)
+    assert metrics._membership(first.figures, pairs, summed) is kept
+    again = load_dataset()
+    assert metrics._membership(again.figures, pairs, summed) is not kept
+    del first, kept
+    gc.collect()
+    assert all(m.table() is again.figures for m in metrics._LAST)
+    # An in-place edit: a lone figure moves into another lone figure's slot.
+    before = metrics._membership(again.figures, pairs, summed)
+    fig = again.figures
+    lone = np.flatnonzero((before.metric == 0) & ~before.tricky)
+    a, b = lone[0], lone[1]
+    for c in metrics.SLOT_COLUMNS:
+        fig.iloc[b, fig.columns.get_loc(c)] = fig.iloc[a, fig.columns.get_loc(c)]
+    after = metrics._membership(fig, pairs, summed)
+    assert after is not before
+    assert after.tricky[a] and after.tricky[b]
