@@ -267,10 +267,11 @@ def resolve(figures: pd.DataFrame, relations: pd.DataFrame, summed: Summed,
         res.excluded += simple.loc[out, "id"].tolist()
         res.status.update({i: ("excluded", "") for i in simple.loc[out, "id"]})
         simple = simple[~out]
+    value = simple["value"].to_numpy(dtype=float)
     frames = [pd.DataFrame({
         "force_id": simple["force_id"], "kind": simple["kind"],
         "group": simple[summed.group] if summed.group else "",
-        "low": simple["value"].astype(float), "high": simple["value"].astype(float),
+        "low": value, "high": value.copy(),
         "qualifier": simple["qualifier"], "disputed": False, "inputs": simple["id"]})]
     res.counted += simple["id"].tolist()
     res.lone = len(simple)
@@ -939,7 +940,7 @@ def _dates_by_id(ds: Dataset) -> dict[str, str]:
     # The distinct dates first: a table of one date (the usual case) needs no map.
     as_of = ds.figures["as_of"]
     by_id: dict[str, str] = {}
-    if len(set(as_of.dropna().unique().tolist()) - {""}) > 1:
+    if len({d for d in as_of.unique().tolist() if isinstance(d, str) and d}) > 1:
         dated = as_of.notna() & (as_of != "")
         by_id = dict(zip(ds.figures["id"][dated], as_of[dated].astype(str), strict=True))
     if cache is not None:

@@ -339,8 +339,7 @@ def _all_match(values: np.ndarray, pattern: str) -> bool:
         >>> _all_match(np.array(["a", "xb"], dtype=object), "^a|b$")  # "xb" fails re.match
         False
     """
-    if (not (pattern.startswith("^") and pattern.endswith("$")) or pattern.endswith("\\$")
-            or pd.api.types.infer_dtype(values, skipna=False) != "string"):
+    if not (pattern.startswith("^") and pattern.endswith("$")) or pattern.endswith("\\$"):
         return False
     # (?:...) keeps a top-level "|" inside both anchors: a full match of the body
     # implies the pattern's own (prefix) match, so True is never wrong.
@@ -348,7 +347,10 @@ def _all_match(values: np.ndarray, pattern: str) -> bool:
         whole = re.compile(f"^(?:{pattern[1:-1]})$", flags=re.MULTILINE)
     except re.error:
         return False
-    text = "\n".join(values)
+    try:
+        text = "\n".join(values)
+    except TypeError:  # a value that is not text (a missing one): asked one by one
+        return False
     if text.count("\n") != len(values) - 1:
         return False
     run = _char_run(pattern)
