@@ -294,12 +294,14 @@ class Membership:
     ``metric`` holds, per row, the position in ``summed`` of the metric that
     sums it (-1: none); ``tricky`` marks the rows ``_resolve_related`` must
     treat one by one (in a relation, or sharing a slot with another figure of
-    their metric). The other rows are summed as they are.
+    their metric). The other rows are summed as they are. ``related`` marks
+    the rows named in a relation, whatever their metric.
     """
 
     summed: tuple[Summed, ...]
     metric: np.ndarray
     tricky: np.ndarray
+    related: np.ndarray
 
     def split(self, figures: pd.DataFrame, summed: Summed) -> tuple[pd.DataFrame, pd.DataFrame]:
         """One metric's figures, lone and tricky, with only the columns resolution reads."""
@@ -381,11 +383,11 @@ def _work_out_membership(figures: pd.DataFrame, pairs: list[tuple[str, str, str]
     tricky = np.zeros(len(figures), dtype=bool)
     if taken.any():
         tricky[taken] = _shared_slots(metric[taken], figures, taken)
-    related = {x for a, _, b in pairs for x in (a, b)}
-    if related:
-        tricky |= taken & figures["id"].isin(related).to_numpy()
-    metric.flags.writeable = tricky.flags.writeable = False  # the memo shares them
-    return Membership(summed, metric, tricky)
+    named = {x for a, _, b in pairs for x in (a, b)}
+    related = figures["id"].isin(named).to_numpy() if named else np.zeros(len(figures), bool)
+    tricky |= taken & related
+    metric.flags.writeable = tricky.flags.writeable = related.flags.writeable = False  # shared
+    return Membership(summed, metric, tricky, related)
 
 
 def _shared_slots(metric: np.ndarray, figures: pd.DataFrame, taken: np.ndarray) -> np.ndarray:
@@ -528,8 +530,7 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
     pairs = _pairs(relations)
     member = _membership(figures, pairs, tuple(SUMMED.values()))
     # Only figures in a relation or sharing a slot can be named below: look up only those.
-    related = {x for a, _, b in pairs for x in (a, b)}
-    named = figures[member.tricky | figures["id"].isin(related).to_numpy()]
+    named = figures[member.tricky | member.related]
     position = pd.Series(named.index, index=named["id"])
 
     def row_of(fid: str) -> int:

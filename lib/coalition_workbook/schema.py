@@ -677,28 +677,31 @@ def check_foreign_keys(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
     Checks the keys between the loaded ``tables`` (name -> ``load_table`` result);
     a key whose target table did not load is skipped (its problems are reported).
     """
+    declared = [(table, col, ref_table, ref_col) for table in tables
+                for col, ref_table, ref_col in foreign_keys(table) if ref_table in tables]
+    # The distinct values first (a million cells name a few forces), then only the keys
+    # they name, one scan of each target column for every key pointing there (a
+    # relation's two ids both name figures): hashing a million figure ids to look up a
+    # hundred relations cost more than scanning them once.
+    named = {(t, c): distinct.factorize(tables[t][c].to_numpy(dtype=object))[1]
+             for t, c, _, _ in declared}
+    known: dict[tuple[str, str], set[str]] = {}
+    for target in {(rt, rc) for _, _, rt, rc in declared}:
+        asked = {v for t, c, rt, rc in declared if (rt, rc) == target for v in named[t, c]}
+        keys = tables[target[0]][target[1]]
+        known[target] = set(keys[keys.isin(asked)].tolist())
     problems = []
-    for table, df in tables.items():
-        for col, ref_table, ref_col in foreign_keys(table):
-            if ref_table not in tables:
-                continue
-            target = tables[ref_table]
-            keys = target[ref_col]
-            values = df[col]
-            # The distinct values first (a million cells name a few forces), then only the
-            # keys they name: hashing a million figure ids to look up a hundred relations
-            # cost more than scanning them once.
-            named = distinct.factorize(values.to_numpy(dtype=object))[1]
-            known = set(keys[keys.isin(named)].tolist())
-            unknown = [v for v in named.tolist() if v != "" and v not in known]
-            if not unknown:
-                continue
-            bad = values.isin(unknown)
-            rows = df.attrs["rows"]
-            where = Path(target.attrs["file"]).name
-            problems += [Problem(df.attrs["file"], rows[i], col,
-                                 f'"{v}" is not a known {ref_col} in {where}')
-                         for i, v in values[bad].items()]
+    for table, col, ref_table, ref_col in declared:
+        unknown = [v for v in named[table, col].tolist()
+                   if v != "" and v not in known[ref_table, ref_col]]
+        if not unknown:
+            continue
+        df, values = tables[table], tables[table][col]
+        rows = df.attrs["rows"]
+        where = Path(tables[ref_table].attrs["file"]).name
+        problems += [Problem(df.attrs["file"], rows[i], col,
+                             f'"{v}" is not a known {ref_col} in {where}')
+                     for i, v in values[values.isin(unknown)].items()]
     return problems
 
 
