@@ -60,7 +60,9 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         what = "is a folder, not a CSV file" if path.is_dir() else "file not found"
-        raise TableValidationError(problems=[Problem(str(path), None, None, what)]) from None
+    except OSError as exc:  # no permission, a device gone: still the user's file to fix
+        what = f"cannot be read ({exc.strerror or type(exc).__name__})"
+    raise TableValidationError(problems=[Problem(str(path), None, None, what)])
 
 
 def _stamp(path: Path) -> tuple[int, int]:

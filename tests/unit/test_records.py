@@ -128,3 +128,15 @@ def test_a_file_saved_again_while_it_is_read_is_refused(tmp_path, large: int, af
         records.read_records(path)
     assert [(p.file, p.row) for p in caught.value.problems] == [(str(path), None)]
     assert "changed while it was read" in caught.value.problems[0].reason
+
+
+def test_a_file_that_cannot_be_read_is_named(tmp_path) -> None:
+    """No permission to read (simulated: the tests may run as root) is one located line."""
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\nx,y\n")
+    denied = PermissionError(13, "Permission denied")
+    with patch.object(type(path), "read_bytes", side_effect=denied), \
+            pytest.raises(TableValidationError) as caught:
+        records.read_records(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}: cannot be read (Permission denied)"]
