@@ -31,9 +31,9 @@ import pandas as pd
 from .errors import Problem, TableValidationError
 
 _BOM = b"\xef\xbb\xbf"
-#: A file this large is not first decoded whole to check its encoding and emptiness
-#: (pandas' read finds a bad byte anyway).
-_LARGE = 1 << 20
+#: A file smaller than this is decoded whole first, to name a bad byte's line and to
+#: refuse an empty file; a larger one is not (pandas' read finds a bad byte anyway).
+_DECODE_LIMIT = 1 << 20
 
 
 class Records(NamedTuple):
@@ -107,7 +107,7 @@ def read_records(path: Path) -> Records:
     stamp = _stamp(path)
     data = _read_bytes(path)
     # (A large file's bad byte is found by pandas' read below.)
-    if len(data) < _LARGE and not _decode(data, name).strip():
+    if len(data) < _DECODE_LIMIT and not _decode(data, name).strip():
         raise TableValidationError(problems=[Problem(
             name, 1, None, "file is empty; expected a header row")])
     try:

@@ -34,16 +34,15 @@ def test_cell_count_without_quotes_agrees_with_the_csv_module(
 
 @given(st.lists(st.lists(CELL, min_size=0, max_size=4), min_size=2, max_size=6),
        st.sampled_from(["\n", "\r\n", "\r"]), st.booleans(), st.booleans(),
-       st.sampled_from([1 << 22, 1, 6, 17]), st.sampled_from([records._LARGE, 1]))
+       st.sampled_from([1 << 22, 1, 6, 17]), st.sampled_from([records._DECODE_LIMIT, 1]))
 def test_records_read_or_refused_as_the_csv_module_counts_them(
         tmp_path_factory, table: list[list[str]], end: str, final: bool, bom: bool,
         chunk: int, large: int) -> None:
     """Whatever the raggedness (short, long, blank records), spacing, the size of the
-    chunks the bytes are measured in and whether the file counts as large (``large``: no
-    up-front decoding),
-    the reader keeps exactly the records the csv module sees, trimmed, or names each
-    record whose cell count differs; where it measured cell sizes, they are each cell's
-    UTF-8 bytes."""
+    chunks the bytes are measured in and whether the file is decoded whole first
+    (``large``: 1 means never), the reader keeps exactly the records the csv module
+    sees, trimmed, or names each record whose cell count differs; where it measured
+    cell sizes, they are each cell's UTF-8 bytes."""
     text = end.join(",".join(r) for r in table) + (end if final else "")
     if not text.strip():
         return
@@ -54,7 +53,8 @@ def test_records_read_or_refused_as_the_csv_module_counts_them(
     kept = [(n, r) for n, r in enumerate(seen[1:], start=2) if any(c.strip() for c in r)]
     wrong = [n for n, r in kept if len(r) != width]
     try:
-        with patch.object(records, "_CHUNK_BYTES", chunk), patch.object(records, "_LARGE", large):
+        with patch.object(records, "_CHUNK_BYTES", chunk), \
+                patch.object(records, "_DECODE_LIMIT", large):
             got = records.read_records(path)
     except TableValidationError as exc:
         assert [p.row for p in exc.problems] == wrong and wrong
@@ -89,7 +89,7 @@ def test_a_grid_file_is_measured(tmp_path) -> None:
            st.lists(st.text(alphabet="ab ةع١«”\u00a0", max_size=4).map(str.strip),
                     min_size=w, max_size=w), min_size=1, max_size=8)),
        st.sampled_from(["\n", "\r\n"]), st.booleans(), st.sampled_from([1 << 22, 1, 9]),
-       st.sampled_from([records._LARGE, 1]))
+       st.sampled_from([records._DECODE_LIMIT, 1]))
 def test_a_file_on_a_grid_is_measured_cell_by_cell(tmp_path_factory, table: list[list[str]],
                                                    end: str, final: bool, chunk: int,
                                                    large: int) -> None:
@@ -98,7 +98,8 @@ def test_a_file_on_a_grid_is_measured_cell_by_cell(tmp_path_factory, table: list
     text = end.join(",".join(r) for r in table) + (end if final else "")
     path = tmp_path_factory.mktemp("grid") / "t.csv"
     path.write_bytes(text.encode())
-    with patch.object(records, "_CHUNK_BYTES", chunk), patch.object(records, "_LARGE", large):
+    with patch.object(records, "_CHUNK_BYTES", chunk), \
+            patch.object(records, "_DECODE_LIMIT", large):
         got = records.read_records(path)
     kept = [r for r in table[1:] if any(r)]
     assert got.body.to_numpy().tolist() == kept
@@ -106,7 +107,7 @@ def test_a_file_on_a_grid_is_measured_cell_by_cell(tmp_path_factory, table: list
     assert got.sizes.tolist() == [[len(c.encode()) for c in r] for r in kept]
 
 
-@pytest.mark.parametrize("large", [records._LARGE, 1])
+@pytest.mark.parametrize("large", [records._DECODE_LIMIT, 1])
 @pytest.mark.parametrize("after", ["", "a,b\nx,y\nz,w\n", "a,b\nx,y\n"])
 def test_a_file_saved_again_while_it_is_read_is_refused(tmp_path, large: int, after: str) -> None:
     """Another program truncating or rewriting the table between our read of its bytes
@@ -122,7 +123,7 @@ def test_a_file_saved_again_while_it_is_read_is_refused(tmp_path, large: int, af
         os.utime(path, ns=(1, 1))  # even a coarse clock sees a different time
         return out
 
-    with patch.object(records, "_LARGE", large), \
+    with patch.object(records, "_DECODE_LIMIT", large), \
             patch.object(records.pd, "read_csv", parse_then_save), \
             pytest.raises(TableValidationError) as caught:
         records.read_records(path)
