@@ -132,16 +132,18 @@ def read_records(path: Path) -> Records:
     raw = raw.apply(_strip) if trim else raw.astype("str")
     header = [str(h) for h in raw.iloc[0]]
     body = raw.iloc[1:]
-    maybe_blank = body[0] == ""
-    blank = maybe_blank.copy()
-    if maybe_blank.any():  # (selecting no rows of a million still costs)
-        blank[maybe_blank] = (body[maybe_blank] == "").all(axis=1)
-    rows = body.index[~blank].to_numpy(dtype=np.int64) + 1
     sizes = None if grid is None or grid.sizes is None else grid.sizes[1:]
-    if not blank.any():  # (the usual case: no copy)
-        return Records(header, body, rows, sizes)
-    kept = ~blank.to_numpy()
-    return Records(header, body[kept], rows, None if sizes is None else sizes[kept])
+    # A blank record's first cell is empty: only those are looked at whole (measured
+    # sizes answer without comparing a million texts).
+    first_empty = np.flatnonzero(sizes[:, 0] == 0 if sizes is not None
+                                 else body[0].to_numpy(dtype=object) == "")
+    blank = first_empty[(body.iloc[first_empty] == "").all(axis=1).to_numpy()]
+    if not len(blank):  # (the usual case: no copy)
+        return Records(header, body, body.index.to_numpy(dtype=np.int64) + 1, sizes)
+    kept = np.ones(len(body), dtype=bool)
+    kept[blank] = False
+    return Records(header, body[kept], body.index[kept].to_numpy(dtype=np.int64) + 1,
+                   None if sizes is None else sizes[kept])
 
 
 class _Grid(NamedTuple):

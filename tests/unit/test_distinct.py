@@ -31,6 +31,46 @@ def test_factorize_is_pandas_factorize(cells: list[str | float | None]) -> None:
         assert (again[0] is codes) == kept  # kept only inside shared()
 
 
+_TEXTS = ("", "a", "b", "ع", "a ")
+
+
+@given(st.lists(st.tuples(st.sampled_from(range(len(_TEXTS) + 2)), st.booleans()),
+                max_size=60))
+def test_factorize_by_identity_is_pandas_factorize(picks: list[tuple[int, bool]]) -> None:
+    """Cells that are one shared object, and equal texts that are separate objects (as
+    two chunks of pandas' reader make them), number as pandas numbers the values."""
+    shared = [*_TEXTS, None, float("nan")]
+    cells = [shared[i] if (same or i >= len(_TEXTS)) else "".join(list(shared[i]))
+             for i, same in picks]
+    values = np.array(cells, dtype=object)
+    want_codes, want_names = pd.factorize(values, use_na_sentinel=False)
+    codes, names = distinct._by_identity(values)
+    assert codes.tolist() == want_codes.tolist()
+    assert pd.Series(names).equals(pd.Series(want_names))
+
+
+def test_a_read_column_of_few_texts_is_factorized_by_identity(tmp_path, monkeypatch) -> None:
+    """A long column read from CSV takes the identity way, a column of distinct ids the
+    value way, and both answer as pandas does."""
+    rows = 8 * distinct._PROBE
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"unit": np.resize(["usd", "persons", "ع"], rows),
+                  "id": [f"fig_{i}" for i in range(rows)]}).to_csv(path, index=False)
+    frame = pd.read_csv(path, dtype=object)
+    taken: list[str] = []
+    for way in ("_by_identity", "_by_value"):
+        real = getattr(distinct, way)
+        monkeypatch.setattr(distinct, way, lambda v, real=real, way=way: (
+            taken.append(way), real(v))[1])
+    for name, way in (("unit", "_by_identity"), ("id", "_by_value")):
+        taken.clear()
+        codes, names = distinct.factorize(frame[name].to_numpy(dtype=object))
+        assert taken[0] == way
+        want_codes, want_names = pd.factorize(frame[name], use_na_sentinel=False)
+        assert codes.tolist() == want_codes.tolist()
+        assert names.tolist() == want_names.tolist()
+
+
 def test_an_edited_column_outside_shared_is_factorized_anew() -> None:
     values = np.array(["a", "b"], dtype=object)
     with distinct.shared():
