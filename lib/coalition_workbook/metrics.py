@@ -358,7 +358,7 @@ def _membership(figures: pd.DataFrame, pairs: list[tuple[str, str, str]],
     columns = tuple(figures[c].to_numpy(dtype=object) for c in _MEMBERSHIP_COLUMNS)
     for memo in _LAST:
         if memo.table() is figures and memo.summed == summed and memo.pairs == pairs and all(
-                len(old) == len(new) and bool((old == new).all())
+                distinct.same_cells(old, new)
                 for old, new in zip(memo.columns, columns, strict=True)):
             return memo.result
     result = _work_out_membership(figures, pairs, summed)

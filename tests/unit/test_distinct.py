@@ -49,6 +49,24 @@ def test_factorize_by_identity_is_pandas_factorize(picks: list[tuple[int, bool]]
     assert pd.Series(names).equals(pd.Series(want_names))
 
 
+@given(st.lists(st.tuples(st.sampled_from(_TEXTS), st.booleans(), st.booleans()),
+                max_size=20), st.booleans())
+def test_same_cells_is_cell_for_cell_equality(cells: list[tuple[str, bool, bool]],
+                                              strided: bool) -> None:
+    """Equal whether a cell is the same object, an equal copy or an edited value."""
+    old = np.array([t for t, _, _ in cells], dtype=object)
+    new = old.copy()
+    for i, (text, copied, edited) in enumerate(cells):
+        if edited:
+            new[i] = text + "x"
+        elif copied:
+            new[i] = "".join(list(text))
+    if strided:
+        old, new = old[::2], new[::2]
+    assert distinct.same_cells(old, new) == bool((old == new).all())
+    assert not distinct.same_cells(old, new[:-1]) or len(old) == 0
+
+
 def test_a_read_column_of_few_texts_is_factorized_by_identity(tmp_path, monkeypatch) -> None:
     """A long column read from CSV takes the identity way, a column of distinct ids the
     value way, and both answer as pandas does."""
