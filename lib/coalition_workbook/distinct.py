@@ -95,7 +95,8 @@ def _few_objects(values: np.ndarray) -> bool:
     makes one object per distinct text in each chunk it reads): then factorising the
     cells' addresses first is cheaper. A guess from the first cells; only the speed
     depends on it, never the answer."""
-    if len(values) < 4 * _PROBE or values.dtype != object or not values.flags.c_contiguous:
+    if (values.ndim != 1 or len(values) < 4 * _PROBE or values.dtype != object
+            or not values.flags.c_contiguous):
         return False
     probe = _addresses(values[:_PROBE])
     return len(np.unique(probe)) <= _PROBE // 2
@@ -140,7 +141,7 @@ def same_cells(old: np.ndarray, new: np.ndarray) -> bool:
     ``old`` is held: its objects cannot be freed, so no other object takes an address."""
     if len(old) != len(new):
         return False
-    if (old.dtype == new.dtype == object and old.flags.c_contiguous
+    if (old.dtype == new.dtype == object and old.ndim == new.ndim == 1 and old.flags.c_contiguous
             and new.flags.c_contiguous and np.array_equal(_addresses(old), _addresses(new))):
         return True
     return bool((old == new).all())

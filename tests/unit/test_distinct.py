@@ -40,8 +40,11 @@ def test_factorize_by_identity_is_pandas_factorize(picks: list[tuple[int, bool]]
     """Cells that are one shared object, and equal texts that are separate objects (as
     two chunks of pandas' reader make them), number as pandas numbers the values."""
     shared = [*_TEXTS, None, float("nan")]
-    cells = [shared[i] if (same or i >= len(_TEXTS)) else "".join(list(shared[i]))
-             for i, same in picks]
+
+    def copy(cell: str | float | None) -> str | float | None:  # equal, another object
+        return "".join(list(cell)) if isinstance(cell, str) else cell and cell + 0.0
+
+    cells = [shared[i] if same else copy(shared[i]) for i, same in picks]
     values = np.array(cells, dtype=object)
     want_codes, want_names = pd.factorize(values, use_na_sentinel=False)
     codes, names = distinct._by_identity(values)
