@@ -103,23 +103,29 @@ def _few_objects(values: np.ndarray) -> bool:
 
 
 def _addresses(values: np.ndarray) -> np.ndarray:
-    """Each cell's object address (the object array's own memory, read as integers)."""
-    return np.frombuffer(memoryview(values), dtype=np.intp)
+    """Each cell's object address (the object array's own memory, read as integers;
+    read-only: a write there would corrupt the array)."""
+    addresses = np.frombuffer(memoryview(values), dtype=np.intp)
+    addresses.flags.writeable = False
+    return addresses
 
 
 def _by_identity(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Factorise the cells' addresses (integers: no string hashed or compared), then
     only the one object behind each distinct address by value.
 
-    Sound because one address is one object, hence one value, while ``values`` holds
-    them; several objects with the same value meet again in the second step. Order of
+    Sound because one address is one object, hence one value, while the cells are
+    held; several objects with the same value meet again in the second step. Order of
     first appearance survives: addresses are numbered in that order, and a value's
-    first address comes before any other of its addresses.
+    first address comes before any other of its addresses. The cells are copied first
+    (a few ms): the integer factorize lets other threads run, and one writing to
+    ``values`` meanwhile must not leave codes and names from two moments.
     """
-    slots, _ = factorize_array(_addresses(values), use_na_sentinel=False)
+    cells = values.copy()  # holds every object (GIL held throughout: one moment)
+    slots, _ = factorize_array(_addresses(cells), use_na_sentinel=False)
     # A cell holds an address's first appearance where the highest code so far rises.
     first = np.flatnonzero(np.diff(np.maximum.accumulate(slots), prepend=-1) > 0)
-    codes, names = _by_value(values[first])
+    codes, names = _by_value(cells[first])
     return codes[slots], names
 
 

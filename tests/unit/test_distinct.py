@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import threading
 from contextlib import nullcontext
 
@@ -90,6 +91,32 @@ def test_a_read_column_of_few_texts_is_factorized_by_identity(tmp_path, monkeypa
         want_codes, want_names = pd.factorize(frame[name], use_na_sentinel=False)
         assert codes.tolist() == want_codes.tolist()
         assert names.tolist() == want_names.tolist()
+
+
+def test_a_column_written_by_another_thread_is_answered_at_one_moment() -> None:
+    """The identity way lets other threads run while it numbers addresses: a thread
+    flipping one cell meanwhile must not make another cell's answer wrong."""
+    values = np.full(5 * distinct._PROBE, "".join(["a"]), dtype=object)
+    values[-1] = "".join(["b"])
+    stop = threading.Event()
+
+    def flip() -> None:
+        while not stop.is_set():
+            values[100] = "b"
+            values[100] = "a"
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    writer = threading.Thread(target=flip)
+    writer.start()
+    try:
+        wrong = sum(names[codes[-1]] != "b"
+                    for codes, names in (distinct.factorize(values) for _ in range(1500)))
+    finally:
+        stop.set()
+        writer.join()
+        sys.setswitchinterval(switch)
+    assert wrong == 0
 
 
 def test_an_edited_column_outside_shared_is_factorized_anew() -> None:
