@@ -87,13 +87,6 @@ def _same(parsed: np.ndarray, value: np.ndarray) -> np.ndarray:
     return np.abs(parsed - value) <= 1e-9 * np.maximum(1.0, np.abs(parsed))
 
 
-def _first_rows(codes: np.ndarray) -> np.ndarray:
-    """The first row of each code of a ``pd.factorize`` (codes number values by first
-    appearance, so code k first appears where the running maximum rises: no sort)."""
-    peak = np.maximum.accumulate(codes)
-    return np.flatnonzero(np.r_[True, peak[1:] > peak[:-1]])
-
-
 def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     """Cross-check every figure's quote with its source text, value and qualifier.
 
@@ -115,12 +108,12 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     # place, and the quote's codes are the answer; else the three are combined.
     codes = distinct.column(figures, "quote")[0]
     sources = distinct.column(figures, "source")[0]
-    first = _first_rows(codes)
+    first = distinct.first_rows(codes)
     if not ((sources == sources[first][codes]).all()
             and (paragraph == paragraph[first][codes]).all()):
         for part in (sources, pd.factorize(paragraph)[0]):
             codes = pd.factorize(codes * (part.max() + 1) + part)[0]  # stays below len(figures)
-        first = _first_rows(codes)
+        first = distinct.first_rows(codes)
     keys = list(zip(figures["source"].to_numpy()[first], paragraph[first],
                     figures["quote"].to_numpy()[first], strict=True))
     # One reading per distinct quote.

@@ -71,14 +71,17 @@ def test_same_cells_is_cell_for_cell_equality(cells: list[tuple[str, bool, bool]
     assert not distinct.same_cells(old, new[:-1]) or len(old) == 0
 
 
-def test_a_read_column_of_few_texts_is_factorized_by_identity(tmp_path, monkeypatch) -> None:
-    """A long column read from CSV takes the identity way, a column of distinct ids the
-    value way, and both answer as pandas does."""
+@pytest.mark.parametrize("inside", [True, False])
+def test_a_read_column_of_few_texts_is_factorized_by_identity(tmp_path, monkeypatch,
+                                                              inside: bool) -> None:
+    """Inside ``shared()`` (the column held still) a long column read from CSV takes the
+    identity way and a column of distinct ids the value way; outside, every column the
+    value way. All answer as pandas does."""
     rows = 8 * distinct._PROBE
     path = tmp_path / "t.csv"
     pd.DataFrame({"unit": np.resize(["usd", "persons", "ع"], rows),
                   "id": [f"fig_{i}" for i in range(rows)]}).to_csv(path, index=False)
-    frame = pd.read_csv(path, dtype=object)
+    frame = pd.read_csv(path, dtype="str")  # text columns, as load_table gives them
     taken: list[str] = []
     for way in ("_by_identity", "_by_value"):
         real = getattr(distinct, way)
@@ -86,8 +89,9 @@ def test_a_read_column_of_few_texts_is_factorized_by_identity(tmp_path, monkeypa
             taken.append(way), real(v))[1])
     for name, way in (("unit", "_by_identity"), ("id", "_by_value")):
         taken.clear()
-        codes, names = distinct.factorize(frame[name].to_numpy(dtype=object))
-        assert taken[0] == way
+        with distinct.shared() if inside else nullcontext():
+            codes, names = distinct.factorize(frame[name].to_numpy(dtype=object))
+        assert taken[0] == (way if inside else "_by_value")
         want_codes, want_names = pd.factorize(frame[name], use_na_sentinel=False)
         assert codes.tolist() == want_codes.tolist()
         assert names.tolist() == want_names.tolist()
@@ -95,23 +99,30 @@ def test_a_read_column_of_few_texts_is_factorized_by_identity(tmp_path, monkeypa
 
 def test_a_column_written_by_another_thread_is_answered_at_one_moment() -> None:
     """The identity way lets other threads run while it numbers addresses: a thread
-    flipping one cell meanwhile must not make another cell's answer wrong."""
+    flipping one cell meanwhile must not make another cell's answer wrong (the column
+    is frozen first: the flip waits, or fails, until the block ends)."""
     values = np.full(5 * distinct._PROBE, "".join(["a"]), dtype=object)
     values[-1] = "".join(["b"])
     stop = threading.Event()
 
     def flip() -> None:
         while not stop.is_set():
-            values[100] = "b"
-            values[100] = "a"
+            try:
+                values[100] = "b"
+                values[100] = "a"
+            except ValueError:  # read-only while a block holds it
+                pass
 
     switch = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     writer = threading.Thread(target=flip)
     writer.start()
+    wrong = 0
     try:
-        wrong = sum(names[codes[-1]] != "b"
-                    for codes, names in (distinct.factorize(values) for _ in range(1500)))
+        for _ in range(1500):
+            with distinct.shared():
+                codes, names = distinct.factorize(values)
+            wrong += names[codes[-1]] != "b"
     finally:
         stop.set()
         writer.join()
