@@ -207,3 +207,33 @@ def test_an_edition_publishes_beside_the_default_and_links_it(project: Path) -> 
     assert Path(os.path.normpath(ar / "latest" / "../../latest/index.html")) == \
         project / "reports" / "latest" / "index.html"
     assert digest(project / "reports" / "latest") == before  # the default edition is untouched
+
+
+def test_an_executed_notebook_is_written_once_its_run_ends(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """papermill alone writes the whole notebook at every cell's start and end (two JSON
+    dumps per cell); the runner's engine writes it when execution ends, with the outputs."""
+    import nbformat
+    from nbformat import v4
+    from papermill import engines, iorw
+    from papermill import execute as pm_execute
+
+    from coalition_workbook import execute
+
+    src = tmp_path / "five.ipynb"
+    cells = [v4.new_code_cell(f"print({i} * 7)") for i in range(5)]
+    nbformat.write(v4.new_notebook(cells=cells, metadata={"kernelspec": {
+        "name": execute.KERNEL, "display_name": "Python 3", "language": "python"}}), src)
+    writes: list[str] = []
+    real = iorw.write_ipynb
+    for module in (engines, pm_execute):  # (each imported papermill's function by name)
+        monkeypatch.setattr(module, "write_ipynb",
+                            lambda nb, path: (writes.append(path), real(nb, path)))
+    monkeypatch.setattr(execute, "notebook_path", lambda name: src)
+    (tmp_path / "out").mkdir()
+    result = execute.execute_one("five", tmp_path / "out", {})
+    assert result.status == "ok", result.error
+    done = nbformat.read(tmp_path / "out" / "five.ipynb", as_version=4)
+    assert [c.outputs[0]["text"] for c in done.cells] == [f"{i * 7}\n" for i in range(5)]
+    # Once when execution ends (papermill's finally), once more by papermill after it.
+    assert 1 <= len(writes) <= 2, writes
