@@ -145,14 +145,16 @@ def run(params: Mapping[str, Any] | None = None, *, notebooks: Sequence[str] = N
 
 def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], None],
                 progress_stream: TextIO | None, tty: bool | None) -> RunOutcome:
-    from . import metrics
-    from .dataset import load_dataset
-
     layout, params, names = spec.layout, spec.params, spec.names
     run_id = new_run_id()
     skip_rfc3987_syntax()
-    pool = Workers(min(WORKERS, len(names)))  # the kernels start while the data are checked
+    # The kernels start first, the run's longest path: their start-up overlaps this
+    # process importing pandas and checking the data.
+    pool = Workers(min(WORKERS, len(names)))
     try:
+        from . import metrics
+        from .dataset import load_dataset
+
         ds = load_dataset(config.resolve(params["figures_path"]))  # TableValidationError: exit 2
         staged = layout.staging / run_id
         staged.mkdir(parents=True)
