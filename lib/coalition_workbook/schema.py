@@ -365,31 +365,39 @@ _RUN = re.compile(r"\^(\()?(\[[^\[\]]+\])(\[[^\[\]]+\])\*(?(1)\)\?)\$")
 
 
 @lru_cache(maxsize=64)
-def _char_run(pattern: str) -> tuple[np.ndarray, np.ndarray, bool] | None:
-    """For a pattern of the ``_RUN`` form: which ASCII bytes each class allows (as lookup
-    tables, asked of the pattern's own classes) and whether an empty value matches."""
+def _char_run(pattern: str) -> tuple[np.ndarray, np.ndarray, bytes, bool] | None:
+    """For a pattern of the ``_RUN`` form: which ASCII bytes each class allows (lookup
+    tables, asked of the pattern's own classes), the second's bytes and the line end as
+    ``bytes`` (for ``bytes.translate`` to delete), and whether an empty value matches."""
     found = _RUN.fullmatch(pattern)
     if found is None:
         return None
     first, rest = (np.array([re.fullmatch(cls, chr(b)) is not None for b in range(256)])
                    for cls in (found.group(2), found.group(3)))
     first[128:] = rest[128:] = False  # only ever asked of ASCII text
-    return first, rest, found.group(1) is not None
+    keep = bytes(np.flatnonzero(rest).tolist()) + b"\n"
+    return first, rest, keep, found.group(1) is not None
 
 
-def _run_matches(text: str, first: np.ndarray, rest: np.ndarray, optional: bool) -> bool:
+def _run_matches(text: str, first: np.ndarray, rest: np.ndarray, keep: bytes,
+                 optional: bool) -> bool:
     """Whether every line of an ASCII ``text`` is ``first`` then ``rest``s (or empty, if
-    ``optional``): two table lookups over the bytes instead of a regex match per line."""
-    data = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    ``optional``), without a regex match per line: a byte outside ``rest`` may stand
+    only at a line's start (counted with one ``bytes.translate``, 8 ms a million ids,
+    where a lookup table over every byte took 23 ms), and every line's first byte must
+    be in ``first``."""
+    raw = text.encode("ascii")
+    data = np.frombuffer(raw, dtype=np.uint8)
     starts = np.r_[0, np.flatnonzero(data == ord("\n")) + 1]
     empty = starts == len(data)
     empty[~empty] = data[starts[~empty]] == ord("\n")
     if empty.any() and not optional:
         return False
-    ok = rest[data] | (data == ord("\n"))
-    heads = starts[~empty]
-    ok[heads] = first[data[heads]]
-    return bool(ok.all())
+    heads = data[starts[~empty]]
+    if not first[heads].all():
+        return False
+    # Bytes neither in ``rest`` nor line ends: as many as the lines' first bytes that are not.
+    return len(raw.translate(None, keep)) == int(np.count_nonzero(~rest[heads]))
 
 
 def max_length(table: str, column: str) -> int:
