@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from .errors import WorkbookError
 from .files import atomic_write
+from .memory import keep_freed_memory
 
 
 def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
@@ -292,6 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     the reader's, so nothing changes interactively. A failing command keeps
     its own code (2 bad input, ...), which says more.
     """
+    keep_freed_memory()  # this process is the workbook's: see memory.py
     out, err = _ReaderGuard(sys.stdout), _ReaderGuard(sys.stderr)
     sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
     try:
