@@ -7,9 +7,10 @@ it is freed, and takes fresh pages for the next. On a virtual machine whose
 host reclaims freed guest memory (this project's Firecracker VMs do), a fresh
 page can cost 3 ms a megabyte to touch, so the same work swings by half from one
 run to the next. Allocating from the process's own heap and never trimming it
-reuses pages already touched: measured side by side (``README``, Benchmarks),
-validation and metrics of a million rows took 4.2-5.2 s instead of 4.6-5.0 s,
-and their ratio to ``read_csv`` 2.42-2.71 instead of 2.77-3.01.
+reuses pages already touched. Measured side by side (separate processes, alternated), validation and
+metrics of a million rows over ``read_csv`` of the same file: 2.42 / 2.71 / 2.66
+kept against 3.01 / 2.79 / 2.77 while the machine's memory was cold, and no
+difference once it was warm (2.72 / 2.42 / 2.49 against 2.68 / 2.42 / 2.70).
 
 ``keep_freed_memory`` is called where the workbook owns the process: the
 ``workbook`` command, the report kernels it starts and ``make bench``; a
