@@ -293,7 +293,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     the reader's, so nothing changes interactively. A failing command keeps
     its own code (2 bad input, ...), which says more.
     """
-    keep_freed_memory()  # this process is the workbook's: see memory.py
     out, err = _ReaderGuard(sys.stdout), _ReaderGuard(sys.stderr)
     sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
     try:
@@ -305,5 +304,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_READER_GONE if out.gone and code == 0 else code
 
 
+def entry() -> int:
+    """The ``workbook`` command's process: ``main`` in a process of the workbook's own
+    (its allocator keeps freed memory, ``memory.py``); a program calling ``main``
+    keeps its own."""
+    keep_freed_memory()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

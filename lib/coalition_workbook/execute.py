@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import queue
@@ -130,8 +131,9 @@ def failed_cell(nb_path: Path) -> tuple[int | None, int | None, str]:
     """Index, execution count and first source line of the cell a dead kernel stopped in.
 
     Used when papermill raised no ``PapermillExecutionError`` (a dead kernel,
-    a timeout): its partial notebook marks the cell as ``running``, or the cell
-    started and never got a reply (a duration but no execution count).
+    a timeout): the runner's engine marks the cell that was running as failed
+    (``_engine``); a notebook saved otherwise may mark it ``running``, or show a
+    cell that started and never got a reply (a duration but no execution count).
     """
     try:
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
@@ -159,58 +161,74 @@ def first_line(source: str | list[str]) -> str:
     return line if len(line) <= 80 else line[:77] + "..."
 
 
-#: The name papermill knows the save-at-end engine by (``_engine_name`` registers it).
-ENGINE = "workbook"
+#: The name papermill knows the runner's engine by (``_engine_name`` registers it).
+ENGINE = "coalition_workbook-save-once"
 
 
 def _engine_name() -> str:
-    """Register (once) and name the papermill engine that saves a notebook when its
-    execution ends, not at every cell's start and end.
+    """Register the runner's papermill engine (``_engine``) and give its name."""
+    from papermill.engines import papermill_engines
 
-    papermill's own manager writes the whole executed notebook (a JSON dump and a
-    schema validation of every output so far) twice per cell: 13 writes for five
-    cells, 0.2-0.3 s of CPU a run on the two cores the kernels need. The one save
-    left runs in papermill's ``finally``, so the notebook of a kernel that died or
-    timed out is still saved, the cell it stopped in started and never answered
-    (``failed_cell`` finds it).
+    papermill_engines.register(ENGINE, _engine())  # the same class each time
+    return ENGINE
+
+
+@functools.cache
+def _engine() -> type:
+    """papermill's nbclient engine, writing the executed notebook once.
+
+    papermill's own manager writes the whole notebook (a JSON dump and a schema
+    validation of every output so far) at every cell's start and end: 13 writes for
+    five cells, 0.2-0.3 s of CPU a run on the two cores the kernels need. Here
+    nothing is written while cells run. When a run ends normally, papermill writes
+    the result itself (with its error markers after a failing cell); when an
+    exception escapes the execution (a dead kernel, a timeout), the cell that was
+    running is marked failed (``failed_cell`` reads that: whether the kernel sent
+    the cell's execution count before dying is a race) and the notebook is written
+    here, as papermill's ``finally`` saves it. ``execute_notebook`` is papermill
+    2.7.0's ``Engine.execute_notebook`` (pinned in requirements.txt) with this
+    manager and that ``except``.
     """
-    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
-    from papermill.exceptions import PapermillException
+    from papermill.engines import NBClientEngine, NotebookExecutionManager
 
-    with contextlib.suppress(PapermillException):  # (raised for a name not registered)
-        papermill_engines.get_engine(ENGINE)
-        return ENGINE
-
-    class SaveAtEnd(NotebookExecutionManager):  # type: ignore[misc]
-        ending = False
+    class SaveOnce(NotebookExecutionManager):  # type: ignore[misc]
+        stopped = False  # an exception escaped: save when the run ends
+        running: Any = None  # the cell last started
 
         def save(self, **kwargs: Any) -> None:
-            if self.ending:
+            if self.stopped:
                 super().save(**kwargs)
 
-        def notebook_complete(self, **kwargs: Any) -> None:
-            self.ending = True
-            super().notebook_complete(**kwargs)
+        def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
+            self.running = cell
+            super().cell_start(cell, cell_index, **kwargs)
 
-    class SaveAtEndEngine(NBClientEngine):  # type: ignore[misc]
+        def stop(self) -> None:
+            if self.running is not None:
+                self.running.metadata.papermill.update(exception=True, status=self.FAILED)
+                self.nb.metadata.papermill["exception"] = True
+            self.stopped = True
+
+    class SaveOnceEngine(NBClientEngine):  # type: ignore[misc]
         @classmethod
         def execute_notebook(cls, nb: Any, kernel_name: str, output_path: str | None = None,
                              progress_bar: bool = True, log_output: bool = False,
                              autosave_cell_every: int = 30, **kwargs: Any) -> Any:
-            # papermill's ``Engine.execute_notebook``, with the manager above.
-            nb_man = SaveAtEnd(nb, output_path=output_path, progress_bar=progress_bar,
-                               log_output=log_output, autosave_cell_every=autosave_cell_every)
+            nb_man = SaveOnce(nb, output_path=output_path, progress_bar=progress_bar,
+                              log_output=log_output, autosave_cell_every=autosave_cell_every)
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output,
                                              **kwargs)
+            except BaseException:
+                nb_man.stop()
+                raise
             finally:
                 nb_man.cleanup_pbar()
                 nb_man.notebook_complete()
             return nb_man.nb
 
-    papermill_engines.register(ENGINE, SaveAtEndEngine)
-    return ENGINE
+    return SaveOnceEngine
 
 
 def execute_one(name: str, out_dir: Path, params: Mapping[str, Any], *,

@@ -28,9 +28,8 @@ KERNEL_START_TIMEOUT_S = 60
 #: (see ``skip_rfc3987_syntax``: ~1 s of building a grammar that Altair's schema checks
 #: never use) and imports what every report imports; ``%reset -f`` between notebooks
 #: clears names, not imported modules, so each notebook still starts with an empty
-#: namespace. It keeps freed memory for reuse, as the runner does (``memory.py``).
+#: namespace.
 PRELOAD = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
-           "from coalition_workbook.memory import keep_freed_memory; keep_freed_memory(); "
            "import coalition_workbook.charts, coalition_workbook.display")
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False",
                f"--IPKernelApp.exec_lines={PRELOAD}"]

@@ -158,12 +158,12 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
         ds = load_dataset(config.resolve(params["figures_path"]))  # TableValidationError: exit 2
         staged = layout.staging / run_id
         staged.mkdir(parents=True)
-    except BaseException:
+        progress = Progress(names, stream=progress_stream, tty=tty)
+        progress.log(f"run {run_id}: {_plural(len(names), 'notebook')}, {WORKERS} at a time, "
+                     "parameters " + ", ".join(f"{k}={v!r}" for k, v in params.items()))
+    except BaseException:  # (a broken stream too) the kernels are not left waiting
         pool.cancel()
         raise
-    progress = Progress(names, stream=progress_stream, tty=tty)
-    progress.log(f"run {run_id}: {_plural(len(names), 'notebook')}, {WORKERS} at a time, "
-                 "parameters " + ", ".join(f"{k}={v!r}" for k, v in params.items()))
     try:
         results = execute_all(names, staged, params, with_code=spec.with_code, workers=pool,
                               progress=progress)

@@ -372,8 +372,11 @@ def _char_run(pattern: str) -> tuple[np.ndarray, np.ndarray, bytes, bool] | None
     found = _RUN.fullmatch(pattern)
     if found is None:
         return None
-    first, rest = (np.array([re.fullmatch(cls, chr(b)) is not None for b in range(256)])
-                   for cls in (found.group(2), found.group(3)))
+    try:
+        first, rest = (np.array([re.fullmatch(cls, chr(b)) is not None for b in range(256)])
+                       for cls in (found.group(2), found.group(3)))
+    except re.error:  # a class ending in an escaped bracket: the regex way answers
+        return None
     first[128:] = rest[128:] = False  # only ever asked of ASCII text
     keep = bytes(np.flatnonzero(rest).tolist()) + b"\n"
     return first, rest, keep, found.group(1) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import subprocess
 import sys
 
@@ -25,14 +26,27 @@ print(before - resident())
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/statm")
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc (Linux) only")
 def test_a_freed_block_stays_in_the_process_only_when_asked() -> None:
     """Each way in its own process: the setting lasts for the process that asks."""
     out = {mode: subprocess.run([sys.executable, "-c", PROBE, mode], check=True,
                                 capture_output=True, text=True).stdout.strip()
            for mode in ("default", "keep")}
-    if out["keep"] == "unsupported":
-        pytest.skip("not glibc")
+    assert out["keep"] != "unsupported", "glibc did not take the settings"
     released = {mode: int(text) for mode, text in out.items()}
     assert released["default"] > 200 << 20, released  # glibc hands the block back at once
     assert released["keep"] < 16 << 20, released  # kept, to be reused without new pages
+
+
+def test_only_the_workbook_command_asks_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cli.main`` (called by tests and programs) leaves the allocator alone; the
+    command's entry point asks first."""
+    from coalition_workbook import cli
+
+    asked: list[str] = []
+    monkeypatch.setattr(cli, "keep_freed_memory", lambda: asked.append("asked"))
+    monkeypatch.setattr(sys, "argv", ["workbook", "validate", "--help"])
+    assert cli.main() == 0  # (--help)
+    assert asked == []
+    assert cli.entry() == 0
+    assert asked == ["asked"]
