@@ -140,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--sizes", type=int, nargs="*", default=list(scale.SIZES))
     args = ap.parse_args(argv)
-    # The scale rows run the library in this process: set up as the workbook's own
-    # processes are (the ``workbook`` command, its kernels), read_csv included.
+    # The scale rows run the library in this process: set up as the ``workbook``
+    # command's process is (``cli.entry``), read_csv included.
     keep_freed_memory()
     with tempfile.TemporaryDirectory(prefix="workbook-bench-") as tmp:
         root = copy_project(Path(tmp) / "project")

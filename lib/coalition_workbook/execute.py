@@ -247,6 +247,7 @@ def execute_one(name: str, out_dir: Path, params: Mapping[str, Any], *,
             str(src), str(dst), parameters=dict(params), kernel_name=KERNEL,
             cwd=None, progress_bar=False, log_output=False,
             execution_timeout=CELL_TIMEOUT_S, start_timeout=KERNEL_START_TIMEOUT_S,
+            # (the engine needs the output path to save a notebook whose kernel died)
             request_save_on_cell_execute=True, engine_name=_engine_name(), **how)
         recorded = False
         with contextlib.suppress(Exception):  # the exit code can lie: trust the notebook
@@ -301,8 +302,6 @@ def execute_all(names: Sequence[str], out_dir: Path, params: Mapping[str, Any], 
     pool = workers if isinstance(workers, Workers) else Workers(min(workers, len(names)))
     try:
         import papermill  # noqa: F401 - import once here, not in two threads at once
-
-        _engine_name()
 
         logging.getLogger("papermill").setLevel(logging.WARNING)
         out_dir.mkdir(parents=True, exist_ok=True)
