@@ -209,6 +209,19 @@ def test_an_edition_publishes_beside_the_default_and_links_it(project: Path) -> 
     assert digest(project / "reports" / "latest") == before  # the default edition is untouched
 
 
+def _as_the_only_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: list) -> None:
+    """Write ``cells`` as a notebook that ``execute.execute_one`` runs whatever its name."""
+    import nbformat
+    from nbformat import v4
+
+    from coalition_workbook import execute
+
+    src = tmp_path / "alone.ipynb"
+    nbformat.write(v4.new_notebook(cells=cells, metadata={"kernelspec": {
+        "name": execute.KERNEL, "display_name": "Python 3", "language": "python"}}), src)
+    monkeypatch.setattr(execute, "notebook_path", lambda name: src)
+
+
 def test_an_executed_notebook_is_written_once_its_run_ends(tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """papermill alone writes the whole notebook at every cell's start and end (two JSON
@@ -220,16 +233,13 @@ def test_an_executed_notebook_is_written_once_its_run_ends(tmp_path: Path,
 
     from coalition_workbook import execute
 
-    src = tmp_path / "five.ipynb"
-    cells = [v4.new_code_cell(f"print({i} * 7)") for i in range(5)]
-    nbformat.write(v4.new_notebook(cells=cells, metadata={"kernelspec": {
-        "name": execute.KERNEL, "display_name": "Python 3", "language": "python"}}), src)
+    _as_the_only_notebook(tmp_path, monkeypatch,
+                          [v4.new_code_cell(f"print({i} * 7)") for i in range(5)])
     writes: list[str] = []
     real = iorw.write_ipynb
     for module in (engines, pm_execute):  # (each imported papermill's function by name)
         monkeypatch.setattr(module, "write_ipynb",
                             lambda nb, path: (writes.append(path), real(nb, path)))
-    monkeypatch.setattr(execute, "notebook_path", lambda name: src)
     (tmp_path / "out").mkdir()
     result = execute.execute_one("five", tmp_path / "out", {})
     assert result.status == "ok", result.error
@@ -242,18 +252,13 @@ def test_a_dead_kernels_cell_is_named_every_time(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Whether a dying kernel sends its cell's execution count first is a race; the
     engine marks the cell that was running, so the answer does not depend on it."""
-    import nbformat
     from nbformat import v4
 
     from coalition_workbook import execute
 
-    src = tmp_path / "dies.ipynb"
-    nbformat.write(v4.new_notebook(cells=[
+    _as_the_only_notebook(tmp_path, monkeypatch, [
         v4.new_markdown_cell("# Dies"), v4.new_code_cell("print(7)"),
-        v4.new_code_cell("import os\nos._exit(1)"), v4.new_code_cell("print(8)")],
-        metadata={"kernelspec": {"name": execute.KERNEL, "display_name": "Python 3",
-                                 "language": "python"}}), src)
-    monkeypatch.setattr(execute, "notebook_path", lambda name: src)
+        v4.new_code_cell("import os\nos._exit(1)"), v4.new_code_cell("print(8)")])
     for attempt in range(3):
         out = tmp_path / f"out{attempt}"
         out.mkdir()
