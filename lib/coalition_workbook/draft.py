@@ -392,10 +392,22 @@ def set_aside(line: str, f: Found) -> str | None:
     digits = re.sub("^[وفبلك]?(?:ال|لل)?\u0640?", "", text)  # "و15", "بـ3", "الـ12"
     prev = _word_before(line, f.start)
     prev_word = _bare(prev[1]) if prev else ""
+    why = _cited_number(line, f, prev, prev_word)
+    if why is None:
+        why = _time_or_day(line, f, text, digits, prev_word)
+    if why is None and digits[:1] in _DIGITS:
+        why = _written_form(line, f, text, digits, prev_word)
+    return why
+
+
+def _cited_number(line: str, f: Found, prev: tuple[int, str] | None, prev_word: str,
+                  ) -> str | None:
+    """"number" or "formation" when the words before the figure cite it as an identifier:
+    "رقم 48", a law's article ("المادة 12"), the second formation of "الوحدتين 70 و80"."""
     prev2 = _word_before(line, prev[0]) if prev else None
     if prev_word in _NUMBER_WORDS or (prev2 and _bare(prev2[1]) in _NUMBER_WORDS):
         return "number"  # "رقم 48", "الرقم المجاني 5599"
-    if prev_word in ("لسنة", "لعام") and prev2 and re.search(
+    if prev_word in ("لسنة", "لعام") and prev and prev2 and re.search(
             r"رقم\s*\(?\s*[" + _DIGITS + r"]+\s*\)?\s*$", line[:prev[0]]):
         return "number"  # "التعليمات رقم 3 لسنة 2022": the year is part of the citation
     if re.search(r"(?:رقم|الرقم)\s*[" + _DIGITS + r"]+\s*[-/]\s*$", line[:f.start]):
@@ -404,6 +416,12 @@ def set_aside(line: str, f: Found) -> str | None:
         return "number"  # "المادة 12 من القانون": a law's article
     if re.search(_FORMATION_LIST, line[:f.start]):
         return "formation"  # the second of "الوحدتين 70 و80"
+    return None
+
+
+def _time_or_day(line: str, f: Found, text: str, digits: str, prev_word: str) -> str | None:
+    """"time" after "الساعة" ("الساعة 11"), "day" before a month name ("9 كانون الثاني")."""
+    assert f.value is not None  # set_aside returns early for an unread number
     if prev_word in ("الساعه", "الساعة", "والساعه", "والساعة") and f.value <= 24 \
             and digits[:1] in _DIGITS:
         return "time"  # "عند الساعة 11 صباحًا"
@@ -413,15 +431,20 @@ def set_aside(line: str, f: Found) -> str | None:
             after = _next_word(line, f.end + line[f.end:].find("من") + 2)
         if after in _MONTHS or after[1:] in _MONTHS:
             return "day"
-    if digits[:1] in _DIGITS:
-        if digits[:1] in "0٠۰" and digits[1:2] in _DIGITS:
-            return "zero"
-        if re.search("[\u0621-\u064a]-$", line[max(0, f.start - 2):f.start]):
-            return "code"  # "كوفيد-19" (digits glued to Latin letters are no number at all)
-        if prev_word in _FORMATIONS and " " not in text:
-            return "formation"
-        if re.match(r"\s?هـ", line[f.end:f.end + 3]):
-            return "hijri"
+    return None
+
+
+def _written_form(line: str, f: Found, text: str, digits: str, prev_word: str) -> str | None:
+    """Why digits are written as no count: a leading zero, glued to a name ("كوفيد-19"),
+    a formation's number ("اللواء 57") or a Hijri date ("1441هـ")."""
+    if digits[:1] in "0٠۰" and digits[1:2] in _DIGITS:
+        return "zero"
+    if re.search("[\u0621-\u064a]-$", line[max(0, f.start - 2):f.start]):
+        return "code"  # "كوفيد-19" (digits glued to Latin letters are no number at all)
+    if prev_word in _FORMATIONS and " " not in text:
+        return "formation"
+    if re.match(r"\s?هـ", line[f.end:f.end + 3]):
+        return "hijri"
     return None
 
 
@@ -475,34 +498,52 @@ def draft(source_path: Path, *, accounted: Accounted | None = None,
                               "text": f.text, "reason": _ASIDE[why][0],
                               "reason_ar": _ASIDE[why][1]})
                 continue
-            quote = draft_quote(line, f)
-            hint = guess_unit(quote.noun, hints) if quote.noun else None
-            unit = "year" if quote.is_year else ("pct" if f.unit_hint == "percent" else
-                                                 hint.unit if hint else "")
-            category = "timeline" if quote.is_year else (hint.category if hint else "")
-            base = f"{unit or 'figure'}_{stem}_p{paragraph}"
-            fid, k = base, 2
-            while fid in taken:
-                fid, k = f"{base}_{k}", k + 1
-            taken.add(fid)
-            notes = []
-            if f.value is None:
-                notes.append(f"DRAFT: could not read the number: {f.problem or f.text}")
-            elif not quote.ok:
-                notes.append("DRAFT: check the quote; it does not read back as value/qualifier")
-            if f.range_span and f.value is not None:
-                low, high = f.range_span
-                notes.append(f"DRAFT: one end of the range \"{line[low:high]}\", drafted as two "
-                             "rows; keep both and declare in relations.csv that the high end "
-                             "duplicate_of the low end (counted once, as a lower bound)")
-            rows.append({
-                "id": fid, "value": "" if f.value is None else _format_value(f.value),
-                "unit": unit, "qualifier": f.qualifier, "quote": quote.text,
-                "source": source_path.name, "paragraph": str(paragraph), "category": category,
-                "subject_en": "", "attributed_to": "", "as_of": "", "note": "; ".join(notes),
-                "force_id": "", "kind": "",
-            })
+            rows.append(_draft_row(source_path.name, stem, paragraph, line, f, hints, taken))
     return Draft(rows, aside)
+
+
+def _draft_row(source: str, stem: str, paragraph: int, line: str, f: Found,
+               hints: dict[str, UnitHint], taken: set[str]) -> dict[str, str]:
+    """The proposed figures row for one number: its quote, guessed unit and a unique id
+    (added to ``taken``), everything descriptive left blank for the analyst."""
+    quote = draft_quote(line, f)
+    hint = guess_unit(quote.noun, hints) if quote.noun else None
+    unit = "year" if quote.is_year else ("pct" if f.unit_hint == "percent" else
+                                         hint.unit if hint else "")
+    category = "timeline" if quote.is_year else (hint.category if hint else "")
+    fid = _unique_id(f"{unit or 'figure'}_{stem}_p{paragraph}", taken)
+    return {
+        "id": fid, "value": "" if f.value is None else _format_value(f.value),
+        "unit": unit, "qualifier": f.qualifier, "quote": quote.text,
+        "source": source, "paragraph": str(paragraph), "category": category,
+        "subject_en": "", "attributed_to": "", "as_of": "", "note": _draft_note(line, f, quote),
+        "force_id": "", "kind": "",
+    }
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``... whichever is not taken yet; marks it taken."""
+    fid, k = base, 2
+    while fid in taken:
+        fid, k = f"{base}_{k}", k + 1
+    taken.add(fid)
+    return fid
+
+
+def _draft_note(line: str, f: Found, quote: Quote) -> str:
+    """What the analyst must check in a drafted row: an unread number, a quote that does
+    not read back, or one end of a range drafted as two rows."""
+    notes = []
+    if f.value is None:
+        notes.append(f"DRAFT: could not read the number: {f.problem or f.text}")
+    elif not quote.ok:
+        notes.append("DRAFT: check the quote; it does not read back as value/qualifier")
+    if f.range_span and f.value is not None:
+        low, high = f.range_span
+        notes.append(f"DRAFT: one end of the range \"{line[low:high]}\", drafted as two "
+                     "rows; keep both and declare in relations.csv that the high end "
+                     "duplicate_of the low end (counted once, as a lower bound)")
+    return "; ".join(notes)
 
 
 IGNORED_COLUMNS: list[str] = list(schema.TABLES["ignored"]["fields"])

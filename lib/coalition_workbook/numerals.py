@@ -322,34 +322,56 @@ def _tokenize(folded: str) -> list[_Tok]:
         tok.conj = conj_pending and tok.joined
         conj_pending, joined_pending = False, True
         if kind == "num":
-            pre, digits = _NUM_SPLIT.match(text).groups()  # type: ignore[union-attr]
-            tok.kind, tok.stem = "digits", digits
-            tok.conj = tok.conj or pre.startswith("و")
-            tok.prep = _glued_preposition(pre)
-        elif kind == "word":
-            if text in _PERCENT_WORDS:
-                tok.kind = "pct_word"
-            elif text in _PERCENT_AFTER_FI and toks and toks[-1].folded == "في" and tok.joined:
-                toks[-1].kind = "pct_word"
-                toks[-1].end = m.end()
-                toks[-1].folded = "في " + text
-                continue
-            elif (hit := _strip(text)) is not None:
-                pre, stem = hit
-                kind_, value, form = _LEX[stem]
-                tok.kind, tok.stem, tok.value, tok.form = kind_, stem, value, form
-                if (stem in ("واحد", "واحده") and not pre and not tok.conj and tok.joined and toks
-                        and toks[-1].kind in _CONTINUES):
-                    # after a number, "واحد" is و + أحد: "مئتين وأحد عشر"
-                    pre, stem, (kind_, value, form) = "و", stem[1:], _LEX[stem[1:]]
-                    tok.kind, tok.stem, tok.value, tok.form = kind_, stem, value, form
-                tok.conj = tok.conj or pre.startswith("و")
-                tok.prep = _glued_preposition(pre)
-                tok.article = pre.endswith("ال") or pre.endswith("لل")
-                if tok.article and stem in ("اثنين", "احد"):
-                    tok.kind = "word"  # الاثنين / الأحد: Monday, Sunday
+            _classify_digits(tok)
+        elif kind == "word" and not _classify_word(tok, toks):
+            continue
         toks.append(tok)
     return _colloquial_hundreds(_unwrap_parentheses(_drop_currency_signs(toks)))
+
+
+def _classify_digits(tok: _Tok) -> None:
+    """Split a digits token from its glued prefix: the prefix may carry و or a preposition."""
+    pre, digits = _NUM_SPLIT.match(tok.folded).groups()  # type: ignore[union-attr]
+    tok.kind, tok.stem = "digits", digits
+    tok.conj = tok.conj or pre.startswith("و")
+    tok.prep = _glued_preposition(pre)
+
+
+def _classify_word(tok: _Tok, toks: list[_Tok]) -> bool:
+    """Give a word its percent or lexicon kind; False when it joins the token before it.
+
+    "في المئة" is one percent token: "المئة" extends the "في" before it rather
+    than standing as a token of its own.
+    """
+    text = tok.folded
+    if text in _PERCENT_WORDS:
+        tok.kind = "pct_word"
+    elif text in _PERCENT_AFTER_FI and toks and toks[-1].folded == "في" and tok.joined:
+        toks[-1].kind = "pct_word"
+        toks[-1].end = tok.end
+        toks[-1].folded = "في " + text
+        return False
+    elif (hit := _strip(text)) is not None:
+        _classify_lexicon_word(tok, *hit, toks)
+    return True
+
+
+def _classify_lexicon_word(tok: _Tok, pre: str, stem: str, toks: list[_Tok]) -> None:
+    """Fill a known number word's kind, value and prefixes from the lexicon.
+
+    After a number, "واحد" is و + أحد ("مئتين وأحد عشر"), so it continues that
+    number; with the article, الاثنين and الأحد are weekdays, not figures.
+    """
+    if (stem in ("واحد", "واحده") and not pre and not tok.conj and tok.joined and toks
+            and toks[-1].kind in _CONTINUES):
+        pre, stem = "و", stem[1:]
+    tok.kind, tok.value, tok.form = _LEX[stem]
+    tok.stem = stem
+    tok.conj = tok.conj or pre.startswith("و")
+    tok.prep = _glued_preposition(pre)
+    tok.article = pre.endswith("ال") or pre.endswith("لل")
+    if tok.article and stem in ("اثنين", "احد"):
+        tok.kind = "word"  # الاثنين / الأحد: Monday, Sunday
 
 
 def _drop_currency_signs(toks: list[_Tok]) -> list[_Tok]:
@@ -421,41 +443,58 @@ class _Term:
 def _read_numeral(raw: str, *, before_scale: bool = False) -> Decimal:
     """Read digits with separators: grouping vs decimal decided by group sizes."""
     s = raw.replace(_AR_THOUSANDS, ",")
-    if _AR_DECIMAL in s:  # Arabic decimal mark: unambiguous
-        whole, _, frac = s.partition(_AR_DECIMAL)
-        if _AR_DECIMAL in frac or "," in frac or "." in frac:
-            raise ValueError("two decimal marks")
-        return Decimal(whole.replace(",", "").replace(".", "") + "." + frac)
+    if _AR_DECIMAL in s:
+        return _read_arabic_decimal(s)
     if "." in s and "," in s:
-        # "1,234.5" or "1.234,5": the last separator is the decimal mark.
-        last = max(s.rfind("."), s.rfind(","))
-        whole, frac = s[:last], s[last + 1:]
-        if s[last] in whole:
-            raise ValueError("mixed separators")
-        groups = re.split(r"[.,]", whole)
-        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
-            raise ValueError("uneven digit groups")
-        return Decimal("".join(groups) + "." + frac)
+        return _read_both_separators(s)
     for sep in (".", ","):
         if sep in s:
-            groups = s.split(sep)
-            grouped = all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
-            if len(groups) > 2:
-                if not grouped:
-                    raise ValueError("uneven digit groups")
-                return Decimal("".join(groups))
-            # One separator: "1,100" / "8.500" group thousands; "12.5" is a decimal;
-            # "1.125 مليار" is a decimal because a scale word follows.
-            if grouped and not (sep == "." and before_scale):
-                return Decimal("".join(groups))
-            if sep == "," and not 1 <= len(groups[1]) <= 2:
-                raise ValueError("a comma that does not group thousands")
-            if sep == ",":
-                # "3,5 مليار", "2,5 في المائة": one or two digits after a lone comma
-                # cannot be a thousands group, so the comma is the decimal mark
-                # (as in "6.543,5"; the usual style of Maghrebi papers).
-                return Decimal(s.replace(",", "."))
-            return Decimal(s)
+            return _read_one_separator(s, sep, before_scale)
+    return Decimal(s)
+
+
+def _read_arabic_decimal(s: str) -> Decimal:
+    """Digits with the Arabic decimal mark: unambiguous, so any other mark after it is an error."""
+    whole, _, frac = s.partition(_AR_DECIMAL)
+    if _AR_DECIMAL in frac or "," in frac or "." in frac:
+        raise ValueError("two decimal marks")
+    return Decimal(whole.replace(",", "").replace(".", "") + "." + frac)
+
+
+def _read_both_separators(s: str) -> Decimal:
+    """"1,234.5" or "1.234,5": the last separator is the decimal mark, the other groups."""
+    last = max(s.rfind("."), s.rfind(","))
+    whole, frac = s[:last], s[last + 1:]
+    if s[last] in whole:
+        raise ValueError("mixed separators")
+    groups = re.split(r"[.,]", whole)
+    if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+        raise ValueError("uneven digit groups")
+    return Decimal("".join(groups) + "." + frac)
+
+
+def _read_one_separator(s: str, sep: str, before_scale: bool) -> Decimal:
+    """Digits with one kind of separator: thousands groups or a decimal mark, by group sizes.
+
+    Several separators must all group thousands. One separator groups thousands
+    ("1,100", "8.500") unless it is a point before a scale word ("1.125 مليار");
+    "12.5" is a decimal.
+    """
+    groups = s.split(sep)
+    grouped = all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
+    if len(groups) > 2:
+        if not grouped:
+            raise ValueError("uneven digit groups")
+        return Decimal("".join(groups))
+    if grouped and not (sep == "." and before_scale):
+        return Decimal("".join(groups))
+    if sep == "," and not 1 <= len(groups[1]) <= 2:
+        raise ValueError("a comma that does not group thousands")
+    if sep == ",":
+        # "3,5 مليار", "2,5 في المائة": one or two digits after a lone comma
+        # cannot be a thousands group, so the comma is the decimal mark
+        # (as in "6.543,5"; the usual style of Maghrebi papers).
+        return Decimal(s.replace(",", "."))
     return Decimal(s)
 
 
@@ -524,72 +563,116 @@ class _Reader:
     def term(self, k: int) -> _Term | None:
         """Read one term: a group or digits, optionally times a scale word; or a lone scale,
         dual, or fraction. None when token k does not start a figure."""
-        t = self.toks
-        a = t[k]
+        a = self.toks[k]
         if a.kind == "digits":
-            before_scale = self.at(k + 1, SCALE, conj=False)
-            if before_scale and _is_year(a) and k and \
-                    t[k - 1].folded in _YEAR_CONTEXT:
-                # "موازنة 2024 مليار و200 مليون": the year, then 1.2 billion
-                return _Term(Decimal(a.stem), 1, k + 1, True)
-            try:
-                coef = _read_numeral(a.stem, before_scale=before_scale)
-            except (ValueError, InvalidOperation) as exc:
-                raise _Uncertain(f"digits {exc}", k, k) from None
-            value, scale, end = self.scale_after(coef, k + 1, k)
-            return _Term(value, scale, end, True)
+            return self.digits_term(k)
         if a.kind == FRACTION or (a.kind == UNIT and self.at(k + 1, FRACTION_PLURAL, conj=False)):
-            if a.kind == UNIT:
-                den = t[k + 1].value
-                if a.value >= den:
-                    raise _Uncertain("a fraction of a whole or more", k, k + 1)
-                frac, k2 = a.value / den, k + 2
-            else:
-                frac, k2 = a.value, k + 1
-            if self.at(k2, SCALE, conj=False) and t[k2].form in ("sing", "acc"):
-                return _Term(frac * t[k2].value, int(t[k2].value), k2 + 1, False)
-            return _Term(frac, 0, k2, False)
+            return self.fraction_term(k)
         if a.kind in (UNIT, TEEN_ONLY, TEN, TENS, HUNDRED):
-            if a.stem in _FRACTION_HOMOGRAPHS and k + 1 < len(t) and t[k + 1].joined and (
-                    t[k + 1].article or (t[k + 1].kind == "word" and t[k + 1].folded[:2] == "ال"
-                                         and t[k + 1].folded not in _FUNCTION_WORDS)):
-                # "خمس السكان" is خُمس (a fifth of the population): a cardinal 3-10
-                # counts an indefinite plural ("خمس سنوات"); before a definite noun the
-                # unvocalised word is as likely the fraction.
-                raise _Uncertain(f'"{a.folded}" before a definite noun: a fraction or a number?',
-                                 k, k + 1)
-            if a.stem in _FRACTION_HOMOGRAPHS and a.article and not (
-                    k and t[k].joined and _DEFINITE.match(t[k - 1].folded)):
-                # "زهاء الخمس": the fifth (خُمس) as likely as "the five"; after a
-                # definite noun ("السنوات الخمس") it is the number
-                raise _Uncertain(f'"{a.folded}": a fraction or a number?', k, k)
-            if a.kind == TEEN_ONLY and not (self.at(k + 1, TEN, conj=False)
-                                            or self.at(k + 1, TENS, conj=True)):
-                if a.value == 1:
-                    return None  # أحد / إحدى alone: "one of", "someone"
-                raise _Uncertain(f'"{a.folded}" is only a number before عشر', k, k)
-            coef, end = self.group(k)
-            value, scale, end = self.scale_after(coef, end, k)
-            return _Term(value, scale, end, False)
+            return self.words_term(k)
         if a.kind == SCALE:
-            if a.form == "plural":
-                return None  # آلاف, ملايين alone: vague ("thousands")
-            # "مليون" is one; "مليونان", "مليونا دولار" two; but "مليوناً" with
-            # tanween is the accusative singular: one.
-            count = 1 if a.form == "sing" or a.tanween else 2
-            if a.form == "acc" and not a.tanween and self.at(k + 1, *_CONTINUES, conj=True):
-                raise _Uncertain(f'"{a.folded}" without tanween before و: one or two?', k, k + 1)
-            if a.form == "acc" and not a.tanween and not (
-                    self.at(k + 1, "word") and t[k + 1].folded not in _FUNCTION_WORDS):
-                # The construct dual "مليونا دولار" needs its noun right after it; with
-                # none ("بلغ عدد الزوار مليونا", "مليونا في العام") the word is as
-                # likely the accusative singular "مليوناً" with its tanween unwritten.
-                raise _Uncertain(f'"{a.folded}" without tanween and no noun after it: one or two?',
-                                 k, k)
-            return _Term(a.value * count, int(a.value), k + 1, False)
+            return self.scale_term(k)
         if a.kind == DUAL_UNIT:
             return _Term(Decimal(2), 0, k + 1, False)
         return None
+
+    def digits_term(self, k: int) -> _Term:
+        """Digits at token k, times the scale word after them unless they are a dated year."""
+        t = self.toks
+        a = t[k]
+        before_scale = self.at(k + 1, SCALE, conj=False)
+        if before_scale and _is_year(a) and k and t[k - 1].folded in _YEAR_CONTEXT:
+            # "موازنة 2024 مليار و200 مليون": the year, then 1.2 billion
+            return _Term(Decimal(a.stem), 1, k + 1, True)
+        try:
+            coef = _read_numeral(a.stem, before_scale=before_scale)
+        except (ValueError, InvalidOperation) as exc:
+            raise _Uncertain(f"digits {exc}", k, k) from None
+        value, scale, end = self.scale_after(coef, k + 1, k)
+        return _Term(value, scale, end, True)
+
+    def fraction_term(self, k: int) -> _Term:
+        """A fraction word ("نصف") or a unit before a plural fraction ("ثلاثة أرباع"),
+        of the scale word after it if one follows ("نصف مليون")."""
+        t = self.toks
+        a = t[k]
+        if a.kind == UNIT:
+            den = t[k + 1].value
+            if a.value >= den:
+                raise _Uncertain("a fraction of a whole or more", k, k + 1)
+            frac, k2 = a.value / den, k + 2
+        else:
+            frac, k2 = a.value, k + 1
+        if self.at(k2, SCALE, conj=False) and t[k2].form in ("sing", "acc"):
+            return _Term(frac * t[k2].value, int(t[k2].value), k2 + 1, False)
+        return _Term(frac, 0, k2, False)
+
+    def words_term(self, k: int) -> _Term | None:
+        """Number words for 1-999 at token k, times the scale word after them if one follows.
+
+        None for a lone أحد / إحدى ("one of", "someone"); raises where the words
+        may be a fraction or are only a number before عشر.
+        """
+        t = self.toks
+        a = t[k]
+        if a.stem in _FRACTION_HOMOGRAPHS:
+            self.refuse_fraction_homograph(k)
+        if a.kind == TEEN_ONLY and not (self.at(k + 1, TEN, conj=False)
+                                        or self.at(k + 1, TENS, conj=True)):
+            if a.value == 1:
+                return None  # أحد / إحدى alone: "one of", "someone"
+            raise _Uncertain(f'"{a.folded}" is only a number before عشر', k, k)
+        coef, end = self.group(k)
+        value, scale, end = self.scale_after(coef, end, k)
+        return _Term(value, scale, end, False)
+
+    def refuse_fraction_homograph(self, k: int) -> None:
+        """Raise when خمس/سبع/تسع/عشر at token k is as likely a fraction (خُمس) as a number.
+
+        "خمس السكان" is خُمس (a fifth of the population): a cardinal 3-10 counts an
+        indefinite plural ("خمس سنوات"); before a definite noun the unvocalised word
+        is as likely the fraction. "زهاء الخمس" is as likely the fifth as "the five";
+        after a definite noun ("السنوات الخمس") it is the number.
+        """
+        t = self.toks
+        a = t[k]
+        if k + 1 < len(t) and t[k + 1].joined and (
+                t[k + 1].article or (t[k + 1].kind == "word" and t[k + 1].folded[:2] == "ال"
+                                     and t[k + 1].folded not in _FUNCTION_WORDS)):
+            raise _Uncertain(f'"{a.folded}" before a definite noun: a fraction or a number?',
+                             k, k + 1)
+        if a.article and not (k and t[k].joined and _DEFINITE.match(t[k - 1].folded)):
+            raise _Uncertain(f'"{a.folded}": a fraction or a number?', k, k)
+
+    def scale_term(self, k: int) -> _Term | None:
+        """A scale word standing alone: one or two of the scale, or None for a vague plural.
+
+        "مليون" is one; "مليونان", "مليونا دولار" two; but "مليوناً" with tanween
+        is the accusative singular: one. آلاف, ملايين alone are vague ("thousands").
+        """
+        t = self.toks
+        a = t[k]
+        if a.form == "plural":
+            return None
+        count = 1 if a.form == "sing" or a.tanween else 2
+        if a.form == "acc" and not a.tanween:
+            self.refuse_bare_accusative(k)
+        return _Term(a.value * count, int(a.value), k + 1, False)
+
+    def refuse_bare_accusative(self, k: int) -> None:
+        """Raise when "مليونا" at token k, without tanween, may be one (accusative) or two (dual).
+
+        The construct dual "مليونا دولار" needs its noun right after it; with none
+        ("بلغ عدد الزوار مليونا", "مليونا في العام"), or with و after it, the word is
+        as likely the accusative singular "مليوناً" with its tanween unwritten.
+        """
+        t = self.toks
+        a = t[k]
+        if self.at(k + 1, *_CONTINUES, conj=True):
+            raise _Uncertain(f'"{a.folded}" without tanween before و: one or two?', k, k + 1)
+        if not (self.at(k + 1, "word") and t[k + 1].folded not in _FUNCTION_WORDS):
+            raise _Uncertain(f'"{a.folded}" without tanween and no noun after it: one or two?',
+                             k, k)
 
     def second(self, k: int, end: int) -> _Second | None:
         """A figure joined to the one in tokens [k, end) by و, أو, إلى, حتى or a dash.
@@ -599,20 +682,45 @@ class _Reader:
         would take from it (its scale word, its percent).
         """
         t = self.toks
+        link = self.connector(end)
+        if link is None:
+            return None
+        j, connector = link
+        read = self.second_figure(j)
+        if read is None:
+            return None
+        value, other_end, first_term = read
+        if connector.startswith("و ") and not (
+                other_end < len(t) and t[other_end].joined
+                and t[other_end].folded == connector[2:]):
+            return None  # the noun after the first figure must follow the second one too
+        pct = self.percent_at(other_end)
+        bare = not self.has_own_scale(k, end) \
+            and connector[:2] != "و " and not (end == k + 1 and _is_year(t[k]))
+        return _Second(connector, j, value, other_end, pct,
+                       first_term.scale if bare and first_term.scale > 1 else 1, bare)
+
+    def connector(self, end: int) -> tuple[int, str] | None:
+        """What joins a second figure to the figure ending before token ``end``, and where
+        that figure starts: و, a range word or dash, or the first figure's noun then و."""
+        t = self.toks
         if end >= len(t):
             return None
         nxt = t[end]
         if nxt.joined and nxt.conj and nxt.kind in _CONTINUES:
-            j, connector = end, "و"
-        elif nxt.joined and end + 1 < len(t) and t[end + 1].joined and (
+            return end, "و"
+        if nxt.joined and end + 1 < len(t) and t[end + 1].joined and (
                 (nxt.kind == "word" and nxt.folded in _RANGE_WORDS)
                 or (nxt.kind == "other" and nxt.folded in _RANGE_MARKS)):
-            j, connector = end + 1, nxt.folded
-        elif (nxt.joined and nxt.kind == "word" and nxt.folded not in _FUNCTION_WORDS
-              and self.at(end + 1, *_CONTINUES, conj=True)):
-            j, connector = end + 1, "و " + nxt.folded  # "50 ألف دولار و25 مليون دولار"
-        else:
-            return None
+            return end + 1, nxt.folded
+        if (nxt.joined and nxt.kind == "word" and nxt.folded not in _FUNCTION_WORDS
+                and self.at(end + 1, *_CONTINUES, conj=True)):
+            return end + 1, "و " + nxt.folded  # "50 ألف دولار و25 مليون دولار"
+        return None
+
+    def second_figure(self, j: int) -> tuple[Decimal, int, _Term] | None:
+        """The figure read from token j (value, next token) and its first term, or None
+        when it does not read: an unreadable second figure makes no pair."""
         try:
             with localcontext(_EXACT):
                 other = self.expression(j)
@@ -621,17 +729,17 @@ class _Reader:
             return None
         if other is None or first_term is None:
             return None
-        value, other_end = other
-        if connector.startswith("و ") and not (
-                other_end < len(t) and t[other_end].joined
-                and t[other_end].folded == connector[2:]):
-            return None  # the noun after the first figure must follow the second one too
-        pct = other_end < len(t) and t[other_end].kind in ("pct", "pct_word") and (
-            t[other_end].joined or t[other_end].start == t[other_end - 1].end)
-        bare = not any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end]) \
-            and connector[:2] != "و " and not (end == k + 1 and _is_year(t[k]))
-        return _Second(connector, j, value, other_end, pct,
-                       first_term.scale if bare and first_term.scale > 1 else 1, bare)
+        return other[0], other[1], first_term
+
+    def percent_at(self, k: int) -> bool:
+        """Is token k a percent sign or word that belongs to the figure ending before it?"""
+        t = self.toks
+        return k < len(t) and t[k].kind in ("pct", "pct_word") and (
+            t[k].joined or t[k].start == t[k - 1].end)
+
+    def has_own_scale(self, k: int, end: int) -> bool:
+        """Do tokens [k, end) hold a scale word, a fraction or a dual noun (their own scale)?"""
+        return any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in self.toks[k:end])
 
     def shared_scale(self, k: int, end: int) -> str | None:
         """Why the figure in tokens [k, end) may not be what it says, or None.
@@ -691,19 +799,26 @@ class _Reader:
         if _is_year(t[k]) and not _is_year(t[nxt.start]) and k and t[k - 1].folded in _DATED:
             return None  # "في 2023 إلى 2,150 عائلة": a date, then a count; no range
         if cue is not None and self.after_between(k):
-            if cue and t[cue].joined and t[cue - 1].folded in _WHAT:
-                cue -= 1  # "ما بين", "فيما بين"
-            return cue
+            return self.between_start(cue)
         if nxt.connector[:1] == "و":
             return None
-        if nxt.connector != "او":
-            if all(_is_year(x) for x in (t[k], t[nxt.start])):
-                return None
-            if self.is_change(k):
-                return None
+        if nxt.connector != "او" and self.period_or_change(k, nxt):
+            return None
         if cue is not None and t[cue].folded in ("من", "ومن"):
             return cue
         return k
+
+    def between_start(self, cue: int) -> int:
+        """Where a range cued by بين at token ``cue`` starts: at a "ما" before it ("ما بين")."""
+        t = self.toks
+        if cue and t[cue].joined and t[cue - 1].folded in _WHAT:
+            return cue - 1  # "ما بين", "فيما بين"
+        return cue
+
+    def period_or_change(self, k: int, nxt: _Second) -> bool:
+        """Are the figure at token k and ``nxt`` two years (a period) or ends of a change?"""
+        t = self.toks
+        return all(_is_year(x) for x in (t[k], t[nxt.start])) or self.is_change(k)
 
     def fraction_after_noun(self, k: int, end: int) -> tuple[Decimal, int] | None:
         """"ثلاث سنوات ونصف": a bare count, its noun, then و + a fraction of that noun.
@@ -716,7 +831,7 @@ class _Reader:
         if (end + 1 >= len(t) or t[end].kind != "word" or not t[end].joined
                 or t[end].folded[:2] == "ال" or t[end].folded in _FUNCTION_WORDS
                 or t[end + 1].kind != FRACTION or not t[end + 1].conj or not t[end + 1].joined
-                or any(x.kind in (SCALE, FRACTION, DUAL_UNIT) for x in t[k:end])):
+                or self.has_own_scale(k, end)):
             return None
         after = end + 2
         if after >= len(t) or not t[after].joined or t[after].kind in ("other", "pct"):
@@ -731,21 +846,42 @@ class _Reader:
     def expression(self, k: int) -> tuple[Decimal, int] | None:
         """Read a whole expression from token k: terms joined by و in falling scale order."""
         t = self.toks
-        if (((t[k].conj and t[k].kind == TENS) or (not t[k].conj and t[k].kind in (TEN, SCALE)))
-                and t[k].joined and _looks_like_unit(t[k - 1])):
-            # An unknown spelling of a unit before its tens, عشر or scale word
-            # ("سبعاً وأربعين" before سبعاً was known): not the second word's value.
-            raise _Uncertain(f'"{t[k - 1].folded}" may be a number word', k - 1, k)
+        self.refuse_unknown_unit(k)
         first = self.term(k)
         if first is None:
             return None
         if first.digits and self.at(first.end, SCALE, conj=False):
             return first.value, first.end  # a year before a scale word (``term``)
+        if t[k].kind == DUAL_UNIT and self.at(first.end, UNIT, conj=False) \
+                and t[first.end].value == 2:
+            return first.value, first.end + 1  # "جنديين اثنين": the emphatic "two" is the same 2
+        total, end = self.add_terms(k, first)
+        if end < len(t) and t[end].joined and t[end].kind == VAGUE:
+            raise _Uncertain(f'a number before the vague "{t[end].folded}"', k, end)
+        return total, end
+
+    def refuse_unknown_unit(self, k: int) -> None:
+        """Raise when the word before token k may be an unknown spelling of a unit.
+
+        Before its tens, عشر or scale word ("سبعاً وأربعين" with a misspelt or
+        unlisted "سبعاً"), such a word is part of the figure, so token k's value
+        alone would be a misread.
+        """
+        t = self.toks
+        if (((t[k].conj and t[k].kind == TENS) or (not t[k].conj and t[k].kind in (TEN, SCALE)))
+                and t[k].joined and _looks_like_unit(t[k - 1])):
+            raise _Uncertain(f'"{t[k - 1].folded}" may be a number word', k - 1, k)
+
+    def add_terms(self, k: int, first: _Term) -> tuple[Decimal, int]:
+        """Add to ``first`` the terms joined to it by و, each of a lower scale than the last.
+
+        A fraction ("ونصف") completes the figure; a dual noun or a list of digit
+        figures ("2014 و2015") ends it; anything else that does not compose raises.
+        """
+        t = self.toks
         total, scale, end = first.value, first.scale, first.end
         if first.scale == 0 and t[k].kind != DUAL_UNIT:
             scale = -1  # a lone fraction takes nothing after it
-        if t[k].kind == DUAL_UNIT and self.at(end, UNIT, conj=False) and t[end].value == 2:
-            return total, end + 1  # "جنديين اثنين": the emphatic "two" is the same 2
         while end < len(t) and t[end].joined and t[end].kind in _CONTINUES:
             nxt = t[end]
             if not nxt.conj:
@@ -753,30 +889,48 @@ class _Reader:
                     break
                 raise _Uncertain("number words side by side that do not compose", k, end)
             if nxt.kind == FRACTION and scale >= 0:
-                total += nxt.value * max(scale, 1)  # "مليون ونصف", "عامين ونصف", "خمسة ونصف"
-                end += 1
-                if self.at(end, SCALE, conj=False) and scale > 1 and t[end].value == scale \
-                        and t[end].form in ("sing", "acc"):
-                    end += 1  # "مليار ونصف المليار"
+                total, end = self.add_fraction(total, scale, end)
                 scale = -1
                 continue
             if t[k].kind == DUAL_UNIT or nxt.kind == DUAL_UNIT:
                 break  # "جندي واحد وجنديين": a dual noun after و is a figure of its own
-            try:
-                nterm = self.term(end)
-            except _Uncertain as exc:
-                raise _Uncertain(exc.why, k, exc.last) from None
-            if nterm is not None and scale > 1 and 0 < nterm.scale < scale \
-                    and (nterm.scale > 1 or nterm.value < scale):
+            nterm = self.joined_term(k, end)
+            if nterm is not None and _composes(nterm, scale):
                 total, scale, end = total + nterm.value, nterm.scale, nterm.end
                 continue
             if nterm is not None and first.digits and nterm.digits:
                 break  # "2014 و2015", "5 و10": a list of figures
             last = nterm.end - 1 if nterm is not None else end
             raise _Uncertain("number words joined by و that do not compose", k, last)
-        if end < len(t) and t[end].joined and t[end].kind == VAGUE:
-            raise _Uncertain(f'a number before the vague "{t[end].folded}"', k, end)
         return total, end
+
+    def add_fraction(self, total: Decimal, scale: int, end: int) -> tuple[Decimal, int]:
+        """Add the fraction at token ``end`` of the figure's last scale, and skip a repeated
+        scale word after it: "مليون ونصف", "عامين ونصف", "مليار ونصف المليار"."""
+        t = self.toks
+        total += t[end].value * max(scale, 1)
+        end += 1
+        if self.at(end, SCALE, conj=False) and scale > 1 and t[end].value == scale \
+                and t[end].form in ("sing", "acc"):
+            end += 1  # "مليار ونصف المليار"
+        return total, end
+
+    def joined_term(self, k: int, end: int) -> _Term | None:
+        """The term at token ``end`` after و; an unreadable one is reported from token k,
+        the start of the whole expression."""
+        try:
+            return self.term(end)
+        except _Uncertain as exc:
+            raise _Uncertain(exc.why, k, exc.last) from None
+
+
+def _composes(nterm: _Term, scale: int) -> bool:
+    """Does a term after و add to a figure whose last scale is ``scale`` ("مليار و500 مليون")?
+
+    It must be of a lower scale than the last one, and a bare group must be
+    smaller than that scale ("ألف و500", not "ألف و2000").
+    """
+    return scale > 1 and 0 < nterm.scale < scale and (nterm.scale > 1 or nterm.value < scale)
 
 
 # --- qualifiers -------------------------------------------------------------------
@@ -886,40 +1040,86 @@ def _qualifier(toks: list[_Tok], first: int, end: int) -> tuple[str, int, int] |
     and a comparative phrase stands right before the figure, not before its "ب".
     """
     if toks[first].prep and toks[first].folded.lstrip("وف")[:1] == "ب":
-        # "يقدر بـ100" reads as "يقدر بـ 100": a marker ending in ب takes the glued one
-        for marker, qual, _where in _PREFIX_BY_LAST.get("ب", []):
-            lo = first - (len(marker) - 1)
-            if lo >= 0 and all(toks[j].joined for j in range(lo + 1, first + 1)) and all(
-                    _word_matches(toks[lo + n], w, n == 0) for n, w in enumerate(marker[:-1])):
-                return qual, lo, first
-    for gap in range(0 if toks[first].prep else _VERB_GAP + 1):
+        found = _marker_ending_in_glued_b(toks, first)
+        if found is not None:
+            return found
+    if not toks[first].prep:
+        found = _marker_before(toks, first)
+        if found is not None:
+            return found
+    return _marker_after(toks, end)
+
+
+def _all_joined(toks: list[_Tok], lo: int, hi: int) -> bool:
+    """Are tokens lo..hi-1 each joined to the one before (no punctuation between)?"""
+    return all(toks[j].joined for j in range(lo, hi))
+
+
+def _marker_ending_in_glued_b(toks: list[_Tok], first: int) -> tuple[str, int, int] | None:
+    """A marker ending in ب whose ب is glued to the figure at token ``first``.
+
+    "يقدر بـ100" reads as "يقدر بـ 100": the glued ب is the marker's last word.
+    """
+    for marker, qual, _where in _PREFIX_BY_LAST.get("ب", []):
+        lo = first - (len(marker) - 1)
+        if lo >= 0 and _all_joined(toks, lo + 1, first + 1) and all(
+                _word_matches(toks[lo + n], w, n == 0) for n, w in enumerate(marker[:-1])):
+            return qual, lo, first
+    return None
+
+
+def _marker_before(toks: list[_Tok], first: int) -> tuple[str, int, int] | None:
+    """A prefix marker before the figure at token ``first``, nearest first.
+
+    Up to ``_VERB_GAP`` words may stand between a comparative verb and the
+    figure, and up to ``_PREP_GAP`` between a marker's words and its final
+    preposition ("لا يقل عدد المصابين عن 70").
+    """
+    for gap in range(_VERB_GAP + 1):
         if first - 1 - gap < 0:
             break
-        tried = [(m, "verb") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1 - gap])
-                 if not gap or m[2] == "verb"]
-        if gap and gap <= _PREP_GAP:
-            tried += [(m, "prep") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1])
-                      if m[2] == "prep"]
-        if gap and (toks[first - 1].folded in _FUNCTION_WORDS
-                    or toks[first - 1].folded in _DATED):
-            # "تناهز قيمتها منذ 2014 نحو": the figure belongs to "منذ", not the verb
-            tried = [t for t in tried if t[1] == "prep"]
-        for (marker, qual, _where), shape in tried:
+        for (marker, qual, _where), shape in _prefix_tries(toks, first, gap):
             words: tuple[str | None, ...] = (
                 marker + (None,) * gap if shape == "verb"
                 else marker[:-1] + (None,) * gap + marker[-1:])
             lo = first - len(words)
-            if lo < 0 or not all(toks[j].joined for j in range(lo + 1, first + 1)):
+            if lo < 0 or not _all_joined(toks, lo + 1, first + 1):
                 continue
             if all(_word_matches(toks[lo + i], w, i == 0) for i, w in enumerate(words)):
                 return qual, lo, lo + len(marker) if shape == "verb" else first
+    return None
+
+
+def _prefix_tries(toks: list[_Tok], first: int, gap: int,
+                  ) -> list[tuple[tuple[tuple[str, ...], str, str], str]]:
+    """The prefix markers to try with ``gap`` words before the figure, with their shape.
+
+    With no gap, any marker ending right before the figure; with a gap, verbs
+    ending ``gap`` words earlier and phrases whose preposition is right before
+    it. After a preposition or a date word ("تناهز قيمتها منذ 2014 نحو") the
+    figure belongs to that word, so only a marker's own preposition may stand there.
+    """
+    tried = [(m, "verb") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1 - gap])
+             if not gap or m[2] == "verb"]
+    if gap and gap <= _PREP_GAP:
+        tried += [(m, "prep") for m in _candidates(_PREFIX_BY_LAST, toks[first - 1])
+                  if m[2] == "prep"]
+    if gap and (toks[first - 1].folded in _FUNCTION_WORDS
+                or toks[first - 1].folded in _DATED):
+        tried = [t for t in tried if t[1] == "prep"]
+    return tried
+
+
+def _marker_after(toks: list[_Tok], end: int) -> tuple[str, int, int] | None:
+    """A postfix marker ("على الأقل", "أو أكثر") after the figure ending before token ``end``,
+    up to two plain words after it ("10 آلاف منتسب على الأقل")."""
     for gap in range(3):
         lo = end + gap
         if lo >= len(toks) or (gap and toks[lo - 1].kind != "word"):
             break
         for marker, qual, _ in _POSTFIX_BY_FIRST.get(toks[lo].folded, []):
             hi = lo + len(marker)
-            if hi <= len(toks) and all(toks[j].joined for j in range(end, hi)) and all(
+            if hi <= len(toks) and _all_joined(toks, end, hi) and all(
                     toks[lo + i].folded == w for i, w in enumerate(marker)):
                 return qual, lo, hi
     return None
@@ -965,8 +1165,7 @@ def _range_at(reader: _Reader, i: int, read: tuple[Decimal, int]) -> _Pair | Non
     """The range that starts with the figure read at token i, if there is one."""
     value, end = read
     toks = reader.toks
-    pct_first = end < len(toks) and toks[end].kind in ("pct", "pct_word") and (
-        toks[end].joined or toks[end].start == toks[end - 1].end)
+    pct_first = reader.percent_at(end)
     end += pct_first  # "10% إلى 15%"
     nxt = reader.second(i, end)
     if nxt is None:
@@ -1076,175 +1275,288 @@ def find_numbers(text: str, *, strict: bool = True) -> list[NumberMatch]:
         >>> find_numbers("عشرين خمسة", strict=False)[0].problem
         'number words side by side that do not compose'
     """
+    return _Finder(text, strict).run()
+
+
+def _tokens_of(text: str) -> tuple[list[_Tok], list[int] | None]:
+    """Tokenize ``text``; return the tokens and the map from normalised to original offsets."""
     norm, index = _normalize_map(text)
     toks = _tokenize(norm.translate(_FOLD))
     if index is not None:
-        for tok in toks:
-            if tok.form == "acc":
-                tok.tanween = "\u064b" in text[index[tok.start]:index[tok.end]]
-            elif tok.stem in _FRACTION_HOMOGRAPHS and _DAMMA_FIRST.search(
-                    text[index[tok.start]:index[tok.end]]):
-                # "عُشر الأراضي": the damma on its first letter makes it the fraction
-                tok.kind, tok.value = FRACTION, Decimal(1) / _FRACTION_HOMOGRAPHS[tok.stem]
-    reader = _Reader(toks)
+        _mark_vowels(toks, text, index)
+    return toks, index
 
-    def span(a: int, b: int) -> tuple[int, int]:
+
+def _mark_vowels(toks: list[_Tok], text: str, index: list[int]) -> None:
+    """Read the diacritics that normalising removed where they decide the reading.
+
+    Tanween tells the accusative singular "مليوناً" (one) from the dual "مليونا"
+    (two); a damma on the first letter makes خمس/سبع/تسع/عشر the fraction
+    ("عُشر الأراضي", a tenth).
+    """
+    for tok in toks:
+        original = text[index[tok.start]:index[tok.end]]
+        if tok.form == "acc":
+            tok.tanween = "\u064b" in original
+        elif tok.stem in _FRACTION_HOMOGRAPHS and _DAMMA_FIRST.search(original):
+            tok.kind, tok.value = FRACTION, Decimal(1) / _FRACTION_HOMOGRAPHS[tok.stem]
+
+
+# --- where no figure starts: find_numbers skips or refuses these -------------------
+
+
+def _skip_to(reader: _Reader, i: int) -> int | None:
+    """Where reading resumes when token i starts no figure, or None when it may start one.
+
+    Periods ("النصف الأول"), ordinals and ordinal adjectives, names ("مجموعة
+    السبع"), "one of" and "the one" look like numbers but count nothing.
+    """
+    tok = reader.toks[i]
+    if _is_period_fraction(reader, i):
+        return i + 2  # "النصف الأول من العام", "الربع الثالث": a period, not a figure
+    if (_is_ordinal_adjective(reader, i) or _is_dual_naming_years(reader, i)
+            or _is_named_group(reader, i) or _is_one_of(reader, i)):
+        return i + 1
+    if tok.kind == ORDINAL:
+        return _after_ordinal(reader, i)
+    if tok.kind not in _NUMBERISH and tok.kind != "digits":
+        return i + 1
+    if tok.kind == UNIT and tok.value == 1 and tok.article and not tok.conj:
+        return i + 1  # "للتر الواحد", "الطائرة الواحدة": "the one", an adjective; no figure
+    return None
+
+
+def _is_period_fraction(reader: _Reader, i: int) -> bool:
+    """"النصف الأول", "الربع الأخير": a definite fraction before an ordinal names a period."""
+    toks = reader.toks
+    tok = toks[i]
+    return tok.kind == FRACTION and tok.article and (
+        reader.at(i + 1, ORDINAL) or (reader.at(i + 1, "word")
+                                      and toks[i + 1].folded in ("الاخير", "الاخيره")))
+
+
+def _is_ordinal_adjective(reader: _Reader, i: int) -> bool:
+    """"الذكرى العشرين", "عيدها الخمسين": a definite tens word after a definite or possessed
+    noun is the ordinal adjective (twentieth), not 20."""
+    toks = reader.toks
+    tok = toks[i]
+    return (tok.kind == TENS and tok.article and not tok.conj and tok.joined
+            and toks[i - 1].kind == "word" and toks[i - 1].folded not in _FUNCTION_WORDS
+            and bool(_DEFINITE.match(toks[i - 1].folded) or _POSSESSED.search(toks[i - 1].folded)))
+
+
+def _is_dual_naming_years(reader: _Reader, i: int) -> bool:
+    """"عامي 2020 و2021": the construct dual names the years that follow; it is no figure."""
+    tok = reader.toks[i]
+    return tok.kind == DUAL_UNIT and tok.folded.endswith("ي") and reader.at(i + 1, "digits")
+
+
+def _is_named_group(reader: _Reader, i: int) -> bool:
+    """"مجموعة السبع", "مجموعة العشرين": a definite cardinal after these words is a name."""
+    toks = reader.toks
+    tok = toks[i]
+    return bool(tok.kind in _NUMBERISH and tok.article and i and tok.joined
+                and toks[i - 1].folded in _NAMED_GROUPS)
+
+
+def _is_one_of(reader: _Reader, i: int) -> bool:
+    """"واحدة من أقدم المدن": "one of", like أحد, is no figure."""
+    toks = reader.toks
+    tok = toks[i]
+    return (tok.kind == UNIT and tok.value == 1 and reader.at(i + 1, "word")
+            and toks[i + 1].folded in _OF)
+
+
+def _after_ordinal(reader: _Reader, i: int) -> int:
+    """The token after an ordinal: الحادي عشر, الحادي والعشرين are one ordinal, no figure."""
+    i += 1
+    if reader.at(i, TEN, conj=False):
+        i += 1
+    if reader.at(i, TENS, conj=True):
+        i += 1
+    return i
+
+
+def _refused_at(reader: _Reader, i: int) -> tuple[int, str] | None:
+    """A form at token i that is not read with certainty: (its last token, why), or None."""
+    toks = reader.toks
+    tok = toks[i]
+    if (tok.kind == "digits" and i + 2 < len(toks) and toks[i + 1].folded == "،"
+            and toks[i + 2].kind == "digits" and toks[i + 1].start == tok.end
+            and toks[i + 2].start == toks[i + 1].end):
+        last = i + 2
+        while last + 1 < len(toks) and toks[last + 1].joined and toks[last + 1].kind == SCALE:
+            last += 1
+        return last, "an Arabic comma between digits: a thousands separator or a decimal point?"
+    if (tok.kind == FRACTION and tok.conj and tok.joined and toks[i - 1].kind == "word"
+            and toks[i - 1].folded not in _FUNCTION_WORDS
+            and not (reader.at(i + 1, "word") and toks[i + 1].folded not in _FUNCTION_WORDS)
+            and not reader.at(i + 1, *_CONTINUES)):
+        # "ساعة ونصف" is an hour and a half (1.5), not 0.5; with no number
+        # before the noun, whether it is singular is not read: refused.
+        return i, "a fraction after a noun without a number: the noun and a half?"
+    return None
+
+
+# --- one pass of find_numbers -------------------------------------------------------
+
+
+class _Finder:
+    """Lists the number expressions of one text, left to right (``find_numbers``)."""
+
+    def __init__(self, text: str, strict: bool) -> None:
+        self.text, self.strict = text, strict
+        self.toks, self.index = _tokens_of(text)
+        self.reader = _Reader(self.toks)
+        self.found: list[NumberMatch] = []
+
+    def run(self) -> list[NumberMatch]:
+        """Read the whole text: each step handles the token where the last one stopped."""
+        i = 0
+        while i < len(self.toks):
+            i = self.step(i)
+        return self.found
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
         """Original offsets of tokens a..b (inclusive), trailing marks included."""
-        s, e = toks[a].start, toks[b].end
-        if index is None:
+        s, e = self.toks[a].start, self.toks[b].end
+        if self.index is None:
             return s, e
-        return index[s], index[e]
+        return self.index[s], self.index[e]
 
-    found: list[NumberMatch] = []
-
-    def refuse(s: int, e: int, why: str) -> None:
+    def refuse(self, s: int, e: int, why: str) -> None:
         """A form not read with certainty: an error if strict, else a match without value."""
-        if strict:
-            raise NumeralParseError(f'cannot read "{text[s:e]}" with certainty: {why}')
-        found.append(NumberMatch(None, text[s:e], s, e, problem=why))
+        if self.strict:
+            raise NumeralParseError(f'cannot read "{self.text[s:e]}" with certainty: {why}')
+        self.found.append(NumberMatch(None, self.text[s:e], s, e, problem=why))
 
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        if tok.kind == FRACTION and tok.article and (
-                reader.at(i + 1, ORDINAL) or (reader.at(i + 1, "word")
-                and toks[i + 1].folded in ("الاخير", "الاخيره"))):
-            i += 2  # "النصف الأول من العام", "الربع الثالث": a period, not a figure
-            continue
-        if (tok.kind == TENS and tok.article and not tok.conj and tok.joined
-                and toks[i - 1].kind == "word" and toks[i - 1].folded not in _FUNCTION_WORDS
-                and (_DEFINITE.match(toks[i - 1].folded)
-                     or _POSSESSED.search(toks[i - 1].folded))):
-            i += 1  # "الذكرى العشرين", "عيدها الخمسين": the ordinal adjective, not 20
-            continue
-        if tok.kind == DUAL_UNIT and tok.folded.endswith("ي") and reader.at(i + 1, "digits"):
-            i += 1  # "عامي 2020 و2021": the dual names the years that follow; no figure
-            continue
-        if (tok.kind in _NUMBERISH and tok.article and i and toks[i].joined
-                and toks[i - 1].folded in _NAMED_GROUPS):
-            i += 1  # "مجموعة السبع", "مجموعة العشرين": a name (G7, G20)
-            continue
-        if (tok.kind == "digits" and i + 2 < len(toks) and toks[i + 1].folded == "،"
-                and toks[i + 2].kind == "digits" and toks[i + 1].start == tok.end
-                and toks[i + 2].start == toks[i + 1].end):
-            why = "an Arabic comma between digits: a thousands separator or a decimal point?"
-            last = i + 2
-            while last + 1 < len(toks) and toks[last + 1].joined and toks[last + 1].kind == SCALE:
-                last += 1
-            s, e = span(i, last)
-            refuse(s, e, why)
-            i = last + 1
-            continue
-        if (tok.kind == UNIT and tok.value == 1 and reader.at(i + 1, "word")
-                and toks[i + 1].folded in _OF):
-            i += 1  # "واحدة من أقدم المدن": one of, not a figure (as أحد)
-            continue
-        if (tok.kind == FRACTION and tok.conj and tok.joined and toks[i - 1].kind == "word"
-                and toks[i - 1].folded not in _FUNCTION_WORDS
-                and not (reader.at(i + 1, "word") and toks[i + 1].folded not in _FUNCTION_WORDS)
-                and not reader.at(i + 1, *_CONTINUES)):
-            # "ساعة ونصف" is an hour and a half (1.5), not 0.5; with no number
-            # before the noun, whether it is singular is not read: refused.
-            why = "a fraction after a noun without a number: the noun and a half?"
-            s, e = span(i, i)
-            refuse(s, e, why)
-            i += 1
-            continue
-        if tok.kind == ORDINAL:  # الحادي عشر, الحادي والعشرين: an ordinal, not a figure
-            i += 1
-            if reader.at(i, TEN, conj=False):
-                i += 1
-            if reader.at(i, TENS, conj=True):
-                i += 1
-            continue
-        if tok.kind not in _NUMBERISH and tok.kind != "digits":
-            i += 1
-            continue
-        if tok.kind == UNIT and tok.value == 1 and tok.article and not tok.conj:
-            i += 1  # "للتر الواحد", "الطائرة الواحدة": "the one", an adjective; no figure
-            continue
+    def step(self, i: int) -> int:
+        """Handle the token at i (skip it, refuse it, or read a figure or range from it);
+        return the index of the token to handle next."""
+        skip = _skip_to(self.reader, i)
+        if skip is not None:
+            return skip
+        refused = _refused_at(self.reader, i)
+        if refused is not None:
+            last, why = refused
+            self.refuse(*self.span(i, last), why)
+            return last + 1
+        read, exc, pair = self.read_at(i)
+        if pair is not None:
+            self.found += _range_matches(self.text, self.toks, pair, self.span)
+            return pair.stop
+        if exc is not None:
+            return self.refuse_run(i, exc)
+        if read is None:
+            return i + 1
+        return self.add_figure(i, *read)
+
+    def read_at(self, i: int) -> tuple[tuple[Decimal, int] | None, _Uncertain | None,
+                                       _Pair | None]:
+        """Read the expression at token i: (value and next token, why not, or the range).
+
+        Exactly one of the three is set, or none when token i starts no figure.
+        """
+        reader = self.reader
         try:
             with localcontext(_EXACT):
                 read = reader.expression(i)
         except ArithmeticError:
-            read, exc = None, _Uncertain("too many digits to read exactly", i, i)
+            return None, _Uncertain("too many digits to read exactly", i, i), None
         except _Uncertain as caught:
-            read, exc = None, caught
-        else:
-            exc = None
-        pair = None
-        between = reader.after_between(i)
-        if between and exc is not None:  # "بين خمسة وعشرة آلاف": two figures joined by و
-            pair = _split_range(reader, i, exc.last)
-        if read is not None:
-            pair = _range_at(reader, i, read)
-            why = None if pair is not None else reader.shared_scale(i, read[1])
-            if why is None and pair is None and between and any(
-                    x.conj for x in toks[i + 1:read[1]]):
-                split = _split_range(reader, i, read[1] - 1)
-                why = None if split is None else (
-                    f"after بين, one figure or two? {split.low} and {split.second.value}, "
-                    f"or {read[0]}")
-            if why is not None:
-                read, exc = None, _Uncertain(why, i, read[1] - 1)
-        if pair is not None:
-            found += _range_matches(text, toks, pair, span)
-            i = pair.stop
-            continue
-        if read is not None:
-            try:
-                half = reader.fraction_after_noun(i, read[1])
-            except _Uncertain as caught:
-                read, exc = None, caught
-            else:
-                if half is not None:
-                    read = (read[0] + half[0], half[1])
-        if exc is not None:
-            exc.first = min(exc.first, i)  # report from the start of the expression
-            last = max(exc.last, exc.first)
-            while (last + 1 < len(toks) and toks[last + 1].joined
-                   and toks[last + 1].kind in _CONTINUES):
-                last += 1  # report the whole run once ("3 322 145"), not its tail as a figure
-            exc.last = last
-            s, e = span(exc.first, last)
-            refuse(s, e, exc.why)
-            i = last + 1
-            continue
+            if reader.after_between(i):  # "بين خمسة وعشرة آلاف": two figures joined by و
+                pair = _split_range(reader, i, caught.last)
+                if pair is not None:
+                    return None, None, pair
+            return None, caught, None
         if read is None:
-            i += 1
-            continue
-        value, end = read
-        decimals = reader.decimal_point(end)
+            return None, None, None
+        pair = _range_at(reader, i, read)
+        if pair is not None:
+            return None, None, pair
+        return self.checked(i, read)
+
+    def checked(self, i: int, read: tuple[Decimal, int],
+                ) -> tuple[tuple[Decimal, int] | None, _Uncertain | None, None]:
+        """A figure read alone at token i, unless the figure after it may share its scale,
+        بين makes it one figure or two, or a fraction after its noun may belong to it."""
+        reader = self.reader
+        why = reader.shared_scale(i, read[1])
+        if why is None and reader.after_between(i) and any(
+                x.conj for x in self.toks[i + 1:read[1]]):
+            split = _split_range(reader, i, read[1] - 1)
+            why = None if split is None else (
+                f"after بين, one figure or two? {split.low} and {split.second.value}, "
+                f"or {read[0]}")
+        if why is not None:
+            return None, _Uncertain(why, i, read[1] - 1), None
+        try:
+            half = reader.fraction_after_noun(i, read[1])
+        except _Uncertain as caught:
+            return None, caught, None
+        if half is not None:
+            read = (read[0] + half[0], half[1])
+        return read, None, None
+
+    def refuse_run(self, i: int, exc: _Uncertain) -> int:
+        """Refuse the expression from token i, and the number-like run joined after it, once.
+
+        "3 322 145" is reported whole, not its tail read as a figure of its own.
+        """
+        toks = self.toks
+        exc.first = min(exc.first, i)  # report from the start of the expression
+        last = max(exc.last, exc.first)
+        while (last + 1 < len(toks) and toks[last + 1].joined
+               and toks[last + 1].kind in _CONTINUES):
+            last += 1
+        exc.last = last
+        self.refuse(*self.span(exc.first, last), exc.why)
+        return last + 1
+
+    def add_figure(self, i: int, value: Decimal, end: int) -> int:
+        """Add the figure read from token i (to ``end``) with its decimals, percent and
+        qualifier, unless it is part of a code or carries a sign; return the next token."""
+        decimals = self.reader.decimal_point(end)
         if decimals is not None:  # "ثلاثة فاصلة خمسة": 3.5
             value, end = value + decimals[0], decimals[1]
-        unit_hint = None
-        first = i
-        if end < len(toks) and toks[end].kind in ("pct", "pct_word") and (
-                toks[end].joined or toks[end].start == toks[end - 1].end):
-            unit_hint, end = "percent", end + 1
-        elif i and toks[i - 1].kind == "pct" and toks[i - 1].end == tok.start and not (
-                i > 1 and toks[i - 2].end == toks[i - 1].start):
-            unit_hint, first = "percent", i - 1  # "%25", "٪١٥": the sign typed first
-        s, e = span(first, end - 1)
-        if _is_code(text, s, e):
-            i = end  # "5G", "M4", "F-16": part of a name, no figure
-            continue
-        why = _sign_or_letter(text, s, e)
+        unit_hint, first, end = self.percent(i, end)
+        s, e = self.span(first, end - 1)
+        if _is_code(self.text, s, e):
+            return end  # "5G", "M4", "F-16": part of a name, no figure
+        why = _sign_or_letter(self.text, s, e)
         if why is not None:
-            refuse(s, e, why)
-            i = end
-            continue
+            self.refuse(s, e, why)
+            return end
+        qual = self.qualifier(i, end)
+        if qual is None:
+            self.found.append(NumberMatch(_tidy(value), self.text[s:e], s, e,
+                                          unit_hint=unit_hint))
+        else:
+            qs, qe = self.span(qual[1], qual[2] - 1)
+            self.found.append(NumberMatch(_tidy(value), self.text[s:e], s, e, qual[0], qs, qe,
+                                          unit_hint))
+        return end
+
+    def percent(self, i: int, end: int) -> tuple[str | None, int, int]:
+        """The percent sign or words of the figure in tokens [i, end), after it or typed
+        before it ("%25"): (unit hint, first token, end token)."""
+        toks = self.toks
+        if self.reader.percent_at(end):
+            return "percent", i, end + 1
+        if i and toks[i - 1].kind == "pct" and toks[i - 1].end == toks[i].start and not (
+                i > 1 and toks[i - 2].end == toks[i - 1].start):
+            return "percent", i - 1, end  # "%25", "٪١٥": the sign typed first
+        return None, i, end
+
+    def qualifier(self, i: int, end: int) -> tuple[str, int, int] | None:
+        """The comparative words of the figure in tokens [i, end); "حتى 50%" is up to 50%,
+        but "حتى 2014" a date."""
+        toks = self.toks
         qual = _qualifier(toks, i, end)
         if qual is None and i and toks[i].joined and toks[i - 1].folded in ("حتي", "وحتي") \
-                and not (end == i + 1 and _is_year(tok)):
-            qual = ("at_most", i - 1, i)  # "حتى 50%": up to; "حتى 2014" is a date
-        if qual is None:
-            found.append(NumberMatch(_tidy(value), text[s:e], s, e, unit_hint=unit_hint))
-        else:
-            qs, qe = span(qual[1], qual[2] - 1)
-            found.append(NumberMatch(_tidy(value), text[s:e], s, e, qual[0], qs, qe, unit_hint))
-        i = end
-    return found
+                and not (end == i + 1 and _is_year(toks[i])):
+            qual = ("at_most", i - 1, i)
+        return qual
 
 
 def parse_number(text: str) -> Decimal:
