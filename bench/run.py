@@ -36,7 +36,6 @@ import time
 from pathlib import Path
 
 from coalition_workbook import config
-from coalition_workbook.memory import keep_freed_memory
 from coalition_workbook.params import NOTEBOOKS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -140,9 +139,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--sizes", type=int, nargs="*", default=list(scale.SIZES))
     args = ap.parse_args(argv)
-    # The scale rows run the library in this process: set up as the ``workbook``
-    # command's process is (``cli.entry``), read_csv included.
-    keep_freed_memory()
     with tempfile.TemporaryDirectory(prefix="workbook-bench-") as tmp:
         root = copy_project(Path(tmp) / "project")
         regen = regeneration(root, args.repeats)

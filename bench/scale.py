@@ -176,8 +176,5 @@ def format_table(results: list[dict[str, object]]) -> str:
 
 
 if __name__ == "__main__":
-    from coalition_workbook.memory import keep_freed_memory
-
-    keep_freed_memory()  # as ``make bench`` (bench/run.py) runs it
     sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
     print(format_table(run_scale(sizes)))

@@ -18,7 +18,6 @@ from typing import Any, TextIO
 
 from .errors import WorkbookError
 from .files import atomic_write
-from .memory import keep_freed_memory
 
 
 def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
@@ -305,10 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> int:
-    """The ``workbook`` command's process: ``main`` in a process of the workbook's own
-    (its allocator keeps freed memory, ``memory.py``); a program calling ``main``
-    keeps its own."""
-    keep_freed_memory()
+    """The ``workbook`` command's entry point (``pyproject.toml``): ``main`` with ``sys.argv``."""
     return main()
 
 

@@ -1,18 +1,19 @@
 """Execute notebooks with papermill, two at a time, and render each one's HTML.
 
-``execute_one`` runs one notebook into a folder on a worker's kernel and says
-how it went (``NotebookResult``): the failing cell comes from papermill's
+``execute_one`` runs one notebook into a folder on a worker's kernel with
+``papermill.execute_notebook`` (its stock engine) and says how it went
+(``NotebookResult``): the failing cell comes from papermill's
 ``PapermillExecutionError`` (``cell_index``, ``exec_count``, ``source``), or,
-when the kernel died or timed out and papermill raised something else, from
-the partial notebook it saved. ``execute_all`` feeds the workers and renders
-each executed notebook in the main thread while its worker goes on.
+when the kernel died or timed out and papermill raised something else, from the
+cell metadata of the output notebook papermill saved (``failed_cell``).
+``execute_all`` feeds the workers and renders each executed notebook in the main
+thread while its worker goes on.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import json
 import os
 import queue
@@ -27,14 +28,7 @@ from typing import Any, Literal, TextIO
 from . import config
 from .errors import WorkbookError
 from .fingerprint import rel
-from .kernels import (
-    KERNEL,
-    KERNEL_ARGS,
-    KERNEL_START_TIMEOUT_S,
-    WorkerKernel,
-    Workers,
-    skip_rfc3987_syntax,
-)
+from .kernels import KERNEL, KERNEL_ARGS, KERNEL_START_TIMEOUT_S, WorkerKernel, Workers
 from .params import notebook_path
 
 WORKERS = 2
@@ -117,7 +111,7 @@ class NotebookResult:
     def describe_failure(self, where: Path) -> str:
         if self.status == "export_failed":
             return f"notebook {self.name}: HTML export failed: {self.error}"
-        cell = "an unknown cell" if self.cell_index is None else f"cell {self.cell_index}"
+        cell = "a cell" if self.cell_index is None else f"cell {self.cell_index}"
         if self.exec_count is not None:
             cell += f" (execution count {self.exec_count})"
         src = f" `{self.cell_source}`" if self.cell_source else ""
@@ -128,30 +122,35 @@ class NotebookResult:
 
 
 def failed_cell(nb_path: Path) -> tuple[int | None, int | None, str]:
-    """Index, execution count and first source line of the cell a dead kernel stopped in.
+    """Index, execution count and first source line of the cell a run stopped in.
 
-    Used when papermill raised no ``PapermillExecutionError`` (a dead kernel,
-    a timeout): the runner's engine marks the cell that was running as failed
-    (``_engine``); a notebook saved otherwise may mark it ``running``, or show a
-    cell that started and never got a reply (a duration but no execution count).
+    Read from the output notebook papermill saved (``request_save_on_cell_execute``),
+    through the metadata papermill keeps for each cell (``metadata.papermill``). A
+    cell with status ``failed`` (or an ``exception``) raised an error. Otherwise (a
+    dead kernel, a timeout) the interrupted cell is the last one with a
+    ``start_time``: papermill sets it when a cell starts, and cells after the one
+    execution stopped in never get one (papermill's final save marks them
+    ``completed`` all the same, so the status cannot tell). When every cell started,
+    the kernel may have died in the last cell or after it; then no cell is named
+    (``(None, None, "")``), as when nothing was saved or no cell started.
     """
     try:
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None, None, ""
-    running = last_started = None
-    for i, cell in enumerate(nb.get("cells", [])):
-        pm = cell.get("metadata", {}).get("papermill", {})
-        where = (i, cell.get("execution_count"), first_line(cell.get("source", "")))
-        has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-        if pm.get("exception") or has_error:
-            return where
-        if pm.get("status") == "running" and running is None:
-            running = where
-        if cell.get("cell_type") == "code" and cell.get("execution_count") is None \
-                and pm.get("duration") is not None and last_started is None:
-            last_started = where
-    return running or last_started or (None, None, "")
+    cells = nb.get("cells", [])
+
+    def where(i: int) -> tuple[int, int | None, str]:
+        return i, cells[i].get("execution_count"), first_line(cells[i].get("source", ""))
+
+    meta = [c.get("metadata", {}).get("papermill", {}) for c in cells]
+    for i, pm in enumerate(meta):
+        if pm.get("status") == "failed" or pm.get("exception"):
+            return where(i)
+    started = [i for i, pm in enumerate(meta) if pm.get("start_time")]
+    if started and started[-1] < len(cells) - 1:
+        return where(started[-1])
+    return None, None, ""
 
 
 def first_line(source: str | list[str]) -> str:
@@ -159,76 +158,6 @@ def first_line(source: str | list[str]) -> str:
     text = "".join(source) if isinstance(source, list) else source
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= 80 else line[:77] + "..."
-
-
-#: The name papermill knows the runner's engine by (``_engine_name`` registers it).
-ENGINE = "coalition_workbook-save-once"
-
-
-def _engine_name() -> str:
-    """Register the runner's papermill engine (``_engine``) and give its name."""
-    from papermill.engines import papermill_engines
-
-    papermill_engines.register(ENGINE, _engine())  # the same class each time
-    return ENGINE
-
-
-@functools.cache
-def _engine() -> type:
-    """papermill's nbclient engine, writing the executed notebook once.
-
-    papermill's own manager writes the whole notebook (a JSON dump and a schema
-    validation of every output so far) at every cell's start and end: 13 writes for
-    five cells, 0.2-0.3 s of CPU a run on the two cores the kernels need. Here
-    nothing is written while cells run. When a run ends normally, papermill writes
-    the result itself (with its error markers after a failing cell); when an
-    exception escapes the execution (a dead kernel, a timeout), the cell that was
-    running is marked failed (``failed_cell`` reads that: whether the kernel sent
-    the cell's execution count before dying is a race) and the notebook is written
-    here, as papermill's ``finally`` saves it. ``execute_notebook`` is papermill
-    2.7.0's ``Engine.execute_notebook`` (pinned in requirements.txt) with this
-    manager and that ``except``.
-    """
-    from papermill.engines import NBClientEngine, NotebookExecutionManager
-
-    class SaveOnce(NotebookExecutionManager):  # type: ignore[misc]
-        stopped = False  # an exception escaped: save when the run ends
-        running: Any = None  # the cell last started
-
-        def save(self, **kwargs: Any) -> None:
-            if self.stopped:
-                super().save(**kwargs)
-
-        def cell_start(self, cell: Any, cell_index: int | None = None, **kwargs: Any) -> None:
-            self.running = cell
-            super().cell_start(cell, cell_index, **kwargs)
-
-        def stop(self) -> None:
-            if self.running is not None:
-                self.running.metadata.papermill.update(exception=True, status=self.FAILED)
-                self.nb.metadata.papermill["exception"] = True
-            self.stopped = True
-
-    class SaveOnceEngine(NBClientEngine):  # type: ignore[misc]
-        @classmethod
-        def execute_notebook(cls, nb: Any, kernel_name: str, output_path: str | None = None,
-                             progress_bar: bool = True, log_output: bool = False,
-                             autosave_cell_every: int = 30, **kwargs: Any) -> Any:
-            nb_man = SaveOnce(nb, output_path=output_path, progress_bar=progress_bar,
-                              log_output=log_output, autosave_cell_every=autosave_cell_every)
-            nb_man.notebook_start()
-            try:
-                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output,
-                                             **kwargs)
-            except BaseException:
-                nb_man.stop()
-                raise
-            finally:
-                nb_man.cleanup_pbar()
-                nb_man.notebook_complete()
-            return nb_man.nb
-
-    return SaveOnceEngine
 
 
 def execute_one(name: str, out_dir: Path, params: Mapping[str, Any], *,
@@ -247,8 +176,9 @@ def execute_one(name: str, out_dir: Path, params: Mapping[str, Any], *,
             str(src), str(dst), parameters=dict(params), kernel_name=KERNEL,
             cwd=None, progress_bar=False, log_output=False,
             execution_timeout=CELL_TIMEOUT_S, start_timeout=KERNEL_START_TIMEOUT_S,
-            # (the engine needs the output path to save a notebook whose kernel died)
-            request_save_on_cell_execute=True, engine_name=_engine_name(), **how)
+            # papermill saves the notebook as each cell starts and ends: when the kernel
+            # dies or a cell times out, that saved notebook names the cell (failed_cell)
+            request_save_on_cell_execute=True, **how)
         recorded = False
         with contextlib.suppress(Exception):  # the exit code can lie: trust the notebook
             recorded = bool(nbformat.read(dst, as_version=4).metadata.get(
@@ -298,7 +228,6 @@ def execute_all(names: Sequence[str], out_dir: Path, params: Mapping[str, Any], 
     """
     import logging
 
-    skip_rfc3987_syntax()
     pool = workers if isinstance(workers, Workers) else Workers(min(workers, len(names)))
     try:
         import papermill  # noqa: F401 - import once here, not in two threads at once
@@ -336,13 +265,6 @@ def execute_all(names: Sequence[str], out_dir: Path, params: Mapping[str, Any], 
     os.chdir(config.ROOT)
     try:
         pool.begin(job)
-        if export:
-            # While the kernels start and execute, this thread loads nbconvert
-            # (imports, templates, filters' regular expressions) for the exports.
-            from .html_export import warm_up
-
-            with contextlib.suppress(Exception):
-                warm_up()
         # This thread renders each notebook's HTML as soon as it is executed, while
         # its worker goes on with its next notebook.
         while len(results) < len(names):

@@ -269,28 +269,6 @@ def page_heading(nb: Any, lang: str) -> str:
     return ""
 
 
-def warm_up(include_input: bool = False) -> None:
-    """Import nbconvert and render a tiny notebook, writing nothing.
-
-    The first render in a process pays ~0.7 s for imports, templates and the
-    markdown/highlighting regular expressions; the runner calls this while the
-    kernels execute, so the exports that follow do not.
-    """
-    import nbformat
-    from nbformat import v4
-
-    nb = v4.new_notebook(cells=[
-        v4.new_markdown_cell("# Warm-up\n\nSome *text*, `code` and a [link](#x)."),
-        v4.new_code_cell("x = 1\nx", execution_count=1, outputs=[
-            v4.new_output("execute_result", {"text/plain": "1", "text/html": "<b>1</b>"},
-                          execution_count=1),
-            v4.new_output("stream", name="stdout", text="1\n"),
-        ]),
-    ])
-    nbformat.validate(nb)
-    _render(nb, Path("warm-up.ipynb"), include_input)
-
-
 def export_notebook(nb_path: Path, html_path: Path, *, include_input: bool = False) -> None:
     """Render an executed notebook as one self-contained, offline HTML file.
 

@@ -1,16 +1,18 @@
 """Kernels for the runner's worker threads: start early, reuse, reset, shut down.
 
-As nbval keeps its ``RunningKernel`` apart from its plugin, this module owns
-everything about kernels; ``execute`` only asks a ``WorkerKernel`` for a ready
-kernel manager. ``Workers`` start their kernels at once, so start-up and the
-kernels' imports overlap what the runner does meanwhile (validating the data).
+``execute`` asks a ``WorkerKernel`` for a ready kernel manager and hands it to
+papermill (``km=``, passed on to nbclient, which then leaves the kernel running).
+``Workers`` start their kernels at once, so the kernels' start-up and imports
+overlap what the runner does meanwhile (validating the data). Only public
+jupyter_client APIs are used: ``AsyncKernelManager.start_kernel``, ``is_alive``,
+``shutdown_kernel`` and ``client()`` (``start_channels``, ``execute``,
+``get_shell_msg``, ``stop_channels``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import sys
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -24,65 +26,16 @@ KERNEL_START_TIMEOUT_S = 60
 #: fill scheduler logs with noise; cell errors still reach the notebook and the runner.
 #: No command history: a reused kernel restarts its execution count, which IPython's
 #: history database would report (in the report!) as a clash; reports need no history.
-#: At start-up (while the runner validates the data) a kernel skips ``rfc3987_syntax``
-#: (see ``skip_rfc3987_syntax``: ~1 s of building a grammar that Altair's schema checks
-#: never use) and imports what every report imports; ``%reset -f`` between notebooks
-#: clears names, not imported modules, so each notebook still starts with an empty
-#: namespace.
-PRELOAD = ("import sys; sys.modules.setdefault('rfc3987_syntax', None); "
-           "import coalition_workbook.charts, coalition_workbook.display")
+#: At start-up (while the runner validates the data) a kernel imports what every
+#: report imports; ``%reset -f`` between notebooks clears names, not imported
+#: modules, so each notebook still starts with an empty namespace.
+PRELOAD = "import coalition_workbook.charts, coalition_workbook.display"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False",
                f"--IPKernelApp.exec_lines={PRELOAD}"]
 
+#: Run between two notebooks on one kernel: empty the namespace and start counting
+#: executions at 1 again, as a fresh kernel does.
 _RESET = "get_ipython().run_line_magic('reset', '-f'); get_ipython().execution_count = 1"
-
-
-
-@functools.cache
-def _client_class() -> type:
-    """jupyter_client's AsyncKernelClient, minus a fixed 0.2 s sleep per notebook.
-
-    Its ``wait_for_ready`` (called by nbclient for every notebook, and by the reset
-    between notebooks) ends by draining IOPub until no message came for 0.2 s. That
-    drain only drops stale messages, which nbclient and ``execute_interactive``
-    ignore anyway (they keep messages whose parent is their own request), so here
-    it takes what is already there and does not wait. The rest is unchanged: a
-    kernel_info reply on shell plus one IOPub message prove both channels connected.
-    Measured: a full run 4.1 s -> 3.65 s (two notebooks per kernel, each waited twice).
-    """
-    from queue import Empty
-
-    from jupyter_client.asynchronous import AsyncKernelClient
-
-    class Client(AsyncKernelClient):  # type: ignore[misc]
-        async def wait_for_ready(self, timeout: float | None = None) -> None:
-            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-            while True:
-                self.kernel_info()
-                try:
-                    msg = await self.shell_channel.get_msg(timeout=1)
-                except Empty:
-                    pass
-                else:
-                    if msg["msg_type"] == "kernel_info_reply":
-                        try:  # IOPub connected once a message arrives there
-                            await self.iopub_channel.get_msg(timeout=0.2)
-                        except Empty:
-                            pass
-                        else:
-                            self._handle_kernel_info_reply(msg)
-                            break
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
-            while True:
-                try:
-                    await self.iopub_channel.get_msg(timeout=0)
-                except Empty:
-                    break
-
-    return Client
 
 
 class WorkerKernel:
@@ -130,20 +83,33 @@ class WorkerKernel:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        km = AsyncKernelManager(kernel_name=KERNEL, client_factory=_client_class())
+        km = AsyncKernelManager(kernel_name=KERNEL)
         run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGS, cwd=str(config.ROOT))
         return km
 
     @staticmethod
     async def _reset(km: Any) -> bool:
+        """Run ``_RESET`` on the kernel; whether its reply said ``ok``.
+
+        Only the shell channel is opened: the reply comes there, and requests sent
+        before the channel has connected are queued, so nothing waits for IOPub
+        (``wait_for_ready`` would, for output this reset does not have).
+        """
         kc = km.client()
-        kc.start_channels()
+        kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         try:
-            await kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT_S)
-            reply = await kc.execute_interactive(_RESET, silent=True, store_history=False,
-                                                 timeout=KERNEL_START_TIMEOUT_S,
-                                                 output_hook=lambda msg: None)
-            return reply["content"]["status"] == "ok"
+            msg_id = kc.execute(_RESET, silent=True, store_history=False, allow_stdin=False)
+            deadline = time.monotonic() + KERNEL_START_TIMEOUT_S
+            while time.monotonic() < deadline:
+                try:
+                    reply = await kc.get_shell_msg(timeout=1)
+                except queue.Empty:
+                    if not await km.is_alive():
+                        return False
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    return bool(reply["content"]["status"] == "ok")
+            return False
         finally:
             kc.stop_channels()
 
@@ -206,15 +172,3 @@ class Workers:
             self._job = None
             self._go.set()
         self.join()
-
-
-def skip_rfc3987_syntax() -> None:
-    """Keep ``rfc3987_syntax`` from loading in the runner's process.
-
-    jsonschema (imported by nbformat, papermill, nbconvert) imports it, if installed,
-    for its "iri" format checks and builds a lark grammar at import: measured ~0.8 s
-    of the 1.1 s ``import papermill`` takes. jsonschema skips those checks when the
-    import fails (it suppresses the ImportError); nothing here checks IRI formats.
-    The runner's kernels do the same at start-up (``PRELOAD``).
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ from . import config
 from .errors import NotebookRunError
 from .execute import CELL_TIMEOUT_S, WORKERS, NotebookResult, Progress, execute_all
 from .fingerprint import fingerprint, git_commit, package_versions, rel, sha256_file
-from .kernels import KERNEL, Workers, skip_rfc3987_syntax
+from .kernels import KERNEL, Workers
 from .manifest import Manifest, build_manifest, read_manifest
 from .params import NOTEBOOKS, check_parameters, notebook_path, select_notebooks
 from .publish import Layout, fail, new_run_id, publish, recover, run_lock
@@ -147,7 +147,6 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
                 progress_stream: TextIO | None, tty: bool | None) -> RunOutcome:
     layout, params, names = spec.layout, spec.params, spec.names
     run_id = new_run_id()
-    skip_rfc3987_syntax()
     # The kernels start first, the run's longest path: their start-up overlaps this
     # process importing pandas and checking the data.
     pool = Workers(min(WORKERS, len(names)))

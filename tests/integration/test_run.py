@@ -209,59 +209,65 @@ def test_an_edition_publishes_beside_the_default_and_links_it(project: Path) -> 
     assert digest(project / "reports" / "latest") == before  # the default edition is untouched
 
 
-def _as_the_only_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: list) -> None:
-    """Write ``cells`` as a notebook that ``execute.execute_one`` runs whatever its name."""
+def _notebooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+               cells: dict[str, list]) -> None:
+    """Write each ``cells`` entry as a notebook that ``execute.execute_one`` runs by that name."""
     import nbformat
     from nbformat import v4
 
     from coalition_workbook import execute
 
-    src = tmp_path / "alone.ipynb"
-    nbformat.write(v4.new_notebook(cells=cells, metadata={"kernelspec": {
-        "name": execute.KERNEL, "display_name": "Python 3", "language": "python"}}), src)
-    monkeypatch.setattr(execute, "notebook_path", lambda name: src)
+    for name, its_cells in cells.items():
+        nbformat.write(v4.new_notebook(cells=its_cells, metadata={"kernelspec": {
+            "name": execute.KERNEL, "display_name": "Python 3", "language": "python"}}),
+            tmp_path / f"{name}.ipynb")
+    monkeypatch.setattr(execute, "notebook_path", lambda name: tmp_path / f"{name}.ipynb")
 
 
-def test_an_executed_notebook_is_written_once_its_run_ends(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """papermill alone writes the whole notebook at every cell's start and end (two JSON
-    dumps per cell); with the runner's engine it is written once, with the outputs."""
-    import nbformat
-    from nbformat import v4
-    from papermill import engines, iorw
-    from papermill import execute as pm_execute
-
-    from coalition_workbook import execute
-
-    _as_the_only_notebook(tmp_path, monkeypatch,
-                          [v4.new_code_cell(f"print({i} * 7)") for i in range(5)])
-    writes: list[str] = []
-    real = iorw.write_ipynb
-    for module in (engines, pm_execute):  # (each imported papermill's function by name)
-        monkeypatch.setattr(module, "write_ipynb",
-                            lambda nb, path: (writes.append(path), real(nb, path)))
-    (tmp_path / "out").mkdir()
-    result = execute.execute_one("five", tmp_path / "out", {})
-    assert result.status == "ok", result.error
-    done = nbformat.read(tmp_path / "out" / "five.ipynb", as_version=4)
-    assert [c.outputs[0]["text"] for c in done.cells] == [f"{i * 7}\n" for i in range(5)]
-    assert len(writes) == 1, writes
-
-
-def test_a_dead_kernels_cell_is_named_every_time(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whether a dying kernel sends its cell's execution count first is a race; the
-    engine marks the cell that was running, so the answer does not depend on it."""
+def test_a_dead_kernels_cell_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """papermill's saved notebook says which cell was running when the kernel died."""
     from nbformat import v4
 
     from coalition_workbook import execute
 
-    _as_the_only_notebook(tmp_path, monkeypatch, [
+    _notebooks(tmp_path, monkeypatch, {"dies": [
         v4.new_markdown_cell("# Dies"), v4.new_code_cell("print(7)"),
-        v4.new_code_cell("import os\nos._exit(1)"), v4.new_code_cell("print(8)")])
-    for attempt in range(3):
-        out = tmp_path / f"out{attempt}"
-        out.mkdir()
-        result = execute.execute_one("dies", out, {})
-        assert result.status == "failed", result
-        assert (result.cell_index, result.cell_source) == (2, "import os"), result
+        v4.new_code_cell("import os\nos._exit(1)"), v4.new_code_cell("print(8)")]})
+    out = tmp_path / "out"
+    out.mkdir()
+    result = execute.execute_one("dies", out, {})
+    assert result.status == "failed", result
+    assert (result.cell_index, result.cell_source) == (2, "import os"), result
+    assert result.error.startswith("DeadKernelError"), result
+    message = result.describe_failure(out)
+    assert "failed in cell 2" in message and "executed notebook:" in message, message
+
+
+def test_a_reused_kernel_starts_each_notebook_afresh(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """One worker's kernel runs two notebooks: the second sees none of the first's names
+    and counts its executions from 1, as in a fresh kernel."""
+    import nbformat
+    from nbformat import v4
+
+    from coalition_workbook import execute
+    from coalition_workbook.kernels import WorkerKernel
+
+    _notebooks(tmp_path, monkeypatch, {
+        "first": [v4.new_code_cell("secret = 42"), v4.new_code_cell("secret")],
+        "second": [v4.new_code_cell("print('secret' in dir())")]})
+    out = tmp_path / "out"
+    out.mkdir()
+    kernel = WorkerKernel()
+    try:
+        kernel.start()
+        first_km = kernel.km
+        for name in ("first", "second"):
+            result = execute.execute_one(name, out, {}, kernel=kernel)
+            assert result.status == "ok", result
+        assert kernel.km is first_km  # the same kernel ran both
+    finally:
+        kernel.discard()
+    second = nbformat.read(out / "second.ipynb", as_version=4)
+    assert second.cells[0].execution_count == 1
+    assert second.cells[0].outputs[0]["text"] == "False\n"

@@ -205,13 +205,6 @@ def test_vega_bundle_is_kept_on_disk_and_read_back(tmp_path, monkeypatch):
         html_export._vega_bundle.cache_clear()
 
 
-def test_warm_up_renders_without_writing(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    html_export.warm_up()
-    html_export.warm_up(include_input=True)
-    assert list(tmp_path.iterdir()) == []
-
-
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_page_keeps_its_own_language_and_no_analyst_notes(tmp_path, lang):
     """Cells tagged for the analyst or for the other language stay in the notebook only."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -21,22 +23,39 @@ def test_second_run_is_refused_while_the_lock_is_held(tmp_path: Path) -> None:
     assert str(os.getpid()) in str(info.value)
 
 
-def test_second_run_waits_for_the_lock(tmp_path: Path) -> None:
+def test_second_run_waits_for_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second run that finds the lock held waits, and takes it once the first lets go.
+
+    The order of events is what is checked, not how long anything took: the second
+    run's pause between attempts (``time.sleep`` in ``run_lock``) is recorded, and
+    the first run holds the lock until the second has been seen waiting.
+    """
+    events: list[str] = []
     held = threading.Event()
-    release = threading.Event()
+    waiting = threading.Event()
+
+    def pause(seconds: float) -> None:
+        if not waiting.is_set():
+            events.append("second waits")
+            waiting.set()
+        time.sleep(0.01)
+
+    monkeypatch.setattr(publish, "time", SimpleNamespace(monotonic=time.monotonic, sleep=pause))
 
     def first() -> None:
         with publish.run_lock(publish.Layout(tmp_path)):
+            events.append("first holds")
             held.set()
-            release.wait(5)
+            waiting.wait(30)
+            events.append("first releases")  # the lock is released right after this
 
     t = threading.Thread(target=first)
     t.start()
-    held.wait(5)
-    threading.Timer(0.5, release.set).start()
-    with publish.run_lock(publish.Layout(tmp_path), wait=10):
-        pass
+    assert held.wait(30)
+    with publish.run_lock(publish.Layout(tmp_path), wait=60):
+        events.append("second holds")
     t.join()
+    assert events == ["first holds", "second waits", "first releases", "second holds"]
 
 
 def _stage(layout: publish.Layout, run_id: str, text: str) -> Path:
