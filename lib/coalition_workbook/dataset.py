@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from . import config, distinct, metrics, provenance, schema, sources
+from . import config, provenance, schema, slots, sources
 from .errors import Problem, TableValidationError
 
 
@@ -57,8 +56,7 @@ def load_dataset(figures_path: str | Path | None = None) -> Dataset:
         TableValidationError: Every problem in every table, each located.
     """
     figures_path = Path(figures_path) if figures_path else config.FIGURES_CSV
-    with distinct.shared():  # each column's distinct values, worked out once for every check
-        return _load(figures_path)
+    return _load(figures_path)
 
 
 def _load(figures_path: Path) -> Dataset:
@@ -77,11 +75,10 @@ def _load(figures_path: Path) -> Dataset:
         # run reports a bad unit and a bad quote together.
         unsound = {p.row for p in problems
                    if p.file == figures.attrs["file"] and p.column in _QUOTE_COLUMNS}
-        sound = figures[~np.isin(figures.attrs["rows"].array, list(unsound))] \
-            if unsound else figures
+        sound = figures.drop(index=list(unsound), errors="ignore")
         sources_dir = config.beside_figures(figures_path, "sources")
         problems += provenance.check_quotes(sound, sources_dir)
-        problems += sources.check_sources(set(distinct.column(sound, "source")[1]), sources_dir)
+        problems += sources.check_sources(set(sound["source"].unique()), sources_dir)
     for optional in ("ignored", "kinds"):  # checked here so `validate` covers every table
         path = config.beside_figures(figures_path, f"{optional}.csv")
         if path.is_file():
@@ -91,9 +88,9 @@ def _load(figures_path: Path) -> Dataset:
                 problems.extend(exc.problems)
     problems += schema.check_foreign_keys(tables)
     if "figures" in tables and "relations" in tables and not problems:
-        # Only on sound tables: the rule of what is summed (metrics.py) needs valid ids.
-        problems += metrics.slot_problems(tables["figures"], tables["relations"])
-        tables["relations"] = metrics.canonical_relations(tables["relations"])
+        # Only on sound tables: the slot rule (slots.py) needs valid ids.
+        problems += slots.slot_problems(tables["figures"], tables["relations"])
+        tables["relations"] = slots.canonical_relations(tables["relations"])
     if problems:
         raise TableValidationError(problems=problems)
     return Dataset(tables["figures"], tables["forces"], tables["relations"],

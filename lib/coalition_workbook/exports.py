@@ -192,7 +192,7 @@ def build_datapackage(ds: Any, out_dir: Path, *, source_files: list[str]) -> dic
     resources: list[dict[str, Any]] = []
     for table, path in files.items():
         rel = f"{DATA_SUBDIR}/{table}.csv"
-        _write(out_dir / rel, records.read_csv_text(path))
+        _write(out_dir / rel, records.read_text(path))
         resources.append({
             "name": resource_name(table), "path": rel, "profile": "tabular-data-resource",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",

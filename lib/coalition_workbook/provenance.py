@@ -3,10 +3,8 @@
 For every figure: the source file exists, the quote is a verbatim substring of
 the source at the stated paragraph (line), the quote states exactly one number
 and it equals ``value``, and the quote's comparative words agree with
-``qualifier``. Work is done once per distinct (source, paragraph, quote); the
-rows are then compared with their quote's reading in whole columns (numpy), so
-a million-row table with repeated quotes costs little more than its distinct
-quotes plus a few passes over the columns.
+``qualifier``. Each distinct (source, paragraph, quote) is read once, and the rows
+are compared with their quote's reading a column at a time: tables repeat quotes.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import distinct, numerals
+from . import numerals
 from .errors import NumeralParseError, Problem
 
 
@@ -91,7 +89,7 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     """Cross-check every figure's quote with its source text, value and qualifier.
 
     Args:
-        figures: A table returned by ``schema.load_table`` (has ``attrs['rows']``).
+        figures: A table returned by ``schema.load_table`` (indexed by spreadsheet row).
         sources_dir: Folder holding the files named in the ``source`` column.
 
     Returns:
@@ -101,21 +99,16 @@ def check_quotes(figures: pd.DataFrame, sources_dir: Path) -> list[Problem]:
     file = figures.attrs.get("file", "figures.csv")
     if figures.empty:
         return []
-    index = figures.index.to_numpy()
-    rows = figures.attrs["rows"].array[index] if "rows" in figures.attrs else index + 2
+    rows = figures.index.to_numpy()  # spreadsheet rows (``schema.load_table``)
     paragraph = figures["paragraph"].to_numpy(dtype=np.int64, na_value=0)
-    # Distinct (source, paragraph, quote). Usually each quote text is quoted from one
-    # place, and the quote's codes are the answer; else the three are combined.
-    codes = distinct.column(figures, "quote")[0]
-    sources = distinct.column(figures, "source")[0]
-    first = distinct.first_rows(codes)
-    if not ((sources == sources[first][codes]).all()
-            and (paragraph == paragraph[first][codes]).all()):
-        for part in (sources, pd.factorize(paragraph)[0]):
-            codes = pd.factorize(codes * (part.max() + 1) + part)[0]  # stays below len(figures)
-        first = distinct.first_rows(codes)
-    keys = list(zip(figures["source"].to_numpy()[first], paragraph[first],
-                    figures["quote"].to_numpy()[first], strict=True))
+    # Each distinct (source, paragraph, quote) is read once; ``codes`` numbers them in
+    # order of first appearance, ``first`` is where each first appears.
+    place = pd.DataFrame({"source": figures["source"].to_numpy(), "paragraph": paragraph,
+                          "quote": figures["quote"].to_numpy()})
+    codes = place.groupby(list(place.columns), sort=False).ngroup().to_numpy()
+    first = np.flatnonzero(~place.duplicated().to_numpy())
+    keys = list(zip(place["source"].to_numpy()[first], paragraph[first],
+                    place["quote"].to_numpy()[first], strict=True))
     # One reading per distinct quote.
     found: list[tuple[int, int, str, str]] = []  # (position, order, column, reason)
     n = len(keys)

@@ -28,8 +28,7 @@ that one-line message.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,9 +37,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import config, distinct
+from . import config
 from .errors import Problem, TableValidationError
-from .records import read_records
+from .records import Records, read_records
 
 SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
 #: A file name in data/sources/, never a path: no folder separator, no leading dot
@@ -231,50 +230,6 @@ TABLES: dict[str, dict[str, Any]] = {
 }
 
 
-class RowNumbers(Mapping[int, int]):
-    """Index label (0..n-1 as loaded) -> spreadsheet row (header = 1), read-only.
-
-    Lives in ``df.attrs["rows"]``. pandas deep-copies ``attrs`` on nearly every
-    operation (filter, column access, join), so a plain dict here made each of
-    them cost O(rows): about 0.1 s per operation at 100k rows. This mapping is
-    immutable and shares itself instead of being copied.
-
-    Examples:
-        >>> rows = RowNumbers(np.array([2, 3, 5]))
-        >>> rows[2], rows.get(7, None), dict(rows)
-        (5, None, {0: 2, 1: 3, 2: 5})
-    """
-
-    def __init__(self, rows: np.ndarray) -> None:
-        self._rows = np.asarray(rows, dtype=np.int64)
-        self._rows.setflags(write=False)
-
-    @property
-    def array(self) -> np.ndarray:
-        """Spreadsheet rows in load order, for vectorised lookups."""
-        return self._rows
-
-    def __getitem__(self, key: int) -> int:
-        if isinstance(key, (int, np.integer)) and 0 <= key < len(self._rows):
-            return int(self._rows[key])
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(range(len(self._rows)))
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __deepcopy__(self, memo: dict[int, object]) -> RowNumbers:
-        return self
-
-    def __copy__(self) -> RowNumbers:
-        return self
-
-    def __repr__(self) -> str:
-        return f"RowNumbers({len(self._rows)} rows)"
-
-
 def field_spec(table: str, column: str) -> dict[str, Any]:
     """Return the FIELDS entry for a column of a table."""
     return FIELDS[_FIELD_ALIASES.get(table, {}).get(column, column)]
@@ -282,125 +237,11 @@ def field_spec(table: str, column: str) -> dict[str, Any]:
 
 #: The constraints pandera checks, each as a named check: the name is the constraint's
 #: key, so a failure is explained from the declaration, not from pandera's wording.
-#: (``enum`` and ``vocabulary`` columns get a check named ``enum`` from ``_allowed``.)
-#: Text columns hold no NaN (an empty cell is ""), so their checks skip pandera's search
-#: for missing values (``ignore_na=False``: it cost 8 ms a column at a million rows) and
-#: pass a missing cell themselves, as pandera's own would (``build_schema`` is public).
+#: (``enum`` and ``vocabulary`` columns get an ``isin`` check named ``enum``.)
 _CHECKS: dict[str, Any] = {
-    "pattern": lambda v: pa.Check(lambda s: _matches(s, v), error="pattern", ignore_na=False),
+    "pattern": lambda v: pa.Check.str_matches(v, error="pattern"),
     "minimum": lambda v: pa.Check.ge(v, error="minimum"),
 }
-
-
-def _matches(values: pd.Series, pattern: str) -> pd.Series:
-    """``values.str.match(pattern)``, evaluated once per distinct value (columns repeat);
-    a missing value passes.
-
-    A column where every value matches (the usual case) is confirmed by one
-    regex pass over the distinct values joined by newlines (``_all_match``);
-    only a column with a failure is checked value by value. A column whose
-    first thousand values are mostly distinct (ids) is confirmed whole: finding
-    a million distinct values costs more than the regex pass over them all.
-    """
-    cells = values.to_numpy(dtype=object)
-    head = cells[:1000]
-    if 2 * len(pd.unique(head)) > len(head) and _all_match(cells, pattern):
-        return pd.Series(True, index=values.index)
-    codes, names = distinct.factorize(cells)
-    if _all_match(names, pattern):
-        return pd.Series(True, index=values.index)
-    ok = pd.Series(names, dtype=object).str.match(pattern).to_numpy(dtype=bool, na_value=False)
-    return pd.Series((ok | pd.isna(names))[codes], index=values.index)
-
-
-def _within(values: pd.Series, allowed: list[str]) -> pd.Series:
-    """``values.isin(allowed)``, asked of each distinct value (``distinct.factorize``);
-    a missing value passes."""
-    codes, names = distinct.factorize(values.to_numpy(dtype=object))
-    known = set(allowed)
-    ok = np.fromiter((n in known for n in names.tolist()), dtype=bool, count=len(names))
-    return pd.Series((ok | pd.isna(names))[codes], index=values.index)
-
-
-def _all_match(values: np.ndarray, pattern: str) -> bool:
-    """Whether every value fully matches an anchored ``^...$`` pattern, in one C-level pass.
-
-    In multiline mode each match starts at a line start and ends at a line end,
-    and matches do not overlap, so there are as many matches as lines only if
-    every line matches on its own (a match spanning lines lowers the count). A
-    value holding a newline, or a pattern not anchored both ends, answers False
-    and the caller checks value by value.
-
-    Examples:
-        >>> _all_match(np.array(["a_1", "b"], dtype=object), "^[a-z][a-z0-9_]*$")
-        True
-        >>> _all_match(np.array(["a_1", "B"], dtype=object), "^[a-z][a-z0-9_]*$")
-        False
-        >>> _all_match(np.array(["a", "xb"], dtype=object), "^a|b$")  # "xb" fails re.match
-        False
-    """
-    if not (pattern.startswith("^") and pattern.endswith("$")) or pattern.endswith("\\$"):
-        return False
-    # (?:...) keeps a top-level "|" inside both anchors: a full match of the body
-    # implies the pattern's own (prefix) match, so True is never wrong.
-    try:
-        whole = re.compile(f"^(?:{pattern[1:-1]})$", flags=re.MULTILINE)
-    except re.error:
-        return False
-    try:
-        text = "\n".join(values)
-    except TypeError:  # a value that is not text (a missing one): asked one by one
-        return False
-    if text.count("\n") != len(values) - 1:
-        return False
-    run = _char_run(pattern)
-    if run is not None and text.isascii():
-        return _run_matches(text, *run)
-    return whole.subn("", text)[1] == len(values)  # counts the matches finditer would
-
-
-#: ``^[first][rest]*$`` or ``^([first][rest]*)?$`` (snake_case ids, file names): two
-#: character classes, no escape sequence outside them, no nested bracket.
-_RUN = re.compile(r"\^(\()?(\[[^\[\]]+\])(\[[^\[\]]+\])\*(?(1)\)\?)\$")
-
-
-@lru_cache(maxsize=64)
-def _char_run(pattern: str) -> tuple[np.ndarray, np.ndarray, bytes, bool] | None:
-    """For a pattern of the ``_RUN`` form: which ASCII bytes each class allows (lookup
-    tables, asked of the pattern's own classes), the second's bytes and the line end as
-    ``bytes`` (for ``bytes.translate`` to delete), and whether an empty value matches."""
-    found = _RUN.fullmatch(pattern)
-    if found is None:
-        return None
-    try:
-        first, rest = (np.array([re.fullmatch(cls, chr(b)) is not None for b in range(256)])
-                       for cls in (found.group(2), found.group(3)))
-    except re.error:  # a class ending in an escaped bracket: the regex way answers
-        return None
-    first[128:] = rest[128:] = False  # only ever asked of ASCII text
-    keep = bytes(np.flatnonzero(rest).tolist()) + b"\n"
-    return first, rest, keep, found.group(1) is not None
-
-
-def _run_matches(text: str, first: np.ndarray, rest: np.ndarray, keep: bytes,
-                 optional: bool) -> bool:
-    """Whether every line of an ASCII ``text`` is ``first`` then ``rest``s (or empty, if
-    ``optional``), without a regex match per line: a byte outside ``rest`` may stand
-    only at a line's start (counted with one ``bytes.translate``, 8 ms a million ids,
-    where a lookup table over every byte took 23 ms), and every line's first byte must
-    be in ``first``."""
-    raw = text.encode("ascii")
-    data = np.frombuffer(raw, dtype=np.uint8)
-    starts = np.r_[0, np.flatnonzero(data == ord("\n")) + 1]
-    empty = starts == len(data)
-    empty[~empty] = data[starts[~empty]] == ord("\n")
-    if empty.any() and not optional:
-        return False
-    heads = data[starts[~empty]]
-    if not first[heads].all():
-        return False
-    # Bytes neither in ``rest`` nor line ends: as many as the lines' first bytes that are not.
-    return len(raw.translate(None, keep)) == int(np.count_nonzero(~rest[heads]))
 
 
 def max_length(table: str, column: str) -> int:
@@ -489,8 +330,7 @@ def build_schema(table: str, allowed: Mapping[str, list[str]] | None = None
         checks: list[pa.Check] = []
         if name in allowed:
             values = allowed[name] if cons.get("required") else [*allowed[name], ""]
-            checks.append(pa.Check(lambda s, v=values: _within(s, v), error="enum",
-                                   ignore_na=False))
+            checks.append(pa.Check.isin(values, error="enum"))
         checks += [make(cons[key]) for key, make in _CHECKS.items() if key in cons]
         dtype = {"number": float, "integer": "Int64", "string": str}[spec["type"]]
         columns[name] = pa.Column(dtype, checks, nullable=True)
@@ -526,8 +366,8 @@ def load_table(path: str | Path, table: str | None = None, *,
             (missing file, columns, rows) always raise.
 
     Returns:
-        The table with numeric columns typed and text columns as ``str``
-        (empty cells as ``""``). ``df.attrs["rows"]`` maps index -> spreadsheet row.
+        The table with numeric columns typed and text columns as ``str`` (empty
+        cells as ``""``), indexed by each record's spreadsheet row (header = 1).
 
     Raises:
         TableValidationError: With every problem found, each naming file, row, column.
@@ -538,109 +378,116 @@ def load_table(path: str | Path, table: str | None = None, *,
         raise TableValidationError(problems=[Problem(
             str(path), None, None, f"unknown table '{table}'; known: {', '.join(TABLES)}")])
     name = str(path)
-    header, body, rows, sizes = read_records(path)
-    problems: list[Problem] = []
-    declared = TABLES[table]["fields"]
-    for col in header:
-        if col not in declared:
-            problems.append(Problem(name, 1, col or "(blank)",
-                                    f"unknown column; expected only: {', '.join(declared)}"))
-    optional = TABLES[table].get("optional_fields", [])
-    for col in declared:
-        if col not in header and col not in optional:
-            problems.append(Problem(name, 1, col, "required column is missing"))
-    dupes = {c for c in header if header.count(c) > 1}
-    for col in sorted(dupes):
-        problems.append(Problem(name, 1, col, "column appears more than once"))
-    if problems:
-        raise TableValidationError(problems=problems)
-    if len(body) < TABLES[table]["min_rows"]:
-        raise TableValidationError(problems=[Problem(name, 2, None,
-                                                     "no data rows below the header")])
-
-    df = body.set_axis(header, axis=1).reset_index(drop=True)
-    for col in declared:
-        if col not in header:  # an optional column left out: all cells empty
-            df[col] = pd.Series("", index=df.index, dtype="str")
-    df = df[declared]
-    rows = pd.Series(rows, index=df.index)
-    measured = {} if sizes is None else {
-        col: sizes[:, header.index(col)] if col in header else np.zeros(len(df), dtype=np.int64)
-        for col in declared}
-    too_long, empties = _cut_long_cells(df, table, rows, name, measured)
-    problems += too_long
-    for col in declared:
-        spec = field_spec(table, col)
-        cons = spec.get("constraints", {})
-        empty = empties[col]
-        if cons.get("required"):
-            for idx in df.index[empty]:
-                problems.append(Problem(name, int(rows[idx]), col, "required field is empty"))
-        if spec["type"] in ("number", "integer"):
-            num = _numbers(df[col])
-            bad = (num.isna() | np.isinf(num.to_numpy(dtype=float, na_value=np.nan))) & ~empty
-            if spec["type"] == "integer":
-                bad |= num.notna() & (num % 1 != 0)
-            for idx in df.index[bad]:
-                kind = "a whole number" if spec["type"] == "integer" else "a finite number"
-                problems.append(Problem(name, int(rows[idx]), col,
-                                        f'"{df.at[idx, col]}" is not {kind}'))
-            num[bad] = float("nan")
-            df[col] = (num.round().astype("Int64") if spec["type"] == "integer"
-                       else num.astype(float))
-    problems += _duplicate_keys(df, table, rows, name)
-
+    df = _declared_frame(read_records(path), table, name)
+    too_long, empties = _cut_long_cells(df, table, name)
+    problems = too_long + _required_problems(df, table, name, empties)
+    problems += _type_numbers(df, table, name, empties)
+    problems += _duplicate_keys(df, table, name)
     allowed = _allowed(table, path.parent)
-    try:
-        # inplace: nothing is coerced, so pandera need not copy a million rows first
-        build_schema(table, allowed).validate(df, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-        for _, f in fc.iterrows():
-            idx = f["index"]
-            if idx is None or pd.isna(idx):
-                continue
-            col = f["column"]
-            problems.append(Problem(name, int(rows[int(idx)]), col,
-                                    _reason(table, col, str(f["check"]), f["failure_case"],
-                                            allowed)))
+    problems += _schema_problems(df, table, name, allowed)
     if too_long:  # a cut cell is reported once, for its length, and not as empty or invalid
         cut, length_problems = {(p.row, p.column) for p in too_long}, set(too_long)
         problems = [p for p in problems
                     if (p.row, p.column) not in cut or p in length_problems]
     if problems:
+        declared = TABLES[table]["fields"]
         problems.sort(key=lambda p: (p.row or 0,
                                      declared.index(p.column) if p.column in declared else 99))
         if collect is None:
             raise TableValidationError(problems=_dedupe(problems))
         collect.extend(_dedupe(problems))
-    df.attrs["rows"] = RowNumbers(rows.to_numpy())
     df.attrs["file"] = name
     df.attrs["table"] = table
     return df
 
 
+def _declared_frame(records: Records, table: str, name: str) -> pd.DataFrame:
+    """The records as the declared columns, indexed by spreadsheet row; an unknown,
+    missing or repeated column, or too few rows, is refused at once (nothing below
+    can be checked without the right columns)."""
+    header, body, rows = records
+    declared = TABLES[table]["fields"]
+    optional = TABLES[table].get("optional_fields", [])
+    problems = [Problem(name, 1, col or "(blank)",
+                        f"unknown column; expected only: {', '.join(declared)}")
+                for col in header if col not in declared]
+    problems += [Problem(name, 1, col, "required column is missing")
+                 for col in declared if col not in header and col not in optional]
+    problems += [Problem(name, 1, col, "column appears more than once")
+                 for col in sorted({c for c in header if header.count(c) > 1})]
+    if problems:
+        raise TableValidationError(problems=problems)
+    if len(body) < TABLES[table]["min_rows"]:
+        raise TableValidationError(problems=[Problem(name, 2, None,
+                                                     "no data rows below the header")])
+    df = body.set_axis(header, axis=1).set_axis(pd.Index(rows, name="row"), axis=0)
+    for col in declared:
+        if col not in header:  # an optional column left out: all cells empty
+            df[col] = pd.Series("", index=df.index, dtype="str")
+    return df[declared].copy()
+
+
+def _required_problems(df: pd.DataFrame, table: str, name: str,
+                       empties: Mapping[str, pd.Series]) -> list[Problem]:
+    """An empty cell in a required column."""
+    return [Problem(name, int(row), col, "required field is empty")
+            for col in TABLES[table]["fields"]
+            if field_spec(table, col).get("constraints", {}).get("required")
+            for row in df.index[empties[col].to_numpy()]]
+
+
+def _type_numbers(df: pd.DataFrame, table: str, name: str,
+                  empties: Mapping[str, pd.Series]) -> list[Problem]:
+    """Turn the number and integer columns of ``df`` into numbers in place; a cell that is
+    not one is a problem and becomes missing."""
+    problems = []
+    for col in TABLES[table]["fields"]:
+        kind = field_spec(table, col)["type"]
+        if kind not in ("number", "integer"):
+            continue
+        num = _numbers(df[col])
+        bad = (num.isna() | np.isinf(num.to_numpy(dtype=float, na_value=np.nan))) \
+            & ~empties[col]
+        if kind == "integer":
+            bad |= num.notna() & (num % 1 != 0)
+        what = "a whole number" if kind == "integer" else "a finite number"
+        problems += [Problem(name, int(row), col, f'"{df.at[row, col]}" is not {what}')
+                     for row in df.index[bad.to_numpy()]]
+        num[bad] = float("nan")
+        df[col] = num.round().astype("Int64") if kind == "integer" else num.astype(float)
+    return problems
+
+
+def _schema_problems(df: pd.DataFrame, table: str, name: str,
+                     allowed: Mapping[str, list[str]]) -> list[Problem]:
+    """What pandera finds (vocabularies, patterns, ranges), one problem per failing cell."""
+    try:
+        build_schema(table, allowed).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.dropna(subset=["index"])
+        return [Problem(name, int(f["index"]), f["column"],
+                        _reason(table, f["column"], str(f["check"]), f["failure_case"], allowed))
+                for _, f in cases.iterrows()]
+    return []
+
+
 def _numbers(cells: pd.Series) -> pd.Series:
-    """``pd.to_numeric`` of the cells without thousands commas (NaN where not a number).
-
-    Parsed once per distinct text: a column of numbers repeats, and parsing
-    text is what costs at a million rows.
-    """
-    codes, texts = distinct.factorize(cells.to_numpy(dtype=object))
-    cleaned = pd.Series(texts, dtype="str").str.replace(",", "", regex=False)
-    parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy()
-    return pd.Series(parsed[codes], index=cells.index)
+    """``pd.to_numeric`` of the cells, thousands commas allowed (NaN where not a number)."""
+    num = pd.to_numeric(cells, errors="coerce").astype(float)
+    missing = num.isna()
+    if missing.any():
+        num[missing] = pd.to_numeric(cells[missing].str.replace(",", "", regex=False),
+                                     errors="coerce")
+    return num
 
 
-def _cut_long_cells(df: pd.DataFrame, table: str, rows: pd.Series, name: str,
-                    sizes: Mapping[str, np.ndarray]) -> tuple[list[Problem], dict[str, np.ndarray]]:
+def _cut_long_cells(df: pd.DataFrame, table: str, name: str
+                    ) -> tuple[list[Problem], dict[str, pd.Series]]:
     """Report each cell over its column's ``max_length`` and empty it in ``df``.
 
     The message gives the length, not the text (a cell can be megabytes). The
     emptied cell is then not checked again; ``load_table`` drops the
-    "required"/vocabulary complaints about it. ``sizes`` holds each column's
-    cell sizes in bytes when the reader measured them: a cell has no more
-    characters than bytes, so only the cells over the limit in bytes are counted.
+    "required"/vocabulary complaints about it.
 
     Returns:
         The problems, and each column's empty cells (a cut cell is empty now).
@@ -648,26 +495,15 @@ def _cut_long_cells(df: pd.DataFrame, table: str, rows: pd.Series, name: str,
     problems, empty = [], {}
     for col in df.columns:
         limit = max_length(table, col)
-        cells = df[col].to_numpy(dtype=object)
-        if col in sizes:
-            size = sizes[col]
-            empty[col] = size == 0
-            over = np.flatnonzero(size > limit)
-            lengths = dict(zip(over.tolist(), map(len, cells[over]), strict=True))
-        else:
-            counted = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
-            empty[col] = counted == 0
-            lengths = {int(i): int(counted[i]) for i in np.flatnonzero(counted > limit)}
-        long_ = [i for i, n in lengths.items() if n > limit]
-        if not long_:
-            continue
-        for i in long_:
-            problems.append(Problem(name, int(rows.iat[i]), col,
-                                    f"is {lengths[i]:,} characters long; "
-                                    f"at most {limit:,} allowed in {col}"))
-        df.loc[df.index[long_], col] = ""
-        empty[col] = empty[col].copy()
-        empty[col][long_] = True
+        lengths = pd.Series(np.fromiter(map(len, df[col].to_numpy(dtype=object)),
+                                        dtype=np.int64, count=len(df)), index=df.index)
+        long_ = lengths > limit
+        problems += [Problem(name, int(row), col, f"is {n:,} characters long; "
+                                                  f"at most {limit:,} allowed in {col}")
+                     for row, n in lengths[long_].items()]
+        if long_.any():
+            df.loc[long_, col] = ""
+        empty[col] = (lengths == 0) | long_
     return problems, empty
 
 
@@ -688,35 +524,24 @@ def check_foreign_keys(tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
     Checks the keys between the loaded ``tables`` (name -> ``load_table`` result);
     a key whose target table did not load is skipped (its problems are reported).
     """
-    declared = [(table, col, ref_table, ref_col) for table in tables
-                for col, ref_table, ref_col in foreign_keys(table) if ref_table in tables]
-    # The distinct values first (a million cells name a few forces), then only the keys
-    # they name, one scan of each target column for every key pointing there (a
-    # relation's two ids both name figures): hashing a million figure ids to look up a
-    # hundred relations cost more than scanning them once.
-    named = {(t, c): distinct.factorize(tables[t][c].to_numpy(dtype=object))[1]
-             for t, c, _, _ in declared}
-    known: dict[tuple[str, str], set[str]] = {}
-    for target in {(rt, rc) for _, _, rt, rc in declared}:
-        asked = {v for t, c, rt, rc in declared if (rt, rc) == target for v in named[t, c]}
-        keys = tables[target[0]][target[1]]
-        known[target] = set(keys[keys.isin(asked)].tolist())
     problems = []
-    for table, col, ref_table, ref_col in declared:
-        unknown = [v for v in named[table, col].tolist()
-                   if v != "" and v not in known[ref_table, ref_col]]
-        if not unknown:
-            continue
-        df, values = tables[table], tables[table][col]
-        rows = df.attrs["rows"]
-        where = Path(tables[ref_table].attrs["file"]).name
-        problems += [Problem(df.attrs["file"], rows[i], col,
-                             f'"{v}" is not a known {ref_col} in {where}')
-                     for i, v in values[values.isin(unknown)].items()]
+    for table in tables:
+        for col, ref_table, ref_col in foreign_keys(table):
+            if ref_table not in tables:
+                continue
+            values = tables[table][col]
+            # Ask the target only about the keys in use (a few forces name a million rows).
+            asked = values.unique()
+            keys = tables[ref_table][ref_col]
+            unknown = ~values.isin(keys[keys.isin(asked)].unique()) & (values != "")
+            where = Path(tables[ref_table].attrs["file"]).name
+            problems += [Problem(tables[table].attrs["file"], int(row), col,
+                                 f'"{v}" is not a known {ref_col} in {where}')
+                         for row, v in values[unknown].items()]
     return problems
 
 
-def _duplicate_keys(df: pd.DataFrame, table: str, rows: pd.Series, name: str) -> list[Problem]:
+def _duplicate_keys(df: pd.DataFrame, table: str, name: str) -> list[Problem]:
     """Repeated keys: each repeat is reported once, naming the row it repeats.
 
     Covers the primary key and every column declared ``unique``; the first
@@ -727,20 +552,18 @@ def _duplicate_keys(df: pd.DataFrame, table: str, rows: pd.Series, name: str) ->
              if field_spec(table, c).get("constraints", {}).get("unique") and [c] != keys[0]]
     problems = []
     for key in keys:
-        if len(key) == 1 and pd.Index(df[key[0]].to_numpy(dtype=object)).is_unique:
-            continue  # the usual answer, found faster than by marking each repeat
         sub = df[key].astype(str)
-        dup = (sub[key[0]] if len(key) == 1 else sub).duplicated(keep="first")
+        dup = sub.duplicated(keep="first")
         if not dup.any():
             continue
-        first = {k: int(rows[i]) for i, k in zip(sub.index[~dup],
-                                                 map(tuple, sub[~dup].to_numpy()), strict=True)}
+        first = {tuple(v): int(row) for row, v in zip(sub.index[~dup], sub[~dup].to_numpy(),
+                                                      strict=True)}
         what = key[0] if len(key) == 1 else f"primary key ({', '.join(key)})"
-        for i in df.index[dup]:
-            value = tuple(sub.loc[i])
-            shown = value[0] if len(key) == 1 else ", ".join(value)
-            problems.append(Problem(name, int(rows[i]), key[0],
-                                    f'duplicate {what} "{shown}" (first on row {first[value]})'))
+        for row, value in zip(sub.index[dup], sub[dup].to_numpy(), strict=True):
+            shown = ", ".join(value)
+            problems.append(Problem(name, int(row), key[0],
+                                    f'duplicate {what} "{shown}" (first on row '
+                                    f'{first[tuple(value)]})'))
     return problems
 
 

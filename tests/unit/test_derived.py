@@ -195,8 +195,8 @@ def test_corrections_that_loop_are_refused(tables, police):
 
 
 def test_a_table_edited_in_place_after_validation_is_resolved_anew(tables, police):
-    """Validation's work is reused by the metrics only while the table is unchanged: moving
-    a figure into another's slot in place is refused, never summed from a stale memo."""
+    """The metrics apply the slot rule to the table as it is now, not as it was validated:
+    a figure moved into another's slot in place is refused, never summed."""
     ds = load_dataset(tables.figures)
     metrics.compute_metrics(ds)
     f = ds.figures

@@ -249,10 +249,11 @@ def test_arabic_chart_legend_and_tooltips_are_localised(ds):
 
 def test_detail_and_table_escape_html(ds):
     figures = ds.figures.copy()
-    figures.loc[0, "quote"] = '<script>alert("x")</script>'
-    figures.loc[0, "attributed_to"] = "A & <b>B</b>"
+    first = figures.index[0]  # its spreadsheet row
+    figures.loc[first, "quote"] = '<script>alert("x")</script>'
+    figures.loc[first, "attributed_to"] = "A & <b>B</b>"
     state = ExplorerState(dataclasses.replace(ds, figures=figures), category=ALL)
-    fid = figures.loc[0, "id"]
+    fid = figures.loc[first, "id"]
     detail = state.detail_html(fid)
     assert "<script>" not in detail and "&lt;script&gt;" in detail
     assert "<b>B</b>" not in detail and "A &amp; &lt;b&gt;B&lt;/b&gt;" in detail

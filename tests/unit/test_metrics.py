@@ -7,14 +7,17 @@ with the csv module, never typed in.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
-import numpy as np
+import pandas as pd
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
-from coalition_workbook import metrics
-from coalition_workbook.dataset import load_dataset
+from coalition_workbook import metrics, slots
+from coalition_workbook.dataset import Dataset, load_dataset
 
 
 @pytest.fixture
@@ -201,42 +204,77 @@ def test_exclude_lets_an_exact_restatement_stand_in_for_its_bound(ds) -> None:
         assert bounded_id in row["inputs"].split(";") and exact_id not in row["inputs"]
 
 
-@given(st.lists(st.one_of(st.integers(-(2**60), 2**60).map(float),
-                          st.floats(-1e300, 1e300)),
-                max_size=40))
-def test_totals_are_the_exact_sum_whatever_the_values(values: list[float]) -> None:
-    """numpy adds whole numbers only while that is exact; the rest goes to math.fsum."""
-    assert metrics._exact_sum(np.array(values, dtype=float)) == math.fsum(values)
-    assert metrics._exact_sum(np.array(values[::-1], dtype=float)) == math.fsum(values)
+FORCES = ["army", "police", "peshmerga"]
 
 
-@given(st.lists(st.tuples(st.integers(0, 3), st.lists(st.sampled_from("abcde"), min_size=1,
-                                                      max_size=3)), min_size=1, max_size=12))
-def test_inputs_per_group_are_every_id_of_the_group_sorted(rows) -> None:
-    """``_joined_by`` against a plain dict of lists, with the leading one-id cells
-    (lone figures) declared as such, as ``breakdown`` declares them."""
-    groups = sorted({g for g, _ in rows}, key=[g for g, _ in rows].index)
-    codes = np.array([groups.index(g) for g, _ in rows])
-    inputs = np.array([";".join(ids) for _, ids in rows], dtype=object)
-    single = next((i for i, (_, ids) in enumerate(rows) if len(ids) > 1), len(rows))
-    want: dict[int, list[str]] = {}
-    for g, ids in rows:
-        want.setdefault(g, []).extend(ids)
-    assert metrics._joined_by(codes, inputs, len(groups), single) == [
-        ";".join(sorted(want[g])) for g in groups]
+def _figures(rows: list[dict]) -> pd.DataFrame:
+    """A figures table of the given rows, every other column blank."""
+    base = {"quote": "", "source": "s.txt", "paragraph": 1, "subject_en": "",
+            "attributed_to": "", "as_of": "", "note": "", "force_id": "", "kind": "",
+            "qualifier": "exact"}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def _ds(figures: pd.DataFrame, relations: list[tuple[str, str, str]] = ()) -> Dataset:
+    rel = pd.DataFrame([(a, r, b, "") for a, r, b in relations],
+                       columns=["figure_id", "relation", "other_id", "note"])
+    forces = pd.DataFrame({"force_id": FORCES, "name_en": FORCES, "name_ar": FORCES})
+    return Dataset(figures.reset_index(drop=True), forces, rel, Path("f.csv"), Path("."))
+
+
+@given(st.lists(st.one_of(st.integers(0, 2**60).map(float), st.floats(0, 1e300)),
+                min_size=1, max_size=40))
+def test_a_total_is_the_exact_sum_in_any_row_order(values: list[float]) -> None:
+    """Large whole numbers and fractions alike: the total is math.fsum of the parts, so a
+    reordered table gives the very same total (a running float sum would not)."""
+    rows = [{"id": f"t{i}", "value": v, "unit": "persons", "category": "training",
+             "force_id": FORCES[i % 3], "kind": f"k{i}"} for i, v in enumerate(values)]
+    for order in (rows, rows[::-1]):
+        total = metrics.summed_total(_ds(_figures(order)), "trainees")
+        assert total["value"] == math.fsum(values)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", ""]), st.integers(1, 3)),
+                min_size=1, max_size=10))
+def test_each_groups_inputs_are_every_id_counted_in_it_sorted(kinds) -> None:
+    """Vehicles by kind, some kinds filled by several amounts that add up (one slot of many
+    ids): each group's ``inputs`` names every id of its kind, sorted, once."""
+    rows, relations = [], []
+    for n, (kind, amounts) in enumerate(kinds):
+        ids = [f"v{n}_{j}" for j in range(amounts)]
+        rows += [{"id": i, "value": 1.0, "unit": "vehicles", "category": "aid_vehicles",
+                  "kind": kind} for i in ids]
+        relations += [(i, "adds_to", ids[0]) for i in ids[1:]]
+    # Two groups of one kind are separate amounts too.
+    firsts = {}
+    for n, (kind, _) in enumerate(kinds):
+        if kind in firsts:
+            relations.append((f"v{n}_0", "adds_to", firsts[kind]))
+        firsts.setdefault(kind, f"v{n}_0")
+    out = metrics.breakdown(_ds(_figures(rows), relations), "vehicles")
+    want: dict[str, list[str]] = {}
+    for r in rows:
+        want.setdefault(r["kind"], []).append(r["id"])
+    assert dict(zip(out["group"], out["inputs"], strict=True)) == {
+        k: ";".join(sorted(ids)) for k, ids in want.items()}
+    assert list(out["value"]) == sorted(out["value"], reverse=True)
 
 
 @pytest.mark.parametrize("bounds", ["as_lower_bound", "exclude"])
-def test_the_leading_lone_slots_are_single_figures_counted_as_they_are(bounds: str) -> None:
-    """``Resolution.lone`` (which lets ``breakdown`` skip searching those cells) names
-    exactly the slots taken straight from one figure: one id, counted, no status."""
+def test_every_figure_of_a_metric_is_counted_in_one_slot_or_says_why_not(bounds: str) -> None:
+    """A resolution accounts for each of its figures once: counted in exactly one slot
+    (a disputed one also says so), or given a status saying why it is not counted."""
     ds = load_dataset()
     for summed in metrics.SUMMED.values():
         res = metrics.resolve(ds.figures, ds.relations, summed, bounds)
-        lone = res.slots["inputs"].iloc[:res.lone].tolist()
-        assert all(";" not in i and i in res.counted and i not in res.status for i in lone)
-        related = res.slots["inputs"].iloc[res.lone:].tolist()
-        assert not set(lone) & {i for r in related for i in r.split(";")}
+        in_slots = [i for cell in res.slots["inputs"] for i in cell.split(";")]
+        assert sorted(in_slots) == sorted(res.counted)
+        assert len(set(in_slots)) == len(in_slots)
+        not_counted = {i for i, (status, _) in res.status.items() if status != "disputed"}
+        assert not not_counted & set(res.counted)
+        mine = ds.figures[(ds.figures["category"] == summed.category)
+                          & (ds.figures["unit"] == summed.unit)]
+        assert set(mine["id"]) == set(res.counted) | not_counted
 
 
 SLOT_ROWS = st.lists(st.tuples(st.integers(-1, 2), st.sampled_from(["", "army", "police"]),
@@ -245,46 +283,28 @@ SLOT_ROWS = st.lists(st.tuples(st.integers(-1, 2), st.sampled_from(["", "army", 
 
 
 @given(SLOT_ROWS, st.booleans())
-def test_shared_slots_are_the_repeated_metric_force_kind_triples(rows, distinct_kinds) -> None:
-    """Against counting (metric, force_id, kind) triples, including tables whose kinds
-    all differ (the search stops early there)."""
-    import pandas as pd
-
+def test_tricky_rows_are_those_sharing_a_metric_force_kind_slot(rows, distinct_kinds) -> None:
+    """``slots.membership`` against counting (metric, force_id, kind) triples; a row in no
+    summed metric (-1 here: a timeline figure) is never tricky."""
     if distinct_kinds:
         rows = [(m, f, f"kind_{i}") for i, (m, f, _) in enumerate(rows)]
-    metric = np.array([m for m, _, _ in rows], dtype=np.int8)
-    figures = pd.DataFrame({"force_id": [f for _, f, _ in rows], "kind": [k for *_, k in rows]},
-                           dtype="str")
-    taken = metric >= 0
-    assume(taken.any())  # (membership asks only then)
-    triples = [r for r in rows if r[0] >= 0]
-    want = [triples.count(r) > 1 for r in triples]
-    assert metrics._shared_slots(metric[taken], figures, taken).tolist() == want
+    summed = list(slots.SUMMED.values())
+    figures = pd.DataFrame([{
+        "id": f"r{i}", "category": summed[m].category if m >= 0 else "timeline",
+        "unit": summed[m].unit if m >= 0 else "years", "force_id": f, "kind": k}
+        for i, (m, f, k) in enumerate(rows)])
+    no_relations = pd.DataFrame(columns=["figure_id", "relation", "other_id"])
+    member = slots.membership(figures, no_relations)
+    assert member.metric.tolist() == [m for m, _, _ in rows]
+    assert member.tricky.tolist() == [m >= 0 and rows.count((m, f, k)) > 1
+                                      for m, f, k in rows]
 
 
-def test_membership_is_remembered_for_the_very_table_only() -> None:
-    """Validation works membership out and compute_metrics reuses it; an equal table
-    loaded again, a table edited in place, and a dropped table are never answered from
-    the memo."""
-    import gc
-
-    first = load_dataset()
-    pairs = metrics._pairs(first.relations)
-    summed = tuple(metrics.SUMMED.values())
-    kept = metrics._membership(first.figures, pairs, summed)
-    assert metrics._membership(first.figures, pairs, summed) is kept
-    again = load_dataset()
-    assert metrics._membership(again.figures, pairs, summed) is not kept
-    del first, kept
-    gc.collect()
-    assert all(m.table() is again.figures for m in metrics._LAST)
-    # An in-place edit: a lone figure moves into another lone figure's slot.
-    before = metrics._membership(again.figures, pairs, summed)
-    fig = again.figures
-    lone = np.flatnonzero((before.metric == 0) & ~before.tricky)
-    a, b = lone[0], lone[1]
-    for c in metrics.SLOT_COLUMNS:
-        fig.iloc[b, fig.columns.get_loc(c)] = fig.iloc[a, fig.columns.get_loc(c)]
-    after = metrics._membership(fig, pairs, summed)
-    assert after is not before
-    assert after.tricky[a] and after.tricky[b]
+def test_the_slot_rule_imports_neither_metrics_nor_dataset() -> None:
+    """dataset validates with slots and metrics sums with it: no import circle."""
+    code = ("import sys, coalition_workbook.slots; "
+            "print(sorted(m for m in sys.modules if m in ('coalition_workbook.metrics', "
+            "'coalition_workbook.dataset')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -28,7 +28,7 @@ def test_new_unit_and_category_are_one_row_each(tables, monkeypatch: pytest.Monk
     tables.set(0, "unit", NEW_UNIT["unit"])
     tables.set(0, "category", NEW_CATEGORY[0])
     ds = load_dataset(tables.figures)
-    assert ds.figures.loc[0, ["unit", "category"]].to_list() == [NEW_UNIT["unit"], NEW_CATEGORY[0]]
+    assert ds.figures.iloc[0][["unit", "category"]].to_list() == [NEW_UNIT["unit"], NEW_CATEGORY[0]]
     monkeypatch.setattr(config, "DATA_DIR", tables.root)
     assert labels.unit_label(NEW_UNIT["unit"], "ar") == NEW_UNIT["label_ar"]
     assert labels.category_label(NEW_CATEGORY[0], "en") == NEW_CATEGORY[1]
