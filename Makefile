@@ -62,7 +62,7 @@ baseline: $(STAMP)
 	$(BIN)/workbook baseline
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
 	  --ExecutePreprocessor.store_widget_state=False notebooks/explore.ipynb
-	$(PY) -c "from coalition_workbook.baseline import scrub_file; scrub_file('notebooks/explore.ipynb')"
+	$(PY) -c "from coalition_workbook.run.baseline import scrub_file; scrub_file('notebooks/explore.ipynb')"
 
 ## Open the explorer in JupyterLab (the venv's kernel has the package installed)
 lab: $(STAMP)
@@ -74,7 +74,7 @@ bench: $(STAMP)
 
 ## Regenerate docs/data-dictionary.md from the schema declared in lib/
 docs: $(STAMP)
-	$(PY) -c "from coalition_workbook.schema import data_dictionary as d; \
+	$(PY) -c "from coalition_workbook.data.schema import data_dictionary as d; \
 	  open('docs/data-dictionary.md', 'w', encoding='utf-8').write(d())"
 
 ## Lint with ruff

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,8 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coalition_workbook import config, metrics
-from coalition_workbook.dataset import load_dataset
+from coalition_workbook.data import config
+from coalition_workbook.data.dataset import load_dataset
+from coalition_workbook.figures import metrics
 
 SOURCE = "synthetic_source.txt"
 SIZES = (10_000, 100_000, 1_000_000)
@@ -140,6 +142,32 @@ def measure(figures_path: Path, repeat: int = 1) -> dict[str, object]:
             "repeat": repeat}
 
 
+#: Validation and metrics of one table in a fresh process, which prints its peak memory.
+_PEAK = ("import resource, sys; from coalition_workbook.data import load_dataset; "
+         "from coalition_workbook.figures import metrics; "
+         "metrics.compute_metrics(load_dataset(sys.argv[1])); "
+         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+
+
+def peer(figures_path: Path) -> dict[str, object]:
+    """What a user would reach for, beside ours: ``frictionless validate`` of the same
+    file (schema inferred, types only), timed; and our validation and metrics in a
+    process of their own, timed with their peak memory."""
+    tool = Path(sys.executable).with_name("frictionless")
+    t = time.perf_counter()
+    checked = subprocess.run([str(tool), "validate", str(figures_path)], capture_output=True,
+                             text=True, check=False)
+    frictionless_s = time.perf_counter() - t
+    t = time.perf_counter()
+    ours = subprocess.run([sys.executable, "-c", _PEAK, str(figures_path)], capture_output=True,
+                          text=True, check=True)
+    ours_s = time.perf_counter() - t
+    return {"frictionless_s": frictionless_s, "frictionless_valid": checked.returncode == 0,
+            "workbook_process_s": ours_s,
+            "peak_mb": int(ours.stdout.split()[-1]) / 1024,  # ru_maxrss is in KiB on Linux
+            "frictionless_ratio": frictionless_s / ours_s}
+
+
 def run_scale(sizes: tuple[int, ...] | list[int] = SIZES, repeat: int = REPEAT
               ) -> list[dict[str, object]]:
     """Generate and measure one synthetic table per size (generation is not timed); the
@@ -156,6 +184,8 @@ def run_scale(sizes: tuple[int, ...] | list[int] = SIZES, repeat: int = REPEAT
             folder = Path(tmp) / f"rows_{n}"
             path = make_project(folder, n)
             results.append(measure(path, repeat if n == max(sizes) else 1))
+            if n == max(sizes):
+                results[-1].update(peer(path))
             shutil.rmtree(folder)
     base = float(results[0]["rows_per_s"]) if results else 1.0
     for r in results:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import config
+from coalition_workbook.data import config
 
 #: Curated text with markup, put into the copy's data so the reports prove it is escaped.
 EVIL = "<script>alert(1)</script>"

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import WorkbookError
-from .files import atomic_write
+from .data.errors import WorkbookError
+from .data.files import atomic_write
 
 
 def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
@@ -33,7 +33,7 @@ def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset
+    from .data.dataset import load_dataset
 
     ds = load_dataset(args.figures)
     print(f"{ds.figures_path}: {len(ds.figures)} figures, {len(ds.relations)} relations, "
@@ -42,8 +42,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
-    from . import metrics
-    from .dataset import load_dataset
+    from .data.dataset import load_dataset
+    from .figures import metrics
 
     ds = load_dataset(args.figures)
     table = metrics.compute_metrics(ds, bounds=args.bounds)
@@ -57,7 +57,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_screenshots(args: argparse.Namespace) -> int:
-    from . import browser, config
+    from .data import config
+    from .run import browser
 
     report_dir = Path(args.report_dir) if args.report_dir else config.LATEST_DIR
     failed = 0
@@ -68,8 +69,8 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from . import runner
-    from .params import NOTEBOOKS, resolve_parameters
+    from .run import runner
+    from .run.params import NOTEBOOKS, resolve_parameters
 
     params = resolve_parameters(args.param or [], args.parameters)
     editions = [runner.Edition(label, href) for label, href in args.edition or []]
@@ -80,8 +81,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    from .baseline import refresh_baseline
-    from .params import NOTEBOOKS
+    from .run.baseline import refresh_baseline
+    from .run.params import NOTEBOOKS
 
     results = refresh_baseline(args.notebook or NOTEBOOKS)
     for r in results:
@@ -90,7 +91,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    from . import config, draft
+    from .data import config, draft
 
     source = Path(args.source)
     made = draft.draft(source, accounted=draft.read_accounted(
@@ -117,7 +118,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from . import config, coverage
+    from .data import config, coverage
 
     sources_dir = Path(args.sources) if args.sources else config.SOURCES_DIR
     if not sources_dir.is_dir():
@@ -156,7 +157,7 @@ def _article_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_parser(sub: argparse._SubParsersAction) -> None:
-    from .params import NOTEBOOKS, SPEC
+    from .run.params import NOTEBOOKS, SPEC
 
     spec = "; ".join(f"{p.name} ({p.describe()}, default {p.default!r})" for p in SPEC.values())
     r = sub.add_parser(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import browser
+from coalition_workbook.run import browser
 from tests.browser import pages as probes
 from tests.conftest import copy_project, workbook
 

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from coalition_workbook import config, load_dataset
-from coalition_workbook.explorer import ExplorerState
+from coalition_workbook.data import config, load_dataset
+from coalition_workbook.pages.explorer import ExplorerState
 
 pytestmark = pytest.mark.e2e
 

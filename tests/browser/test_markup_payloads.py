@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import browser, schema
+from coalition_workbook.data import schema
+from coalition_workbook.run import browser
 from tests.browser import pages as probes
 from tests.conftest import copy_project, read_rows, workbook, write_rows
 

@@ -16,7 +16,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from coalition_workbook import browser, footer, labels
+from coalition_workbook.figures import labels
+from coalition_workbook.pages import footer
+from coalition_workbook.run import browser
 
 pytestmark = pytest.mark.browser
 

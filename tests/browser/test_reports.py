@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from coalition_workbook import browser
-from coalition_workbook.html_export import MAX_REPORT_BYTES, export_notebook, write_index
+from coalition_workbook.pages.html_export import MAX_REPORT_BYTES, export_notebook, write_index
+from coalition_workbook.run import browser
 from tests.browser import pages as probes
 
 pytestmark = pytest.mark.browser

@@ -15,8 +15,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from coalition_workbook import browser, load_dataset, sourceview
-from coalition_workbook.dataset import Dataset
+from coalition_workbook.data import load_dataset
+from coalition_workbook.data.dataset import Dataset
+from coalition_workbook.pages import links
+from coalition_workbook.run import browser
 from tests.browser import pages as probes
 from tests.conftest import workbook
 
@@ -34,7 +36,7 @@ def run(published_report) -> tuple[Path, Dataset]:
 def pages(run) -> list[Path]:
     report_dir, ds = run
     found = browser.source_pages(report_dir)
-    expected = sorted(report_dir / sourceview.page_name(s) for s in ds.figures["source"].unique())
+    expected = sorted(report_dir / links.page_name(s) for s in ds.figures["source"].unique())
     assert found == expected, f"source pages {found}, expected {expected}"
     return found
 
@@ -162,7 +164,7 @@ def test_links_resolve_to_existing_files_and_anchors(run, pages) -> None:
     for li in notes:
         fid = li["id"].removeprefix("wb-fn-")
         source = ds.figures.set_index("id").at[fid, "source"]
-        assert sourceview.figure_href(source, fid) in summary, fid
+        assert links.figure_href(source, fid) in summary, fid
     index = {h for h, _ in _links(report_dir / "index.html")}
     assert {p.relative_to(report_dir).as_posix() for p in pages} <= index
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import config
-from coalition_workbook.params import NOTEBOOKS
+from coalition_workbook.data import config
+from coalition_workbook.run.params import NOTEBOOKS
 from tests.conftest import copy_project, read_rows, workbook, write_rows
 
 pytestmark = pytest.mark.slow

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import numerals, runner
-from coalition_workbook.params import NOTEBOOKS, defaults
+from coalition_workbook.data import numerals
+from coalition_workbook.run import runner
+from coalition_workbook.run.params import NOTEBOOKS, defaults
 from tests.conftest import (
     EVIL,
     copy_project,
@@ -215,7 +216,7 @@ def _notebooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     import nbformat
     from nbformat import v4
 
-    from coalition_workbook import execute
+    from coalition_workbook.run import execute
 
     for name, its_cells in cells.items():
         nbformat.write(v4.new_notebook(cells=its_cells, metadata={"kernelspec": {
@@ -228,7 +229,7 @@ def test_a_dead_kernels_cell_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
     """papermill's saved notebook says which cell was running when the kernel died."""
     from nbformat import v4
 
-    from coalition_workbook import execute
+    from coalition_workbook.run import execute
 
     _notebooks(tmp_path, monkeypatch, {"dies": [
         v4.new_markdown_cell("# Dies"), v4.new_code_cell("print(7)"),
@@ -250,8 +251,8 @@ def test_a_reused_kernel_starts_each_notebook_afresh(tmp_path: Path,
     import nbformat
     from nbformat import v4
 
-    from coalition_workbook import execute
-    from coalition_workbook.kernels import WorkerKernel
+    from coalition_workbook.run import execute
+    from coalition_workbook.run.kernels import WorkerKernel
 
     _notebooks(tmp_path, monkeypatch, {
         "first": [v4.new_code_cell("secret = 42"), v4.new_code_cell("secret")],

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from coalition_workbook import sources
+from coalition_workbook.data import sources
 from tests.conftest import copy_project, workbook
 from tests.unit.second_article import FIXTURE, NEW_CATEGORY, NEW_UNIT, TEXT, add_row, fill
 

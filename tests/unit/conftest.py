@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import config
+from coalition_workbook.data import config
 from tests.conftest import read_rows, write_rows
 
 
@@ -55,7 +55,7 @@ class Tables:
 
         Returns the ignored row; the shipped data may have none of its own.
         """
-        from coalition_workbook import numerals
+        from coalition_workbook.data import numerals
 
         related = {x for r in self.records(self.relations) for x in (r["figure_id"],
                                                                       r["other_id"])}

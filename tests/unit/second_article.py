@@ -6,7 +6,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from coalition_workbook import config, draft
+from coalition_workbook.data import config, draft
 from tests.conftest import read_rows, write_rows
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "second_article"

@@ -6,8 +6,8 @@ import copy
 import json
 import re
 
-from coalition_workbook.baseline import scrub
-from coalition_workbook.params import NOTEBOOKS, notebook_path
+from coalition_workbook.run.baseline import scrub
+from coalition_workbook.run.params import NOTEBOOKS, notebook_path
 
 HEX = "0123456789abcdef" * 2
 

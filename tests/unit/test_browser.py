@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import browser, cli
-from coalition_workbook.errors import BrowserError
+from coalition_workbook import cli
+from coalition_workbook.data.errors import BrowserError
+from coalition_workbook.run import browser
 
 
 @pytest.mark.parametrize("url", ["file:///tmp/r.html", "data:image/png;base64,AA==",

@@ -8,8 +8,10 @@ import json
 import altair as alt
 import pytest
 
-from coalition_workbook import charts, labels, load_dataset
-from coalition_workbook.dataset import Dataset
+from coalition_workbook.data import load_dataset
+from coalition_workbook.data.dataset import Dataset
+from coalition_workbook.figures import labels
+from coalition_workbook.pages import charts
 
 BUILDERS = {
     "trainees": lambda ds, lang: charts.trainees_chart(ds, lang=lang),

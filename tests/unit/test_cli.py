@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from coalition_workbook import cli, metrics
+from coalition_workbook import cli
+from coalition_workbook.figures import metrics
 
 
 def test_validate_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

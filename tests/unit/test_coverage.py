@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coalition_workbook import cli, coverage
-from coalition_workbook.errors import TableValidationError
+from coalition_workbook import cli
+from coalition_workbook.data import coverage
+from coalition_workbook.data.errors import TableValidationError
 
 
 def _run(tables, *extra: str) -> int:

@@ -17,9 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coalition_workbook import display, metrics
-from coalition_workbook.dataset import load_dataset
-from coalition_workbook.errors import TableValidationError, WorkbookError
+from coalition_workbook.data.dataset import load_dataset
+from coalition_workbook.data.errors import TableValidationError, WorkbookError
+from coalition_workbook.figures import metrics
+from coalition_workbook.pages import display
 
 SECOND = "second_source.txt"
 SECOND_TITLE = "Ministry statement"
@@ -120,18 +121,18 @@ def test_only_the_disputed_part_is_called_disputed(tables, police, lang):
 
 
 def labels_number(value: float) -> str:
-    from coalition_workbook import labels
+    from coalition_workbook.figures import labels
     return labels.format_number(value, decimals=1)
 
 
 def labels_force(row: dict, lang: str) -> str:
-    from coalition_workbook import labels
-    from coalition_workbook.display import text_html
+    from coalition_workbook.figures import labels
+    from coalition_workbook.pages.display import text_html
     return text_html(labels.force_label(row["name_en"], row["name_ar"], lang))
 
 
 def labels_text(key: str, lang: str = "en") -> str:
-    from coalition_workbook import labels
+    from coalition_workbook.figures import labels
     return labels.text(key, lang)
 
 
@@ -243,8 +244,8 @@ def test_every_note_reaches_the_views_that_show_its_figure(tables):
         display.figures_table(ds, ["coalition", "troops", "airstrikes", "cost"])))
     noted = ds.figures[ds.figures["note"] != ""]
     assert len(noted) > 10
-    from coalition_workbook.display import esc
-    missing = [r.id for r in noted.itertuples() if esc(r.note) not in pages]
+    from coalition_workbook.pages import escape_html
+    missing = [r.id for r in noted.itertuples() if escape_html(r.note) not in pages]
     assert not missing
 
 
@@ -280,7 +281,7 @@ def tables_strategy(draw):
 def _ds(figures: pd.DataFrame, relations: list[tuple[str, str, str]] = ()):
     from pathlib import Path
 
-    from coalition_workbook.dataset import Dataset
+    from coalition_workbook.data.dataset import Dataset
     rel = pd.DataFrame([(a, r, b, "") for a, r, b in relations],
                        columns=["figure_id", "relation", "other_id", "note"])
     forces = pd.DataFrame({"force_id": FORCES, "name_en": FORCES, "name_ar": FORCES})
@@ -373,7 +374,7 @@ def test_qualifiers_propagate(figures):
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_total_of_figures_of_different_dates_says_so(tables, lang):
     """Two trainee figures dated differently: the total names both dates, wherever it is shown."""
-    from coalition_workbook import findings, labels
+    from coalition_workbook.figures import findings, labels
 
     records = tables.records()
     training = [i for i, r in enumerate(records)

@@ -9,8 +9,10 @@ from dataclasses import replace
 import pytest
 from bs4 import BeautifulSoup
 
-from coalition_workbook import display, labels, load_dataset, sources
-from coalition_workbook.dataset import Dataset
+from coalition_workbook.data import load_dataset, sources
+from coalition_workbook.data.dataset import Dataset
+from coalition_workbook.figures import labels
+from coalition_workbook.pages import display
 from tests.conftest import read_rows, write_rows
 
 EVIL = "<script>alert(1)</script>"
@@ -25,7 +27,7 @@ def ds() -> Dataset:
 @pytest.fixture(scope="module")
 def evil_ds(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     """The curated data with markup in a note, a subject and an attribution."""
-    from coalition_workbook import config
+    from coalition_workbook.data import config
 
     root = tmp_path_factory.mktemp("evil") / "data"
     shutil.copytree(config.DATA_DIR, root)

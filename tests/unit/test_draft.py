@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import cli, config, draft, numerals
-from coalition_workbook.dataset import load_dataset
-from coalition_workbook.schema import SNAKE_CASE
+from coalition_workbook import cli
+from coalition_workbook.data import config, draft, numerals
+from coalition_workbook.data.dataset import load_dataset
+from coalition_workbook.data.schema import SNAKE_CASE
 from tests.unit.second_article import (
     TEXT,
     empty_accounted,
@@ -156,7 +157,7 @@ def test_counts_are_never_set_aside(line: str) -> None:
 def test_cli_writes_the_set_aside_numbers_and_coverage_accepts_them(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The proposals, copied into ignored.csv, account for every number they name."""
-    from coalition_workbook import coverage
+    from coalition_workbook.data import coverage
     from tests.conftest import read_rows
 
     root = second_article_project(tmp_path / "data")

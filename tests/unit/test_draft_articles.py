@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import draft
+from coalition_workbook.data import draft
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "draft_articles"
 ARTICLES = sorted(FIXTURES.glob("*.txt"))

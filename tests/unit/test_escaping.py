@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nbformat import v4
 
-from coalition_workbook import charts, escaping
-from coalition_workbook.html_export import export_notebook, render_index
+from coalition_workbook.pages import charts, escaping
+from coalition_workbook.pages.html_export import export_notebook, render_index
 
 #: Breakout shapes: each would leave a <script> element or an attribute value if unescaped.
 PAYLOADS = [
@@ -111,9 +111,9 @@ def test_missing_values_are_empty() -> None:
 
 
 def test_display_and_explorer_use_the_one_escaper() -> None:
-    from coalition_workbook import display, explorer
+    from coalition_workbook.pages import display, explorer
 
-    assert display.esc is escaping.escape_html
+    assert display.escape_html is escaping.escape_html
     assert display.text_html is escaping.text_html
     assert display.ar is escaping.arabic_html
     assert explorer.text_html is escaping.text_html

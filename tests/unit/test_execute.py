@@ -6,7 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from coalition_workbook import execute
+from coalition_workbook.run import execute
 
 
 def test_progress_is_plain_lines_off_a_terminal() -> None:

@@ -14,9 +14,10 @@ import re
 
 import pytest
 
-from coalition_workbook import config, labels, load_dataset, metrics, sources
-from coalition_workbook.display import ar
-from coalition_workbook.explorer import ALL, PICK, ExplorerState, build_explorer
+from coalition_workbook.data import config, load_dataset, sources
+from coalition_workbook.figures import labels, metrics
+from coalition_workbook.pages.display import ar
+from coalition_workbook.pages.explorer import ALL, PICK, ExplorerState, build_explorer
 
 
 def _read(path):

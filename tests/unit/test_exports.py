@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import exports, load_dataset, metrics, schema, sourceview
-from coalition_workbook.dataset import Dataset
+from coalition_workbook.data import load_dataset, schema
+from coalition_workbook.data.dataset import Dataset
+from coalition_workbook.figures import metrics
+from coalition_workbook.pages import sourceview
+from coalition_workbook.run import exports
 from tests.conftest import read_rows, write_rows
 
 frictionless = pytest.importorskip("frictionless")
@@ -103,7 +106,7 @@ def _dup_dataset(root: Path, *, bom: bool, crlf: bool) -> tuple[Dataset, str]:
     first), and a figure citing its second occurrence."""
     import shutil
 
-    from coalition_workbook import config
+    from coalition_workbook.data import config
 
     shutil.copytree(config.DATA_DIR, root)
     header, rows = read_rows(root / "figures.csv")
@@ -134,7 +137,7 @@ def test_a_repeated_quote_resolves_to_its_paragraph(tmp_path: Path, bom: bool,
 
 
 def test_quote_span_rejects_a_quote_not_at_its_paragraph() -> None:
-    from coalition_workbook.errors import ExportError
+    from coalition_workbook.data.errors import ExportError
 
     with pytest.raises(ExportError, match="paragraph 1"):
         sourceview.quote_span("a\nb 3", 1, "b 3")

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from coalition_workbook.files import atomic_write, atomic_write_text
+from coalition_workbook.data.files import atomic_write, atomic_write_text
 
 
 def test_replaces_and_leaves_no_temporary_file(tmp_path) -> None:

@@ -12,8 +12,9 @@ from dataclasses import replace
 
 import pytest
 
-from coalition_workbook import findings, labels, metrics
-from coalition_workbook.dataset import Dataset, load_dataset
+from coalition_workbook.data.dataset import Dataset, load_dataset
+from coalition_workbook.figures import findings, labels, metrics
+from coalition_workbook.pages import display
 
 
 @pytest.fixture(scope="module")
@@ -126,9 +127,9 @@ def test_show_escapes_and_marks_arabic(ds) -> None:
     figures = ds.figures.copy()
     forces = ds.forces.copy()
     forces["name_en"] = "<script>x</script>"
-    html = str(findings.show("trainees", _with(ds, figures=figures, forces=forces), lang="en"))
+    html = str(display.finding("trainees", _with(ds, figures=figures, forces=forces), lang="en"))
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert 'dir="rtl" lang="ar"' in str(findings.show("trainees", ds, lang="ar"))
+    assert 'dir="rtl" lang="ar"' in str(display.finding("trainees", ds, lang="ar"))
 
 
 def test_unknown_report_is_refused(ds) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import fingerprint as fpr
-from coalition_workbook.params import NOTEBOOKS, defaults
+from coalition_workbook.run import fingerprint as fpr
+from coalition_workbook.run.params import NOTEBOOKS, defaults
 
 
 def test_fingerprint_changes_with_any_input_parameter_or_notebook(project: Path) -> None:
@@ -35,12 +35,12 @@ def test_fingerprint_changes_when_a_library_file_changes(
     import shutil
 
     pkg = tmp_path / "pkg" / "coalition_workbook"
-    shutil.copytree(Path(fpr.__file__).parent, pkg,
+    shutil.copytree(Path(fpr.__file__).parents[1], pkg,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(fpr, "__file__", str(pkg / "fingerprint.py"))
+    monkeypatch.setattr(fpr, "__file__", str(pkg / "run" / "fingerprint.py"))
     params = defaults()
     base = fpr.fingerprint(params, NOTEBOOKS)
-    target = pkg / "metrics.py"
+    target = pkg / "figures" / "metrics.py"
     target.write_text(target.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert fpr.fingerprint(params, NOTEBOOKS) != base
     (pkg / "templates_new.tpl").write_text("x", encoding="utf-8")  # a new file counts too

@@ -14,9 +14,9 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from coalition_workbook import html_export
-from coalition_workbook.errors import ExportError
-from coalition_workbook.html_export import (
+from coalition_workbook.data.errors import ExportError
+from coalition_workbook.pages import footer, html_export
+from coalition_workbook.pages.html_export import (
     MAX_REPORT_BYTES,
     export_notebook,
     mostly_arabic,
@@ -188,7 +188,7 @@ def test_index_accepts_a_list_of_notebooks(tmp_path):
 
 
 def test_vega_bundle_is_kept_on_disk_and_read_back(tmp_path, monkeypatch):
-    from coalition_workbook import config
+    from coalition_workbook.data import config
 
     monkeypatch.setattr(config, "ROOT", tmp_path)
     html_export._vega_bundle.cache_clear()
@@ -218,7 +218,7 @@ def test_a_page_keeps_its_own_language_and_no_analyst_notes(tmp_path, lang):
           for tag, text in cells.items())])
     src, out = tmp_path / "nb.ipynb", tmp_path / "nb.html"
     nbformat.write(nb, src)
-    export_notebook(src, out)
+    export_notebook(src, out, info=footer.page_info({"lang": lang}, commit=None))
     page = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser").get_text()
     shown = {tag for tag, text in cells.items() if text in page}
     assert shown == {"", f"lang-{lang}"}

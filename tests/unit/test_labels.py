@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coalition_workbook import config, labels, numerals
+from coalition_workbook.data import config, numerals
+from coalition_workbook.figures import labels
 
 UNITS = labels.vocabulary_rows("units")
 #: Units whose Arabic forms differ by number (the others have one label).

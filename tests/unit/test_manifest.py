@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from coalition_workbook.execute import NotebookResult
-from coalition_workbook.manifest import build_manifest, read_manifest
+from coalition_workbook.run.execute import NotebookResult
+from coalition_workbook.run.manifest import build_manifest, read_manifest
 
 
 def _build(results: list[NotebookResult], **kw: object) -> object:

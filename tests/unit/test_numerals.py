@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coalition_workbook import config
-from coalition_workbook.errors import NumeralParseError
-from coalition_workbook.numerals import (
+from coalition_workbook.data import config
+from coalition_workbook.data.errors import NumeralParseError
+from coalition_workbook.data.numerals import (
     detect_qualifier,
     find_numbers,
     normalize,

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook.errors import NumeralParseError
-from coalition_workbook.numerals import (
+from coalition_workbook.data.errors import NumeralParseError
+from coalition_workbook.data.numerals import (
     NumberMatch,
     detect_qualifier,
     find_numbers,

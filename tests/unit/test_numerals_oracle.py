@@ -15,8 +15,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from num2words import num2words
 
-from coalition_workbook.errors import NumeralParseError
-from coalition_workbook.numerals import find_numbers, parse_number
+from coalition_workbook.data.errors import NumeralParseError
+from coalition_workbook.data.numerals import find_numbers, parse_number
 
 # Wide range, with the small and the round numbers where forms change most often.
 NUMBERS = st.one_of(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook.numerals import find_numbers
+from coalition_workbook.data.numerals import find_numbers
 
 TABLE = Path(__file__).resolve().parents[1] / "data" / "numerals_review.csv"
 ROWS = list(csv.DictReader(TABLE.open(encoding="utf-8")))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook.errors import NumeralParseError
-from coalition_workbook.numerals import detect_qualifier, find_numbers, parse_number
+from coalition_workbook.data.errors import NumeralParseError
+from coalition_workbook.data.numerals import detect_qualifier, find_numbers, parse_number
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "numerals"
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from coalition_workbook.numerals import NumberMatch, find_numbers
+from coalition_workbook.data.numerals import NumberMatch, find_numbers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TABLES = {name: list(csv.DictReader((DATA / f"numerals_{name}.csv").open(encoding="utf-8")))

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import config, params
 from coalition_workbook.cli import main
-from coalition_workbook.errors import ParameterError
+from coalition_workbook.data import config
+from coalition_workbook.data.errors import ParameterError
+from coalition_workbook.run import params
 
 
 @pytest.mark.parametrize(("given", "name", "words"), [

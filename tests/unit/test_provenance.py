@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coalition_workbook import numerals, provenance, schema
-from coalition_workbook.errors import Problem
+from coalition_workbook.data import numerals, provenance, schema
+from coalition_workbook.data.errors import Problem
 
 
 def check(tables) -> list[Problem]:

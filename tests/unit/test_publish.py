@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from coalition_workbook import publish
-from coalition_workbook.errors import RunLockedError
+from coalition_workbook.data.errors import RunLockedError
+from coalition_workbook.run import publish
 
 
 def test_second_run_is_refused_while_the_lock_is_held(tmp_path: Path) -> None:

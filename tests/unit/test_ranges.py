@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coalition_workbook import draft, metrics, numerals
-from coalition_workbook.dataset import load_dataset
-from coalition_workbook.errors import NumeralParseError, TableValidationError
+from coalition_workbook.data import draft, numerals
+from coalition_workbook.data.dataset import load_dataset
+from coalition_workbook.data.errors import NumeralParseError, TableValidationError
+from coalition_workbook.figures import metrics
 from tests.conftest import read_rows, write_rows
 from tests.unit.second_article import (
     TEXT,

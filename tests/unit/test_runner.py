@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from coalition_workbook import runner
-from coalition_workbook.params import defaults
-from coalition_workbook.publish import Layout, publish
+from coalition_workbook.run import runner
+from coalition_workbook.run.params import defaults
+from coalition_workbook.run.publish import Layout, publish
 
 
 def test_up_to_date_run_is_skipped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from hypothesis import strategies as st
 
-from coalition_workbook import config, schema
-from coalition_workbook.errors import Problem, TableValidationError
+from coalition_workbook.data import config, schema
+from coalition_workbook.data.errors import Problem, TableValidationError
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coalition_workbook import cli, sources
-from coalition_workbook.dataset import load_dataset
-from coalition_workbook.errors import TableValidationError
+from coalition_workbook import cli
+from coalition_workbook.data import sources
+from coalition_workbook.data.dataset import load_dataset
+from coalition_workbook.data.errors import TableValidationError
 
 
 def _sidecar(tables) -> tuple[Path, dict]:

@@ -12,9 +12,11 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coalition_workbook import config, load_dataset, metrics, sourceview
-from coalition_workbook.dataset import Dataset
-from coalition_workbook.sourceview import Mark
+from coalition_workbook.data import config, load_dataset
+from coalition_workbook.data.dataset import Dataset
+from coalition_workbook.figures import metrics
+from coalition_workbook.pages import sourceview
+from coalition_workbook.pages.sourceview import Mark
 from tests.conftest import read_rows, write_rows
 
 EVIL = "<script>alert(1)</script>"

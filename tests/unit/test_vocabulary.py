@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from coalition_workbook import config, labels, schema
-from coalition_workbook.dataset import load_dataset
-from coalition_workbook.errors import TableValidationError
+from coalition_workbook.data import config, schema
+from coalition_workbook.data.dataset import load_dataset
+from coalition_workbook.data.errors import TableValidationError
+from coalition_workbook.figures import labels
 from tests.unit.second_article import NEW_CATEGORY, NEW_UNIT, add_row
 
 

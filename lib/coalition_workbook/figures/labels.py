@@ -11,13 +11,13 @@ prints them ("49 ألف", "3.322.145 دولارا").
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 
-from . import config
-from .vocab import LANGS
+from ..data import schema
+from ..data.vocab import LANGS
 
 #: Qualifier words put before a figure. ``exact`` has none.
 QUALIFIER_WORDS: dict[str, dict[str, str]] = {
@@ -33,29 +33,22 @@ QUALIFIER_NAMES: dict[str, dict[str, str]] = {
            "approx": "تقريبي"},
 }
 
-#: Unit and category labels are rows of data/units.csv and data/categories.csv
-#: (``unit_label``, ``category_label``), read here with the csv module so this
-#: module stays pandas-free; ``schema`` validates those tables.
-VOCABULARY_FILES = {"units": "units.csv", "categories": "categories.csv", "kinds": "kinds.csv"}
-
-
 @lru_cache(maxsize=8)
-def _read_vocabulary(path: str, mtime_ns: int) -> dict[str, dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        key = (reader.fieldnames or [""])[0]
-        return {row[key].strip(): {k: (v or "").strip() for k, v in row.items() if k}
-                for row in reader if row.get(key, "").strip()}
+def _rows_by_key(path: Path, mtime_ns: int) -> dict[str, dict[str, str]]:
+    table = schema.load_table(path, path.stem)
+    key = schema.TABLES[path.stem]["primary_key"][0]
+    return {row[key]: row for row in table.to_dict("records")}
 
 
 def vocabulary_rows(name: str) -> dict[str, dict[str, str]]:
-    """Rows of a vocabulary table (``units`` or ``categories``) by key; {} if absent."""
-    path = config.DATA_DIR / VOCABULARY_FILES[name]
+    """Rows of a vocabulary table (``units``, ``categories``, ``kinds``: data/NAME.csv,
+    validated by its schema) by key; {} if the project has no such table."""
+    path = schema.vocabulary_path(name)
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
         return {}
-    return _read_vocabulary(str(path), mtime)
+    return _rows_by_key(path, mtime)
 
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -479,6 +472,38 @@ METRICS: dict[str, dict[str, str]] = {
 ARABIC_COLUMNS: dict[str, str] = {"subject_en": "subject_ar", "attributed_to": "attributed_to_ar",
                                   "note": "note_ar"}
 
+# The article's source pages (``pages.sourceview``; ``page_words("source_", lang)``).
+_TEXT["en"].update({
+    "source_back": 'All reports',
+    "source_source_file": 'Source file',
+    "source_paragraphs": 'paragraphs',
+    "source_legend": 'Legend',
+    "source_legend_figure": 'curated figure (hover or focus for details; click to keep them open)',
+    "source_legend_ignored": 'number declared ignored',
+    "source_legend_unaccounted": 'number not accounted for (in no curated quote, not ignored)',
+    "source_ignored_reason": 'ignored: {reason}',
+    "source_unaccounted": 'not accounted for: no curated figure quotes this number',
+    "source_used_by": 'Used by',
+    "source_no_metric": 'no published metric',
+    "source_paragraph_link": '¶{n}',
+    "source_counts": '{figures} figures, {ignored} ignored, {unaccounted} not accounted for',
+})
+_TEXT["ar"].update({
+    "source_back": 'كل التقارير',
+    "source_source_file": 'ملف المصدر',
+    "source_paragraphs": 'فقرة',
+    "source_legend": 'دليل الألوان',
+    "source_legend_figure": 'رقم موثّق (مرّر المؤشر أو انتقل إليه لعرض التفاصيل؛ انقر لتثبيتها)',
+    "source_legend_ignored": 'رقم مُستبعد عمدًا',
+    "source_legend_unaccounted": 'رقم غير موثّق (ليس في أي اقتباس ولا مُستبعد)',
+    "source_ignored_reason": 'مُستبعد: {reason}',
+    "source_unaccounted": 'غير موثّق: لا يقتبس هذا الرقمَ أيُّ رقم موثّق',
+    "source_used_by": 'يستخدمه',
+    "source_no_metric": 'لا يدخل في أي مؤشر منشور',
+    "source_paragraph_link": '¶{n}',
+    "source_counts": '{figures} رقمًا موثّقًا، {ignored} مستبعدًا، {unaccounted} غير موثّق',
+})
+
 
 def _cell(row: Mapping[str, object], column: str) -> str:
     value = row.get(column, "")
@@ -543,6 +568,17 @@ def text(key: str, lang: str = "en", **fmt: object) -> str:
 def has_text(key: str, lang: str = "en") -> bool:
     """Whether ``text(key, lang)`` has words for ``key``."""
     return key in _TEXT[check_lang(lang)]
+
+
+def page_words(prefix: str, lang: str = "en") -> dict[str, str]:
+    """The page words whose keys start with ``prefix``, keyed without it (a template's words).
+
+    Examples:
+        >>> page_words("source_", "en")["back"]
+        'All reports'
+    """
+    return {k.removeprefix(prefix): v for k, v in _TEXT[check_lang(lang)].items()
+            if k.startswith(prefix)}
 
 
 def _lookup(table: Mapping[str, Mapping[str, str]], key: str, lang: str) -> str:

@@ -13,14 +13,15 @@ date and the working tree's commit; every value is escaped by ``footer_html``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import config, labels
+from ..data import config, reading
+from ..data.errors import WorkbookError
+from ..figures import labels
 from .escaping import escape_html
 
 #: Parameters a reader is told about, in this order (the rest are for analysts).
@@ -61,16 +62,16 @@ def short_commit(commit: str | None) -> str | None:
 def run_sources(figures_path: str | Path, lang: str) -> tuple[Source, ...]:
     """The sources ``figures.csv`` cites, titled from their sidecars in ``lang``.
 
-    Read with the csv module (no validation): the run has validated the tables.
-    A source without a readable sidecar is titled by its file name.
+    Read without its schema: the run has validated the tables. A source without a
+    readable sidecar is titled by its file name.
     """
-    from . import sources, sourceview
+    from ..data import sources
+    from . import links
 
     path = config.resolve(figures_path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            names = sorted({(r.get("source") or "").strip() for r in csv.DictReader(fh)} - {""})
-    except OSError:
+        names = sorted({r.get("source", "") for r in reading.read_rows(path)} - {""})
+    except WorkbookError:
         return ()
     folder = config.beside_figures(path, "sources")
     out = []
@@ -79,25 +80,21 @@ def run_sources(figures_path: str | Path, lang: str) -> tuple[Source, ...]:
             title = sources.load_meta(name, folder).title(lang) or name
         except Exception:  # a broken sidecar is validation's to report, not the footer's
             title = name
-        out.append(Source(title, sourceview.page_name(name)))
+        out.append(Source(title, links.page_name(name)))
     return tuple(out)
 
 
-def page_info(parameters: Mapping[str, Any], *, date: str | None = None,
-              commit: str | None = None, lang: str | None = None) -> PageInfo:
-    """Everything a footer needs, from a run's parameters (commit from git when not given).
+def page_info(parameters: Mapping[str, Any], *, commit: str | None, date: str | None = None,
+              lang: str | None = None) -> PageInfo:
+    """Everything a footer needs, from a run's parameters.
 
     Args:
         parameters: The run's parameters (``figures_path`` finds the sources).
+        commit: The commit the run was made from (the run finds it); None if unknown.
         date: The run's date (ISO); default today (UTC).
-        commit: The commit id; default the project's checked-out commit.
         lang: The page's language; default ``parameters["lang"]``.
     """
-    from .fingerprint import git_commit
-
     lang = "ar" if (lang or parameters.get("lang")) == "ar" else "en"
-    if commit is None:
-        commit = git_commit(config.ROOT).get("commit")
     day = (date or dt.datetime.now(dt.UTC).date().isoformat())[:10]
     return PageInfo(lang, day, commit, dict(parameters),
                     run_sources(parameters.get("figures_path") or config.FIGURES_CSV, lang))
@@ -114,7 +111,7 @@ def parameter_words(parameters: Mapping[str, Any], lang: str) -> list[str]:
     bounds = parameters.get("bounds")
     if bounds:
         key = f"param_bounds_{bounds}"
-        words.append(labels.text(key, lang) if key in labels._TEXT[lang] else f"bounds: {bounds}")
+        words.append(labels.text(key, lang) if labels.has_text(key, lang) else f"bounds: {bounds}")
     words.append(labels.text("param_lang", lang))
     return words
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import config
-from .errors import NotebookRunError
+from ..data import config
+from ..data.errors import NotebookRunError
+from ..data.files import atomic_write_text
 from .execute import NotebookResult, Progress, execute_all
 from .params import NOTEBOOKS, notebook_path, select_notebooks
 from .publish import Layout, new_run_id, recover, run_lock
@@ -67,9 +67,9 @@ def scrub(nb: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def write_notebook(nb: dict[str, Any], path: Path) -> None:
-    """Write a notebook as JupyterLab does (1-space indent, sorted keys, final newline)."""
-    path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    """Write a notebook as JupyterLab does (1-space indent, sorted keys, final newline),
+    atomically: a reader sees the old notebook or the new one."""
+    atomic_write_text(path, json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def scrub_file(path: str | Path) -> None:
@@ -96,7 +96,7 @@ def refresh_baseline(notebooks: Sequence[str] = NOTEBOOKS, *,
         progress = Progress(names, stream=progress_stream)
         try:
             try:
-                results = execute_all(names, tmp, {}, progress=progress, export=False)
+                results = execute_all(names, tmp, {}, progress=progress)
             finally:
                 progress.close()
             failures = [r for r in results if r.status != "ok"]
@@ -109,8 +109,7 @@ def refresh_baseline(notebooks: Sequence[str] = NOTEBOOKS, *,
             for r in results:
                 done = tmp / f"{r.name}.ipynb"
                 nb = scrub(json.loads(done.read_text(encoding="utf-8")), r.name)
-                write_notebook(nb, done)
-                os.replace(done, notebook_path(r.name))
+                write_notebook(nb, notebook_path(r.name))
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return results

@@ -28,8 +28,9 @@ import pandas as pd
 from altair.utils.display import HTMLRenderer
 from altair.utils.html import TEMPLATES
 
-from . import display, escaping, labels, metrics
-from .dataset import Dataset
+from ..data.dataset import Dataset
+from ..figures import labels, metrics
+from . import display, escaping
 
 #: Qualifier -> colour; exact figures in blue, bounds in orange/red, approximations in teal.
 QUALIFIER_COLOURS = {"exact": "#4c78a8", "at_least": "#f58518", "at_most": "#e45756",
@@ -101,7 +102,7 @@ def _in_lang(chart: Any, lang: str) -> Any:
     return chart.properties(usermeta={"embedOptions": {"i18n": EMBED_I18N_AR}})
 
 
-def _qualifier_colour(lang: str, shown: pd.Series | list[str] | None = None) -> alt.Color:
+def qualifier_colour(lang: str, shown: pd.Series | list[str] | None = None) -> alt.Color:
     """Colour by qualifier; the legend lists only the qualifiers of the data shown.
 
     A legend entry for "upper bound" under a chart with no upper bound would
@@ -162,20 +163,20 @@ def _bar_chart(data: pd.DataFrame, *, lang: str, title: str, label_title: str,
     """Horizontal bars (``label`` x ``value``, in data order), coloured by qualifier."""
     pick = alt.selection_point(name=f"{name}_qualifier", fields=["qualifier"], bind="legend")
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=None, title=label_title, axis=_label_axis(lang)),  # data order
+        y=alt.Y("label:N", sort=None, title=label_title, axis=label_axis(lang)),  # data order
         x=alt.X("value:Q", title=value_title, axis=value_axis(unit, lang),
                 scale=_value_scale(data, lang)),
         tooltip=_tooltip(lang, label_title, extra_tooltip),
     )
     bars = base.mark_bar().encode(
-        color=_qualifier_colour(lang, data["qualifier"]),
+        color=qualifier_colour(lang, data["qualifier"]),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.25)),
     ).add_params(pick)
     return _in_lang(alt.layer(bars, _value_text(base, lang)).properties(title=title, width=WIDTH),
                     lang)
 
 
-def _label_axis(lang: str, limit: int = 260) -> alt.Axis:
+def label_axis(lang: str, limit: int = 260) -> alt.Axis:
     """Category labels: on the left in English, on the right in Arabic."""
     return alt.Axis(labelLimit=limit, orient="right" if lang == "ar" else "left")
 
@@ -304,13 +305,13 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     extra = [alt.Tooltip("said_by:N", title=labels.text("attributed_to", lang)),
              alt.Tooltip("relation:N", title=labels.text("relation", lang))]
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=None, title=None, axis=_label_axis(lang)),
+        y=alt.Y("label:N", sort=None, title=None, axis=label_axis(lang)),
         x=alt.X("value:Q", title=labels.text("chart_count", lang),
                 axis=value_axis(None, lang), scale=_value_scale(data, lang)),
         tooltip=_tooltip(lang, labels.text("figure", lang), extra),
     )
     bars = base.mark_bar().encode(
-        color=_qualifier_colour(lang, data["qualifier"]),
+        color=qualifier_colour(lang, data["qualifier"]),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
     ).add_params(pick)
     return _in_lang(alt.layer(bars, _value_text(base, lang)).properties(
@@ -339,10 +340,10 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     base = alt.Chart(data).encode(
         x=alt.X("year:Q", title=labels.text("chart_year", lang),
                 scale=alt.Scale(domain=[lo, hi]), axis=alt.Axis(format="d", tickMinStep=1)),
-        y=alt.Y("label:N", sort=None, title=None, axis=_label_axis(lang, 320)),
+        y=alt.Y("label:N", sort=None, title=None, axis=label_axis(lang, 320)),
         tooltip=_tooltip(lang, labels.text("subject", lang)),
     )
-    points = base.mark_circle(size=120).encode(color=_qualifier_colour(lang, data["qualifier"]))
+    points = base.mark_circle(size=120).encode(color=qualifier_colour(lang, data["qualifier"]))
     return _in_lang(alt.layer(points).properties(title=labels.text("timeline_chart", lang),
                                                  width=WIDTH), lang)
 

@@ -31,19 +31,17 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..data.errors import ExportError
+from ..data.files import atomic_write_text
 from . import escaping, footer
-from .errors import ExportError
-from .files import atomic_write_text
+from .escaping import ARABIC_LETTER, LATIN_LETTER
+from .style import ARABIC_FONT_STACK
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "offline_report"
 #: The size a shared report should stay under (the bundle alone is ~0.9 MB).
 MAX_REPORT_BYTES = 2 * 1024 * 1024
 
-ARABIC_FONT_STACK = ('"Noto Naskh Arabic", "Noto Sans Arabic", "Geeza Pro", "Arial", '
-                     '"Tahoma", "Segoe UI", sans-serif')
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-_LATIN = re.compile(r"[A-Za-z]")
 # What Altair's notebook output asks for: maybeLoadScript("vega-lite", "6.4.1")
 _ALTAIR_LOAD = re.compile(r'maybeLoadScript\("(vega|vega-lite|vega-embed)", "([^"]+)"\)')
 
@@ -61,7 +59,7 @@ def mostly_arabic(text: str) -> bool:
         False
     """
     prose = re.sub(r"`[^`]*`|\]\([^)]*\)|https?://\S+", " ", text or "")
-    return len(_ARABIC.findall(prose)) > len(_LATIN.findall(prose))
+    return len(ARABIC_LETTER.findall(prose)) > len(LATIN_LETTER.findall(prose))
 
 
 def text_dir_attrs(text: str, page_dir: str = "ltr") -> str:
@@ -78,7 +76,7 @@ def text_dir_attrs(text: str, page_dir: str = "ltr") -> str:
     """
     if mostly_arabic(text):
         return ' dir="rtl" lang="ar"'
-    if page_dir == "rtl" and _LATIN.search(text or ""):
+    if page_dir == "rtl" and LATIN_LETTER.search(text or ""):
         return ' dir="ltr" lang="en"'
     return ""
 
@@ -86,7 +84,7 @@ def text_dir_attrs(text: str, page_dir: str = "ltr") -> str:
 def _bundle_cache_path(vl_version: str) -> Path:
     import vl_convert
 
-    from . import config
+    from ..data import config
 
     name = f"vega-bundle-{vl_convert.__version__}-{vl_version}.js"
     return config.ROOT / "reports" / ".cache" / name
@@ -110,7 +108,7 @@ def _vega_bundle(vl_version: str) -> str:
     if not js:
         js = vl_convert.javascript_bundle(vl_version=vl_version)
         with contextlib.suppress(OSError):  # a read-only reports/ only costs the time
-            _atomic_write_text(cached, js)
+            atomic_write_text(cached, js)
     # Inside <script>, only "</script" and "<!--" can end or confuse the element.
     return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
 
@@ -140,29 +138,6 @@ def _vega_head(notebook_html: str) -> str:
             f'<script type="text/javascript">\n{_vega_bundle(vl_minor)}\n</script>')
 
 
-def _report_lang(nb: Any) -> str:
-    """The run's ``lang`` parameter (papermill metadata), else the notebook's default.
-
-    The default is read by ``params.notebook_parameters``, the one reader of a
-    parameters cell.
-    """
-    from .errors import ParameterError
-    from .params import notebook_parameters
-
-    lang = ((nb.metadata.get("papermill") or {}).get("parameters") or {}).get("lang")
-    if lang is None:
-        try:
-            lang = notebook_parameters(nb).get("lang")
-        except ParameterError:  # a notebook without parameters renders in English
-            lang = None
-    return "ar" if lang == "ar" else "en"
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, text)
-
-
 #: Cells the shared page leaves out: notes for the analyst (parameters, tooling) stay
 #: in the notebook; narration is written once per language, each cell tagged
 #: ``lang-en`` or ``lang-ar``, and a page keeps only its own language's.
@@ -183,7 +158,7 @@ def removed_tags(lang: str) -> tuple[str, ...]:
 @lru_cache(maxsize=8)
 def _exporter(include_input: bool, lang: str = "en") -> Any:
     """One exporter per page shape, kept for the process: building one compiles its
-    ~50 Jinja templates (~0.2 s a render when each export built its own)."""
+    Jinja templates, which every page of that shape shares."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -209,18 +184,19 @@ def _exporter(include_input: bool, lang: str = "en") -> Any:
     return exporter
 
 
-def _render(nb: Any, nb_path: Path, include_input: bool) -> str:
+def _render(nb: Any, nb_path: Path, include_input: bool, info: footer.PageInfo | None) -> str:
     from markupsafe import Markup
 
-    lang = _report_lang(nb)
+    papermill = nb.metadata.get("papermill") or {}
+    if info is None:  # a notebook rendered on its own: what papermill recorded of its run
+        info = footer.page_info(papermill.get("parameters") or {}, commit=None,
+                                date=papermill.get("start_time"))
+    lang = info.lang
     exporter = _exporter(include_input, lang)
     outputs_html = "\n".join(
         str(o.get("data", {}).get("text/html", ""))
         for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
     )
-    papermill = nb.metadata.get("papermill") or {}
-    info = footer.page_info(papermill.get("parameters") or {"lang": lang}, lang=lang,
-                            date=papermill.get("start_time"))
     resources = {
         "metadata": {"name": nb_path.stem, "path": str(nb_path.parent)},
         "vega_head": Markup(_vega_head(outputs_html)),  # our own script, not user text
@@ -269,7 +245,8 @@ def page_heading(nb: Any, lang: str) -> str:
     return ""
 
 
-def export_notebook(nb_path: Path, html_path: Path, *, include_input: bool = False) -> None:
+def export_notebook(nb_path: Path, html_path: Path, *, info: footer.PageInfo | None = None,
+                    include_input: bool = False) -> None:
     """Render an executed notebook as one self-contained, offline HTML file.
 
     Charts get the vega bundle once in the head; require.js, MathJax, mermaid and
@@ -280,6 +257,8 @@ def export_notebook(nb_path: Path, html_path: Path, *, include_input: bool = Fal
     Args:
         nb_path: The executed ``.ipynb``.
         html_path: Where to write; replaced atomically (temp file + ``os.replace``).
+        info: The run's footer and language (``footer.page_info``); default: read from
+            the parameters papermill recorded in the notebook, commit unknown.
         include_input: Keep the code cells (the default hides them, like ``--no-input``).
 
     Raises:
@@ -290,14 +269,14 @@ def export_notebook(nb_path: Path, html_path: Path, *, include_input: bool = Fal
         import nbformat
 
         nb = nbformat.read(nb_path, as_version=4)
-        body = _render(nb, nb_path, include_input)
+        body = _render(nb, nb_path, include_input, info)
     except ExportError:
         raise
     except Exception as exc:  # nbformat, nbconvert, jinja2, vl-convert all raise their own
         raise ExportError(f"cannot render {nb_path.stem} as HTML: {type(exc).__name__}: {exc}",
                           file=str(nb_path), notebook=nb_path.stem) from exc
     try:
-        _atomic_write_text(html_path, body)
+        atomic_write_text(html_path, body)
     except OSError as exc:
         raise ExportError(f"cannot write the HTML of {nb_path.stem}: {exc}",
                           file=str(html_path), notebook=nb_path.stem) from exc
@@ -381,17 +360,17 @@ def _headlines(report_dir: Path, lang: str) -> list[dict[str, str]]:
     Read from the published file (not recomputed) so the landing page says
     exactly what the run published; an unreadable file gives no headlines.
     """
-    import csv
     import math
 
-    from . import labels
-    from .findings import amount
-    from .metrics import TOTAL_NAMES
+    from ..data import reading
+    from ..data.errors import WorkbookError
+    from ..figures import labels
+    from ..figures.findings import amount
+    from ..figures.metrics import TOTAL_NAMES
 
     try:
-        with (report_dir / "metrics.csv").open(encoding="utf-8", newline="") as fh:
-            rows = {r.get("metric"): r for r in csv.DictReader(fh)}
-    except (OSError, csv.Error):
+        rows = {r.get("metric"): r for r in reading.read_rows(report_dir / "metrics.csv")}
+    except WorkbookError:
         return []
 
     def num(v: str | None) -> float:
@@ -414,12 +393,13 @@ def _headlines(report_dir: Path, lang: str) -> list[dict[str, str]]:
 
 def _report_words(name: str, lang: str) -> tuple[str, str]:
     """A report's title and its one line for readers; its file name when unknown."""
-    from . import labels
+    from ..figures import labels
 
-    table = labels._TEXT[lang]
-    title = table.get(f"{name}_title") or (table.get("explorer_title") if name == "explore"
-                                           else None) or name
-    return title, table.get(f"report_{name}", "")
+    def word(key: str) -> str:
+        return labels.text(key, lang) if labels.has_text(key, lang) else ""
+
+    title = word(f"{name}_title") or (word("explorer_title") if name == "explore" else "") or name
+    return title, word(f"report_{name}")
 
 
 def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
@@ -429,7 +409,7 @@ def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
     autoescape on; every value passes through ``escaping.escape_html``. Words
     are in the edition's language (``parameters.lang``).
     """
-    from . import labels
+    from ..figures import labels
 
     report_dir = Path(report_dir)
     params = manifest.get("parameters") or {}
@@ -513,7 +493,7 @@ def write_index(report_dir: Path, manifest: dict) -> Path:
     """
     path = Path(report_dir) / "index.html"
     try:
-        _atomic_write_text(path, render_index(Path(report_dir), manifest))
+        atomic_write_text(path, render_index(Path(report_dir), manifest))
     except OSError as exc:
         raise ExportError(f"cannot write the report index: {exc}", file=str(path)) from exc
     return path

@@ -7,8 +7,7 @@ sentence changes. It keeps the article's caution: a lower-bound total reads
 with no input says so instead of printing a number.
 
 ``finding(report, ds, lang=..., bounds=...)`` gives the plain sentence;
-``show`` wraps it as the lead paragraph of a notebook (escaped, right-to-left in
-Arabic).
+``pages.display.finding`` sets it as the lead paragraph of a notebook.
 """
 
 from __future__ import annotations
@@ -17,10 +16,9 @@ import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from . import config, labels, metrics
-from .dataset import Dataset, load_dataset
-from .display import Html
-from .escaping import escape_html
+from ..data import config
+from ..data.dataset import Dataset, load_dataset
+from . import labels, metrics
 
 #: Reports that open with a finding (``explore`` is interactive and has none).
 REPORTS = ("trainees", "aid", "coalition", "summary")
@@ -190,11 +188,3 @@ def finding(report: str, ds: Dataset | str | Path, *, lang: str = "en",
     if not isinstance(ds, Dataset):
         ds = load_dataset(config.resolve(ds))
     return _BUILDERS[report](ds, lang=lang, bounds=bounds)
-
-
-def show(report: str, ds: Dataset | str | Path, *, lang: str = "en",
-         bounds: str = "as_lower_bound") -> Html:
-    """The finding as the page's lead paragraph (escaped; right-to-left in Arabic)."""
-    sentence = finding(report, ds, lang=lang, bounds=bounds)
-    attrs = ' dir="rtl" lang="ar"' if lang == "ar" else ""
-    return Html(f'<p class="wb-finding"{attrs}><strong>{escape_html(sentence)}</strong></p>')

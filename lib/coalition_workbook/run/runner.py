@@ -32,8 +32,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import config
-from .errors import NotebookRunError
+from ..data import config
+from ..data.errors import NotebookRunError
 from .execute import CELL_TIMEOUT_S, WORKERS, NotebookResult, Progress, execute_all
 from .fingerprint import fingerprint, git_commit, package_versions, rel, sha256_file
 from .kernels import KERNEL, Workers
@@ -151,10 +151,13 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
     # process importing pandas and checking the data.
     pool = Workers(min(WORKERS, len(names)))
     try:
-        from . import metrics
-        from .dataset import load_dataset
+        from ..data.dataset import load_dataset
+        from ..figures import metrics
+        from ..pages.footer import page_info
 
         ds = load_dataset(config.resolve(params["figures_path"]))  # TableValidationError: exit 2
+        git = git_commit(config.ROOT)
+        info = page_info(params, date=started, commit=git.get("commit"))
         staged = layout.staging / run_id
         staged.mkdir(parents=True)
         progress = Progress(names, stream=progress_stream, tty=tty)
@@ -165,11 +168,10 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
         raise
     try:
         results = execute_all(names, staged, params, with_code=spec.with_code, workers=pool,
-                              progress=progress)
+                              progress=progress, page=info)
     finally:
         progress.close()
     ok = all(r.status == "ok" for r in results)
-    git = git_commit(config.ROOT)
     rows = None
     exported: dict[str, Any] = {}
     if ok:
@@ -177,9 +179,7 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
         metrics.write_metrics(table, str(staged / "metrics.csv"))
         rows = len(table)
         from .exports import write_exports  # source pages, datapackage.json, claims.jsonld
-        from .footer import page_info
 
-        info = page_info(params, date=started, commit=git.get("commit"))
         exported = write_exports(staged, ds, table, lang=params["lang"], info=info)
     files = [*ds.input_files(), *(notebook_path(n) for n in names)]
     manifest = build_manifest(
@@ -214,7 +214,7 @@ def _record(staged: Path, manifest: Manifest, *, screenshots: bool, t0: float) -
     published run lists exactly the PNGs it holds; ``manifest.json`` is written
     last, once everything it lists exists.
     """
-    from .html_export import write_index
+    from ..pages.html_export import write_index
 
     write_index(staged, manifest.to_dict())
     shots: list[str] = []

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..data.files import atomic_write_text
 from .execute import NotebookResult
-from .files import atomic_write_text
 
 FILE = "manifest.json"
 

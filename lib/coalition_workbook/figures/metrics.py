@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .errors import WorkbookError
-from .slots import (
+from ..data.errors import WorkbookError
+from ..data.slots import (
     COUNT_ONCE,
     RELATION_ALIASES,  # noqa: F401  (display.py reads metrics.RELATION_ALIASES)
     SUMMED,
@@ -41,10 +41,10 @@ from .slots import (
     relation_pairs,
     settle,
 )
-from .vocab import BOUNDS
+from ..data.vocab import BOUNDS
 
 if TYPE_CHECKING:
-    from .dataset import Dataset
+    from ..data.dataset import Dataset
 
 _DIRECTION = {"exact": 0, "at_least": 1, "at_most": -1, "approx": None}
 _QUALIFIER = {0: "exact", 1: "at_least", -1: "at_most", None: "approx"}

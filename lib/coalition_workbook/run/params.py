@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import config
-from .errors import ParameterError
-from .vocab import BOUNDS, LANGS
+from ..data import config
+from ..data.errors import ParameterError
+from ..data.vocab import BOUNDS, LANGS
 
 NOTEBOOKS = ("trainees", "aid", "coalition", "summary")
 

@@ -1,4 +1,4 @@
-"""records.read_records: the cells and rows of any CSV, against the csv module as oracle."""
+"""reading.read_records: the cells and rows of any CSV, against the csv module as oracle."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coalition_workbook import records
-from coalition_workbook.errors import TableValidationError
+from coalition_workbook.data import reading
+from coalition_workbook.data.errors import TableValidationError
 
 #: Cell text: ASCII and Arabic letters, spaces of every kind ``str.strip`` removes, quotes.
 CELL = st.text(alphabet='ab ةع١\t\u00a0\u2003\u3000\u202f\u0085«"\n', max_size=3)
@@ -31,7 +31,7 @@ def test_cell_count_without_quotes_agrees_with_the_csv_module(
         table: list[list[str]], end: str, final: bool) -> None:
     text = end.join(",".join(r) for r in table) + (end if final else "")
     want = [len(r) for r in _csv_records(text)]
-    assert records._cells_per_record(text.encode()).tolist() == want
+    assert reading._cells_per_record(text.encode()).tolist() == want
 
 
 @given(st.lists(st.lists(CELL, min_size=0, max_size=4), min_size=2, max_size=6),
@@ -51,7 +51,7 @@ def test_records_read_or_refused_as_the_csv_module_counts_them(
     kept = [(n, r) for n, r in enumerate(seen[1:], start=2) if any(c.strip() for c in r)]
     wrong = [n for n, r in kept if len(r) != width]
     try:
-        got = records.read_records(path)
+        got = reading.read_records(path)
     except TableValidationError as exc:
         assert [p.row for p in exc.problems] == wrong and wrong
         return
@@ -65,7 +65,7 @@ def test_records_read_or_refused_as_the_csv_module_counts_them(
 def test_every_kind_of_space_is_trimmed(tmp_path, cell: str) -> None:
     path = tmp_path / "t.csv"
     path.write_text(f"a,b\nة,{cell}\nع,y\n", encoding="utf-8")
-    got = records.read_records(path)
+    got = reading.read_records(path)
     assert got.body.to_numpy().tolist() == [["ة", cell.strip()], ["ع", "y"]]
 
 
@@ -73,7 +73,7 @@ def test_a_short_record_is_named_not_padded(tmp_path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("a,b,c\n1,2,3\n4,5\n\n7,8,9,10\n", encoding="utf-8")
     with pytest.raises(TableValidationError) as caught:
-        records.read_records(path)
+        reading.read_records(path)
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:3: has 2 cells, the header has 3", f"{path}:5: has 4 cells, the header has 3"]
 
@@ -82,7 +82,7 @@ def test_a_bad_byte_is_located(tmp_path) -> None:
     path = tmp_path / "t.csv"
     path.write_bytes(b"a,b\nx,y\n\xff,z\n")
     with pytest.raises(TableValidationError) as caught:
-        records.read_records(path)
+        reading.read_records(path)
     assert [(p.row, "not UTF-8" in p.reason) for p in caught.value.problems] == [(3, True)]
 
 
@@ -93,6 +93,6 @@ def test_a_file_that_cannot_be_read_is_named(tmp_path) -> None:
     denied = PermissionError(13, "Permission denied")
     with patch.object(type(path), "read_bytes", side_effect=denied), \
             pytest.raises(TableValidationError) as caught:
-        records.read_records(path)
+        reading.read_records(path)
     assert [str(p) for p in caught.value.problems] == [
         f"{path}: cannot be read (Permission denied)"]

@@ -32,11 +32,14 @@ import pandas as pd
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029]")
 _SCRIPT_ESCAPES = {c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
 
+#: The one set of script patterns: an Arabic letter (with the presentation forms), a
+#: Latin letter, and a run of Arabic text with the digits and punctuation inside it.
+ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+LATIN_LETTER = re.compile(r"[A-Za-z]")
 _ARABIC_RUN = re.compile(
     r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]"
     r"(?:[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF\u064B-\u065F\s\d.,:«»()\-–/]*"
     r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF»)])?")
-_LATIN = re.compile(r"[A-Za-z]")
 _RTL_OPEN = '<{tag} dir="rtl" lang="ar" class="{cls}">'
 
 
@@ -91,7 +94,7 @@ def text_html(value: object) -> str:
     if not _ARABIC_RUN.search(s):
         return s
     opening = _RTL_OPEN.format(tag="span", cls="ar")
-    if not _LATIN.search(s):
+    if not LATIN_LETTER.search(s):
         return f"{opening}{s}</span>"
     return _ARABIC_RUN.sub(lambda m: f"{opening}{m.group(0)}</span>", s)
 

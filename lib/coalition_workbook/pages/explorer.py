@@ -21,11 +21,13 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from . import charts, display, labels, metrics, sources
-from .dataset import Dataset
+from ..data import sources
+from ..data.dataset import Dataset
+from ..data.vocab import BOUNDS, LANGS
+from ..figures import labels, metrics
+from . import charts, display
 from .escaping import arabic_html as ar
 from .escaping import escape_html, text_html
-from .vocab import BOUNDS, LANGS
 
 ALL = "all"
 PICK = "pick"  # name of the chart's point selection
@@ -169,8 +171,8 @@ class ExplorerState:
             x=alt.X("value:Q", title=labels.text("value", lang),
                     scale=alt.Scale(reverse=lang == "ar")),  # bars grow leftwards in Arabic
             y=alt.Y("label:N", title=labels.text("figure", lang), sort="-x",
-                    axis=charts._label_axis(lang, 320)),
-            color=charts._qualifier_colour(lang, data["qualifier"]),
+                    axis=charts.label_axis(lang, 320)),
+            color=charts.qualifier_colour(lang, data["qualifier"]),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.7)),
             tooltip=[alt.Tooltip("label:N", title=labels.text("figure", lang)),
                      alt.Tooltip("value:Q", title=labels.text("value", lang), format=","),

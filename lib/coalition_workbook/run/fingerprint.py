@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import config
+from ..data import config
 from .params import notebook_path
 
 #: Packages whose versions can change a report (their upgrade triggers a real run).
@@ -60,7 +60,7 @@ def input_files(figures_path: str | Path) -> list[Path]:
 
 def library_files() -> list[Path]:
     """The package's own source and templates (a change there triggers a real run)."""
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parents[1]  # the whole package, not only run/
     return sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 

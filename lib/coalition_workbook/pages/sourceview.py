@@ -38,17 +38,18 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from . import labels, numerals, schema
-from .errors import ExportError
+from ..data import numerals, schema
+from ..data.errors import ExportError
+from ..data.files import atomic_write_text
+from ..data.provenance import paragraphs
+from ..figures import labels
 from .escaping import escape_html
-from .files import atomic_write_text
 from .footer import FOOTER_CSS, PageInfo, footer_html
-from .provenance import paragraphs
+from .links import page_name
+from .style import ARABIC_FONT_STACK
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "source_view.html.j2"
-#: Subfolder of a run folder holding the source pages.
-SOURCES_SUBDIR = "sources"
 #: Which report shows the figures of each category (a metric links to its inputs' report).
 CATEGORY_REPORT: dict[str, str] = {
     "training": "trainees", "aid_vehicles": "aid", "aid_cash": "aid", "aid_weapons": "aid",
@@ -58,41 +59,6 @@ CATEGORY_REPORT: dict[str, str] = {
 IGNORED_COLUMNS = ("source", "paragraph", "text", "reason", "reason_ar")
 
 MarkKind = Literal["figure", "ignored", "unaccounted"]
-
-#: Words of this page that the reports' labels do not have.
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "back": "All reports",
-        "source_file": "Source file",
-        "paragraphs": "paragraphs",
-        "legend": "Legend",
-        "legend_figure": "curated figure (hover or focus for details; click to keep them open)",
-        "legend_ignored": "number declared ignored",
-        "legend_unaccounted": "number not accounted for (in no curated quote, not ignored)",
-        "ignored_reason": "ignored: {reason}",
-        "unaccounted": "not accounted for: no curated figure quotes this number",
-        "used_by": "Used by",
-        "no_metric": "no published metric",
-        "paragraph_link": "¶{n}",
-        "counts": "{figures} figures, {ignored} ignored, {unaccounted} not accounted for",
-    },
-    "ar": {
-        "back": "كل التقارير",
-        "source_file": "ملف المصدر",
-        "paragraphs": "فقرة",
-        "legend": "دليل الألوان",
-        "legend_figure": "رقم موثّق (مرّر المؤشر أو انتقل إليه لعرض التفاصيل؛ انقر لتثبيتها)",
-        "legend_ignored": "رقم مُستبعد عمدًا",
-        "legend_unaccounted": "رقم غير موثّق (ليس في أي اقتباس ولا مُستبعد)",
-        "ignored_reason": "مُستبعد: {reason}",
-        "unaccounted": "غير موثّق: لا يقتبس هذا الرقمَ أيُّ رقم موثّق",
-        "used_by": "يستخدمه",
-        "no_metric": "لا يدخل في أي مؤشر منشور",
-        "paragraph_link": "¶{n}",
-        "counts": "{figures} رقمًا موثّقًا، {ignored} مستبعدًا، {unaccounted} غير موثّق",
-    },
-}
-
 
 # --------------------------------------------------------------------------- text
 
@@ -200,7 +166,7 @@ def paragraph_marks(line: str, figures: pd.DataFrame, ignored: pd.DataFrame,
     may start after a glued prefix such as و), as ignored when it overlaps an
     ignored entry's text.
     """
-    ui = UI[labels.check_lang(lang)]
+    ui = labels.page_words("source_", lang)
     marks: list[Mark] = []
     for r in figures.itertuples():
         at = line.find(str(r.quote))
@@ -245,7 +211,6 @@ def render_marked(line: str, marks: Sequence[Mark]) -> str:
         starting.setdefault(m.start, []).append(m)
     out: list[str] = []
     stack: list[Mark] = []
-    opened: set[int] = set()
     pos = 0
     for p in bounds:
         out.append(escape_html(line[pos:p]))
@@ -259,9 +224,8 @@ def render_marked(line: str, marks: Sequence[Mark]) -> str:
                 if m.end != p:
                     out.append(_open_tag(m, first=False))
                     stack.append(m)
-        for m in starting.get(p, ()):
-            out.append(_open_tag(m, first=id(m) not in opened))
-            opened.add(id(m))
+        for m in starting.get(p, ()):  # a mark starts once: its first piece
+            out.append(_open_tag(m, first=True))
             stack.append(m)
     out.append(escape_html(line[pos:]))
     return "".join(out)
@@ -279,16 +243,6 @@ def _open_tag(m: Mark, *, first: bool) -> str:
 
 
 # --------------------------------------------------------------------------- page
-
-def page_name(source: str) -> str:
-    """``sources/<stem>.html``: where a source's page goes in a run folder (and links)."""
-    return f"{SOURCES_SUBDIR}/{Path(source).stem}.html"
-
-
-def figure_href(source: str, figure_id: str) -> str:
-    """A link from a report in the run folder to a figure's quote on its source page."""
-    return f"{page_name(source)}#fig-{figure_id}"
-
 
 def read_sidecar(source_path: Path) -> dict[str, Any]:
     """The ``<stem>.meta.yml`` beside a source ({} when there is none or it is unreadable)."""
@@ -325,9 +279,9 @@ def _metric_report(metric: str, metrics_table: pd.DataFrame, categories: Mapping
 
 def _tip_html(fig: Mapping[str, Any], used_by: Sequence[str], metrics_table: pd.DataFrame | None,
               categories: Mapping[str, str], reports: set[str], lang: str) -> str:
-    from .display import esc, local_html, text_html
+    from .display import local_html, text_html
 
-    ui = UI[lang]
+    ui = labels.page_words("source_", lang)
     value = labels.format_figure(fig["value"], fig["qualifier"], lang=lang, unit=fig["unit"])
     rows = [
         (labels.text("value", lang), text_html(value)),
@@ -336,7 +290,7 @@ def _tip_html(fig: Mapping[str, Any], used_by: Sequence[str], metrics_table: pd.
         (labels.text("attributed_to", lang), local_html(fig, "attributed_to", lang)),
     ]
     if fig.get("as_of"):
-        rows.append((labels.text("as_of", lang), esc(fig["as_of"])))
+        rows.append((labels.text("as_of", lang), escape_html(fig["as_of"])))
     if fig.get("note"):
         rows.append((labels.text("note", lang), local_html(fig, "note", lang)))
     links = []
@@ -344,18 +298,18 @@ def _tip_html(fig: Mapping[str, Any], used_by: Sequence[str], metrics_table: pd.
         label = labels.metric_label(metric, lang)
         # A metric without a name in labels (a per-force slot or share) is shown by its id,
         # as code: an identifier, the same in every language.
-        name = (f"<code>{esc(metric)}</code>" if label == metric
-                else f"{text_html(label)} <code>{esc(metric)}</code>")
+        name = (f"<code>{escape_html(metric)}</code>" if label == metric
+                else f"{text_html(label)} <code>{escape_html(metric)}</code>")
         report = (_metric_report(metric, metrics_table, categories)
                   if metrics_table is not None else None)
         if report and report in reports:
-            links.append(f'<li><a href="../{esc(report)}.html">{name}</a></li>')
+            links.append(f'<li><a href="../{escape_html(report)}.html">{name}</a></li>')
         else:
             links.append(f"<li>{name}</li>")
     used = f'<ul>{"".join(links)}</ul>' if links else f"<em>{text_html(ui['no_metric'])}</em>"
     rows.append((ui["used_by"], used))
     body = "".join(f"<dt>{text_html(k)}</dt><dd>{v}</dd>" for k, v in rows)
-    fid = esc(fig["id"])
+    fid = escape_html(fig["id"])
     return (f'<div class="tip" id="tip-{fid}" role="tooltip" data-tip-for="{fid}">'
             f'<p class="tip-head"><code>{fid}</code></p><dl>{body}</dl></div>')
 
@@ -368,8 +322,8 @@ def _counted(n: int, noun: str, english: str, lang: str) -> str:
 def _counts_text(counts: Mapping[str, int], lang: str) -> str:
     """The page's tally of marks; Arabic nouns agree with their numbers."""
     if lang != "ar":
-        return UI[lang]["counts"].format(figures=counts["figure"], ignored=counts["ignored"],
-                                         unaccounted=counts["unaccounted"])
+        return labels.text("source_counts", lang, figures=counts["figure"],
+                           ignored=counts["ignored"], unaccounted=counts["unaccounted"])
     return "، ".join(f"{counts[k]} {_counted(counts[k], k, '', lang)}"
                      for k in ("figure", "ignored", "unaccounted"))
 
@@ -404,10 +358,9 @@ def render_source_page(source_path: Path, figures: pd.DataFrame, *,
     """
     from markupsafe import Markup
 
-    from .display import esc
 
     lang = labels.check_lang(lang)
-    ui = UI[lang]
+    ui = labels.page_words("source_", lang)
     text = read_source(source_path)
     meta = read_sidecar(source_path)
     ignored = ignored if ignored is not None else load_ignored(None)
@@ -444,17 +397,13 @@ def render_source_page(source_path: Path, figures: pd.DataFrame, *,
         counts=_counts_text(counts, lang),
         paragraphs_noun=_counted(len(paras), "paragraph", ui["paragraphs"], lang),
         n_paragraphs=len(paras), tip_css=Markup(tip_css),
-        arabic_fonts=Markup(_arabic_fonts()), esc=esc,
+        arabic_fonts=Markup(ARABIC_FONT_STACK), esc=escape_html,
         heading=(meta.get("title_en") if lang == "en" and meta.get("title_en")
                  else meta.get("title_ar")) or source_path.name,
         footer=Markup(footer), footer_css=Markup(FOOTER_CSS),
     )
 
 
-def _arabic_fonts() -> str:
-    from .html_export import ARABIC_FONT_STACK
-
-    return ARABIC_FONT_STACK
 
 
 def write_source_pages(out_dir: Path, ds: Any, metrics_table: pd.DataFrame | None = None, *,

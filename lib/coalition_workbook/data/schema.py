@@ -39,7 +39,7 @@ import pandera.pandas as pa
 
 from . import config
 from .errors import Problem, TableValidationError
-from .records import Records, read_records
+from .reading import Records, read_records
 
 SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
 #: A file name in data/sources/, never a path: no folder separator, no leading dot
@@ -583,7 +583,8 @@ def data_dictionary() -> str:
     ``docs/data-dictionary.md`` is this text; a test keeps the two in step.
     """
     out = ["# Data dictionary", "",
-           "Generated from `lib/coalition_workbook/schema.py` by `make docs`; do not edit by hand.",
+           "Generated from `lib/coalition_workbook/data/schema.py` by `make docs`; "
+           "do not edit by hand.",
            "Unknown columns are an error. Rows are numbered as a spreadsheet shows them "
            "(header = row 1). A cell longer than its column's limit (≤ N chars) is an "
            "error naming file:row:column.", ""]

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from . import config
-from .errors import WorkbookError
+from ..data import config
+from ..data.errors import WorkbookError
+from ..pages.footer import PageInfo
 from .fingerprint import rel
 from .kernels import KERNEL, KERNEL_ARGS, KERNEL_START_TIMEOUT_S, WorkerKernel, Workers
 from .params import notebook_path
@@ -203,16 +204,17 @@ def execute_one(name: str, out_dir: Path, params: Mapping[str, Any], *,
     return result
 
 
-def export_one(result: NotebookResult, out_dir: Path, *, with_code: bool) -> None:
+def export_one(result: NotebookResult, out_dir: Path, page: PageInfo, *, with_code: bool
+               ) -> None:
     """Render an executed notebook's HTML (if it ran); ``export_failed`` if that fails."""
     if result.status != "ok":
         return
-    from .html_export import export_notebook
+    from ..pages.html_export import export_notebook
 
     t1 = time.monotonic()
     try:
         export_notebook(out_dir / f"{result.name}.ipynb", out_dir / f"{result.name}.html",
-                        include_input=with_code)
+                        info=page, include_input=with_code)
     except WorkbookError as exc:
         result.status, result.error = "export_failed", str(exc)
     result.export_seconds = time.monotonic() - t1
@@ -220,8 +222,10 @@ def export_one(result: NotebookResult, out_dir: Path, *, with_code: bool) -> Non
 
 def execute_all(names: Sequence[str], out_dir: Path, params: Mapping[str, Any], *,
                 with_code: bool = False, workers: int | Workers = WORKERS,
-                progress: Progress | None = None, export: bool = True) -> list[NotebookResult]:
-    """Execute (and export) notebooks, ``workers`` at a time; results in ``names`` order.
+                progress: Progress | None = None, page: PageInfo | None = None
+                ) -> list[NotebookResult]:
+    """Execute notebooks, ``workers`` at a time, and export each to HTML with the footer
+    ``page`` (none without it); results in ``names`` order.
 
     ``workers`` is a number of threads, or ``Workers`` already started (their
     kernels warming up); either way they are shut down when this returns.
@@ -274,8 +278,8 @@ def execute_all(names: Sequence[str], out_dir: Path, params: Mapping[str, Any], 
                 if any(t.is_alive() for t in pool.threads) or not executed.empty():
                     continue
                 break
-            if export:
-                export_one(result, out_dir, with_code=with_code)
+            if page is not None:
+                export_one(result, out_dir, page, with_code=with_code)
             results[result.name] = result
             if progress:
                 progress.finish(result.name, result.status, result.seconds)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import config
+from ..data import config
 
 KERNEL = "python3"
 KERNEL_START_TIMEOUT_S = 60
@@ -29,7 +29,7 @@ KERNEL_START_TIMEOUT_S = 60
 #: At start-up (while the runner validates the data) a kernel imports what every
 #: report imports; ``%reset -f`` between notebooks clears names, not imported
 #: modules, so each notebook still starts with an empty namespace.
-PRELOAD = "import coalition_workbook.charts, coalition_workbook.display"
+PRELOAD = "import coalition_workbook.pages"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False",
                f"--IPKernelApp.exec_lines={PRELOAD}"]
 

@@ -4,8 +4,8 @@
 cells and cells of any size. It trims each cell, drops blank records but keeps the
 row numbers of the others as a spreadsheet shows them (header = row 1), and names
 every record whose cell count differs from the header's. ``schema.load_table`` then
-holds the cells to the declared schema; ``read_text`` is the same reading for code
-that needs a table's text (exports copy it verbatim).
+holds the cells to the declared schema; ``read_rows`` gives a small table's records as
+dicts, and ``read_text`` a table's text (exports copy it verbatim).
 
 pandas' C parser reads the cells. It pads a short record silently, so cells are also
 counted per record: with numpy over the bytes of a file without quotes, or with the
@@ -87,6 +87,13 @@ def read_records(path: Path) -> Records:
 def _strip(cells: pd.Series) -> pd.Series:
     """Trim each cell; text columns come out as pandas' ``str`` dtype."""
     return pd.Series([c.strip() for c in cells.to_numpy()], index=cells.index, dtype="str")
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV's records as dicts from header to trimmed cell, for small tables read without
+    their schema (a run's own ``metrics.csv``, the sources a figures table names)."""
+    header, body, _ = read_records(Path(path))
+    return [dict(zip(header, cells, strict=True)) for cells in body.itertuples(index=False)]
 
 
 def _read_bytes(path: Path) -> bytes:

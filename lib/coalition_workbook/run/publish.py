@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import RunLockedError
+from ..data.errors import RunLockedError
 from .fingerprint import rel
 
 KEEP_HISTORY = 5

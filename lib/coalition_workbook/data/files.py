@@ -17,11 +17,12 @@ def atomic_write(path: str | Path, write: Callable[[str], object], *,
                  suffix: str = ".tmp") -> None:
     """Call ``write(tmp_path)``, then rename the result over ``path``.
 
-    The folder must exist. On any error the temporary file is removed and the
-    error propagates; ``path`` is untouched. ``suffix`` is the temporary file's
+    The folder is created if missing. On any error the temporary file is removed and
+    the error propagates; ``path`` is untouched. ``suffix`` is the temporary file's
     ending, for writers that choose a format by it (Playwright's screenshots).
     """
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
     os.close(fd)
     try:

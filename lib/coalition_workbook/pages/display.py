@@ -20,14 +20,17 @@ Views return ``Html``, which Jupyter shows as HTML and ``str()`` turns into mark
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
-from . import labels, metrics, sources, sourceview
-from .dataset import Dataset
+from ..data import sources
+from ..data.dataset import Dataset
+from ..data.provenance import source_lines
+from ..figures import findings, labels, metrics
+from . import links
 from .escaping import arabic_html as ar
 from .escaping import escape_html, text_html
-from .provenance import source_lines
 
 CSS = """<style>
 .wb-table { border-collapse: collapse; margin: .5em 0 1em; font-size: .95em; }
@@ -72,9 +75,8 @@ class Html:
 
 # --------------------------------------------------------------------------- text
 
-# ``esc``, ``ar`` and ``text_html`` are the project's one escaper (escaping.py),
+# ``escape_html``, ``ar`` and ``text_html`` are the project's one escaper (escaping.py),
 # kept under these names for the views below and for explorer.py.
-esc = escape_html
 
 
 def local_html(row: pd.Series | dict, column: str, lang: str) -> str:
@@ -85,25 +87,25 @@ def local_html(row: pd.Series | dict, column: str, lang: str) -> str:
     """
     value, shown_lang = labels.localized(row, column, lang)
     if lang == "ar" and shown_lang == "en" and value:
-        return f'<span lang="en" dir="ltr" class="wb-untranslated">{esc(value)}</span>'
+        return f'<span lang="en" dir="ltr" class="wb-untranslated">{escape_html(value)}</span>'
     return text_html(value)
 
 
 def ids_html(ids: Iterable[str]) -> str:
     """Figure ids as code (identifiers, the same in every language)."""
-    return "; ".join(f"<code>{esc(i)}</code>" for i in ids if i)
+    return "; ".join(f"<code>{escape_html(i)}</code>" for i in ids if i)
 
 
 def quote(value: object, href: str = "") -> str:
     """A verbatim quote in Arabic guillemets, right-to-left; a link to ``href`` if given."""
     q = ar(f"«{'' if value is None else value}»", cls="wb-quote")
-    return f'<a class="wb-src" href="{esc(href)}">{q}</a>' if href else q
+    return f'<a class="wb-src" href="{escape_html(href)}">{q}</a>' if href else q
 
 
 def _src(ds: Dataset, figure_id: str) -> str:
     """The figure's quote on its source page (``sources/<stem>.html#fig-<id>``)."""
     source = ds.figures.loc[ds.figures["id"] == figure_id, "source"]
-    return sourceview.figure_href(str(source.iloc[0]), figure_id) if len(source) else ""
+    return links.figure_href(str(source.iloc[0]), figure_id) if len(source) else ""
 
 
 def cite(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
@@ -120,7 +122,7 @@ def cite(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
 def _provenance_title(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
     note = labels.localized_text(row, "note", lang)
     tail = f" — {note}" if note else ""
-    return esc(f"«{row['quote']}» — {cite(row, lang, ds)}{tail}")
+    return escape_html(f"«{row['quote']}» — {cite(row, lang, ds)}{tail}")
 
 
 def figure_html(value: float | None, qualifier: str, *, lang: str, unit: str | None = None,
@@ -138,7 +140,8 @@ def figure_html(value: float | None, qualifier: str, *, lang: str, unit: str | N
     cls = "wb-figure" + (" wb-bound" if qualifier != "exact" else "") + \
         (" wb-missing" if missing else "") + (" wb-disputed" if ranged else "")
     attr = f' title="{title}"' if title else ""
-    return f'<span class="{cls}" data-qualifier="{esc(qualifier)}"{attr}>{text_html(text)}</span>'
+    data = f'data-qualifier="{escape_html(qualifier)}"'
+    return f'<span class="{cls}" {data}{attr}>{text_html(text)}</span>'
 
 
 def share_why(row: dict | pd.Series) -> str:
@@ -204,7 +207,7 @@ def _notes_cell(ds: Dataset, ids: str, lang: str = "en") -> str:
     figs = figs[figs["note"].fillna("") != ""]
     several = len(_inputs(ds, ids)) > 1
     return "<br>".join('<span class="wb-note">'
-                       + (f"<code>{esc(r['id'])}</code>: " if several else "")
+                       + (f"<code>{escape_html(r['id'])}</code>: " if several else "")
                        + f"{local_html(r, 'note', lang)}</span>" for r in figs.to_dict("records"))
 
 
@@ -309,7 +312,7 @@ def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
     status = metrics.figure_status(ds, bounds).set_index("id")
     header = [labels.text("figure", lang), labels.text("value", lang),
               labels.text("quote", lang), labels.text("why_not_counted", lang)]
-    rows = [[_td(f"<code>{esc(r['id'])}</code>"),
+    rows = [[_td(f"<code>{escape_html(r['id'])}</code>"),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"]), num=True),
              _td(quote(r["quote"], _src(ds, r["id"]))),
              _td(status_html(status.at[r["id"], "status"], status.at[r["id"], "other_id"],
@@ -341,7 +344,7 @@ def status_html(status: str, other: str, lang: str, qualifier: str = "") -> str:
     """``status_text`` as markup, the other figure's id shown as code."""
     marker = "\ue000"  # a private-use character no label contains
     words = text_html(status_text(status, marker if other else "", lang, qualifier))
-    return words.replace(marker, f"<code>{esc(other)}</code>")
+    return words.replace(marker, f"<code>{escape_html(other)}</code>")
 
 
 def _part_cells(ds: Dataset, r: dict, count_col: str, unit: str | None, lang: str,
@@ -426,7 +429,8 @@ def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
                          title=_provenance_title(r, lang, ds))
     note = f'<br><span class="wb-note">{local_html(r, "note", lang)}</span>' if r["note"] else ""
     return (f"{number}<br>{quote(r['quote'], _src(ds, figure_id))} "
-            f"<small>({text_html(cite(r, lang, ds))}, <code>{esc(figure_id)}</code>)</small>"
+            f"<small>({text_html(cite(r, lang, ds))}, "
+            f"<code>{escape_html(figure_id)}</code>)</small>"
             f"{note}")
 
 
@@ -548,7 +552,7 @@ def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
                                 title=title)
         rows.append([_td(local_html(r, "subject_en", lang)), _td(value, num=True),
                      _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
-                     _td(esc(r["as_of"])), _td(local_html(r, "note", lang))])
+                     _td(escape_html(r["as_of"])), _td(local_html(r, "note", lang))])
     return _table(header, rows, lang=lang, caption=labels.text("timeline_table", lang))
 
 
@@ -602,7 +606,7 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         refs = []
         for fid in [i for i in str(ids).split(";") if i]:
             n = notes.setdefault(fid, len(notes) + 1)
-            refs.append(f'<a href="#wb-fn-{esc(fid)}">{n}</a>')
+            refs.append(f'<a href="#wb-fn-{escape_html(fid)}">{n}</a>')
         number = figure_html(value, qualifier, lang=lang, unit=unit, high=high,
                              title=_title_for(ds, str(ids), lang))
         items.append(f"<li><strong>{name}</strong>: {number} "
@@ -616,9 +620,10 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         shown.add((r["source"], para))
         note = (f'<br><span class="wb-note">{local_html(r, "note", lang)}</span>'
                 if r["note"] else "")
-        foot.append(f'<li id="wb-fn-{esc(fid)}" value="{n}">{quote(r["quote"], _src(ds, fid))} — '
+        foot.append(f'<li id="wb-fn-{escape_html(fid)}" value="{n}">'
+                    f'{quote(r["quote"], _src(ds, fid))} — '
                     f"{text_html(cite({**r.to_dict(), 'id': fid}, lang, ds))} "
-                    f"<small><code>{esc(fid)}</code></small>{note}"
+                    f"<small><code>{escape_html(fid)}</code></small>{note}"
                     f"{ar(ptext, tag='blockquote') if ptext else ''}</li>")
     bounds_text = text_html(labels.text(f"bounds_{bounds}", lang))
     direction = ' dir="rtl"' if lang == "ar" else ""
@@ -627,3 +632,11 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
                 f"<h3>{text_html(labels.text('notes_title', lang))}</h3>"
                 f"<p><small>{text_html(sources.PARAGRAPH_MEANS[lang])}</small></p>"
                 f'<ol class="wb-fn">{"".join(foot)}</ol></div>')
+
+
+def finding(report: str, ds: Dataset | str | Path, *, lang: str = "en",
+            bounds: str = "as_lower_bound") -> Html:
+    """A report's finding as the page's lead paragraph (escaped; right-to-left in Arabic)."""
+    sentence = findings.finding(report, ds, lang=lang, bounds=bounds)
+    attrs = ' dir="rtl" lang="ar"' if lang == "ar" else ""
+    return Html(f'<p class="wb-finding"{attrs}><strong>{escape_html(sentence)}</strong></p>')

@@ -32,9 +32,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import metrics, records, schema, sourceview
-from .errors import ExportError
-from .files import atomic_write_text
+from ..data import reading, schema
+from ..data.errors import ExportError
+from ..data.files import atomic_write_text
+from ..figures import metrics
+from ..pages import links, sourceview
 
 DATAPACKAGE = "datapackage.json"
 CLAIMS = "claims.jsonld"
@@ -192,7 +194,7 @@ def build_datapackage(ds: Any, out_dir: Path, *, source_files: list[str]) -> dic
     resources: list[dict[str, Any]] = []
     for table, path in files.items():
         rel = f"{DATA_SUBDIR}/{table}.csv"
-        _write(out_dir / rel, records.read_text(path))
+        _write(out_dir / rel, reading.read_text(path))
         resources.append({
             "name": resource_name(table), "path": rel, "profile": "tabular-data-resource",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
@@ -221,7 +223,7 @@ def build_datapackage(ds: Any, out_dir: Path, *, source_files: list[str]) -> dic
             "schema": _metrics_schema(),
         })
     for source in source_files:
-        rel = sourceview.SOURCES_SUBDIR + "/" + source
+        rel = links.SOURCES_SUBDIR + "/" + source
         resources.append({
             "name": resource_name("source-" + Path(source).stem), "path": rel,
             "format": "txt", "mediatype": "text/plain", "encoding": "utf-8",
@@ -239,7 +241,7 @@ def build_datapackage(ds: Any, out_dir: Path, *, source_files: list[str]) -> dic
     }
     if meta.get("title_en") or meta.get("title_ar"):
         package["sources"] = [{"title": meta.get("title_ar") or meta.get("title_en"),
-                               "path": sourceview.SOURCES_SUBDIR + "/" + source_files[0]}]
+                               "path": links.SOURCES_SUBDIR + "/" + source_files[0]}]
     return package
 
 
@@ -319,7 +321,7 @@ def build_claims(ds: Any) -> dict[str, Any]:
             texts[source] = sourceview.read_source(Path(ds.sources_dir) / source)
         try:
             items.append(annotation(fig, texts[source],
-                                    f"{sourceview.SOURCES_SUBDIR}/{source}"))
+                                    f"{links.SOURCES_SUBDIR}/{source}"))
         except ExportError as exc:
             raise ExportError(f"figure {fig['id']}: {exc.reason}",
                               file=str(Path(ds.sources_dir) / source)) from exc
@@ -377,7 +379,7 @@ def write_exports(out_dir: Path, ds: Any, metrics_table: pd.DataFrame, *,
             data = src.read_bytes()
         except OSError as exc:
             raise ExportError(f"cannot read the source: {exc}", file=str(src)) from exc
-        dest = out_dir / sourceview.SOURCES_SUBDIR / source
+        dest = out_dir / links.SOURCES_SUBDIR / source
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
     pages = sourceview.write_source_pages(out_dir, ds, metrics_table, lang=lang, info=info)
