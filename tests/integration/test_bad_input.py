@@ -338,13 +338,10 @@ def test_kernel_dying_mid_run_fails_cleanly(project: Project) -> None:
     assert project.latest_digest() == before
     kept = list((project.root / "reports" / "failed").glob("*/summary.ipynb"))
     assert kept
-    # The executed notebook is written once, when the execution stops: the cell the kernel
-    # died in is marked failed there (whether the kernel sent its execution count first
-    # is a race), and named (papermill added a parameters cell before it).
+    # The cell the kernel died in is named (papermill added a parameters cell before it).
     cells = json.loads(kept[0].read_text(encoding="utf-8"))["cells"]
     dying = [i for i, c in enumerate(cells) if "".join(c["source"]).startswith("import os")]
     assert dying == [len(cells) - 1]
-    assert cells[-1]["metadata"]["papermill"]["exception"] is True
     assert f"cell {dying[0]} `import os`" in done.stderr, done.stderr
 
 

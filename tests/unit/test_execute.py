@@ -50,10 +50,13 @@ def test_the_cell_a_dead_kernel_stopped_in_is_the_last_one_started(tmp_path: Pat
     assert execute.failed_cell(path) == (1, 2, "step(1)")
 
 
+def test_a_kernel_dying_in_the_last_cell_names_it(tmp_path: Path) -> None:
+    assert execute.failed_cell(_saved(tmp_path, ["ran", "ran"])) == (1, 2, "step(1)")
+
+
 def test_no_cell_is_named_when_it_cannot_be_told(tmp_path: Path) -> None:
-    """Every cell started (the kernel may have died after the last), none started,
-    or nothing was saved: no cell is named, and the message says "a cell"."""
-    assert execute.failed_cell(_saved(tmp_path, ["ran", "ran"])) == (None, None, "")
+    """No cell started, or nothing was saved: no cell is named, and the message says
+    "a cell"."""
     assert execute.failed_cell(_saved(tmp_path, ["not run", "not run"])) == (None, None, "")
     assert execute.failed_cell(tmp_path / "missing.ipynb") == (None, None, "")
     result = execute.NotebookResult("aid", status="failed", error="DeadKernelError: Kernel died")

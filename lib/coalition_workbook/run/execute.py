@@ -131,9 +131,10 @@ def failed_cell(nb_path: Path) -> tuple[int | None, int | None, str]:
     dead kernel, a timeout) the interrupted cell is the last one with a
     ``start_time``: papermill sets it when a cell starts, and cells after the one
     execution stopped in never get one (papermill's final save marks them
-    ``completed`` all the same, so the status cannot tell). When every cell started,
-    the kernel may have died in the last cell or after it; then no cell is named
-    (``(None, None, "")``), as when nothing was saved or no cell started.
+    ``completed`` all the same, so the status cannot tell). This is asked only of a run
+    that stopped with an error, and the kernel is idle between cells, so the last cell
+    started is the one it stopped in, the last cell of all included. When nothing was
+    saved or no cell started, no cell is named (``(None, None, "")``).
     """
     try:
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
@@ -149,7 +150,7 @@ def failed_cell(nb_path: Path) -> tuple[int | None, int | None, str]:
         if pm.get("status") == "failed" or pm.get("exception"):
             return where(i)
     started = [i for i, pm in enumerate(meta) if pm.get("start_time")]
-    if started and started[-1] < len(cells) - 1:
+    if started:
         return where(started[-1])
     return None, None, ""
 
