@@ -137,6 +137,23 @@ def test_quote_leaves_out_function_words_and_keeps_a_tatweel_with_its_letter(
     ("انتشر وباء كوفيد-19 في المخيمات.", "19", "code"),
     ("انتشر اللواء 57 في الموصل.", "57", "formation"),
     ("وُلد عام 1441هـ.", "1441", "hijri"),
+    ("عُقد المؤتمر يوم 15 آذار 2022 في بغداد.", "15", "day"),
+    ("عُقد المؤتمر يوم 15 آذار 2022 في بغداد.", "2022", "month_year"),
+    ("أعلن النصر في كانون الأول 2017.", "2017", "month_year"),
+    ("بدأت الغارات في آب/أغسطس 2014.", "2014", "month_year"),
+    ("وصل الوفد في يونيه 2020.", "2020", "month_year"),
+    ("وفق التقرير المؤرخ في 9/3/2022.", "9", "numeric_date"),
+    ("وفق التقرير المؤرخ في 9/3/2022.", "2022", "numeric_date"),
+    ("صدرت الرسالة في 2022-03-09 صباحًا.", "2022", "numeric_date"),
+    ("مدد المجلس الولاية بموجب القرار 2631 أمس.", "2631", "citation"),
+    ("يكلفها قرار مجلس الأمن 2107 بمتابعة الملف.", "2107", "citation"),
+    ("يستند إلى القرارين 1500 و1770.", "و1770", "citation"),
+    ("أقر البرلمان القانون 52 الخاص بالاتفاقية.", "52", "citation"),
+    ("صدر المرسوم 45 لعام 2019.", "2019", "number"),
+    ("تخرج 1200 عنصر من كتيبة الهندسة العسكرية 11 والفرقة 16.", "11", "formation"),
+    ("تخرج 1200 عنصر من كتيبة الهندسة العسكرية 11 والفرقة 16.", "16", "formation"),
+    ("وتشمل الفوج الثاني من لواء المشاة 23، على أن", "23", "formation"),
+    ("اتصلوا عبر الخط الساخن 122 العامل على مدار الساعة.", "122", "phone"),
 ])
 def test_numbers_that_are_no_count_are_proposed_for_ignored_csv(line: str, text: str,
                                                                  why: str) -> None:
@@ -149,9 +166,50 @@ def test_numbers_that_are_no_count_are_proposed_for_ignored_csv(line: str, text:
     "وصل 9 جنود إلى القاعدة.",               # a small count, no month after it
     "قتل 15 شخصًا في 3 هجمات.",
     "تسلم الجيش 250 مركبة من طراز همفي.",
+    "أنهى التحالف تدريب 3 ألوية من الجيش.",     # a count before a unit noun
+    "نشرت الوزارة خمس فرق في المدينة.",
+    "تشكيل 4 فرق و12 لواء جديدًا.",
+    "أرسلت الفرقة المدرعة 300 دبابة إلى الحدود.",  # a counted noun after the number
+    "يبلغ عدد أفراد الكتيبة 800 جندي.",
+    "قاتلت القوات التنظيم منذ 2014.",             # a year standing alone
+    "أعلن النصر في عام 2017 بعد معارك طويلة.",
+    "صوّت المجلس على قانون الموازنة لعام 2023.",
+    "عقد مجلس الأمن 5 جلسات بشأن العراق.",
+    "ارتفع عدد الغارات في آذار إلى 150 غارة.",
 ])
 def test_counts_are_never_set_aside(line: str) -> None:
     assert [draft.set_aside(line, f) for f in draft.scan(line)] == [None] * len(draft.scan(line))
+
+
+def test_a_count_beside_a_unit_name_is_kept_and_the_name_set_aside() -> None:
+    line = "وصل 2500 جندي من الفرقة 16 إلى الموصل، و600 مقاتل من اللواء 57."
+    assert {f.text: draft.set_aside(line, f) for f in draft.scan(line)} == {
+        "2500": None, "16": "formation", "و600": None, "57": "formation"}
+
+
+def test_every_reason_is_written_in_english_and_arabic(tmp_path: Path) -> None:
+    """A date, a month-year, a numeric date, a resolution, a unit and a hotline each go to
+    the ignored.csv proposals with their reason in both languages; the counts stay."""
+    article = tmp_path / "a.txt"
+    article.write_text("صدر القرار 2367 في 15 آذار 2022 وتقرير في 9/3/2022، وتخرج 1200 عنصر "
+                       "من كتيبة الهندسة العسكرية 11 عبر الخط الساخن 122 منذ عام 2014.\n",
+                       encoding="utf-8")
+    got = draft.draft(article, accounted=draft.Accounted({}, {}))
+    reasons = ["citation", "day", "month_year", "numeric_date", "numeric_date", "numeric_date",
+               "formation", "phone"]
+    assert [(r["text"], r["reason"], r["reason_ar"]) for r in got.aside] == [
+        (text, *draft._ASIDE[why]) for text, why in zip(
+            ["2367", "15", "2022", "9", "3", "2022", "11", "122"], reasons, strict=True)]
+    assert {r["value"] for r in got.rows} == {"1200", "2014"}
+    for en, ar in draft._ASIDE.values():
+        assert re.search("[a-z]", en) and re.search("[\u0621-\u064a]", ar)
+
+
+def test_a_change_from_a_bare_figure_to_a_scaled_one_keeps_each_value() -> None:
+    """"من نحو 500 إلى 4 آلاف" is 500 (about) then 4000, not 500 thousand."""
+    line = "قرر الوزراء رفع عدد أفرادها من نحو 500 إلى 4 آلاف عنصر."
+    assert [(str(f.value), f.qualifier) for f in draft.scan(line)] == [
+        ("500", "approx"), ("4000", "exact")]
 
 
 def test_cli_writes_the_set_aside_numbers_and_coverage_accepts_them(

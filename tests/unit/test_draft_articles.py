@@ -1,8 +1,10 @@
-"""`workbook draft` against three synthetic articles and their answer keys (tests/fixtures).
+"""`workbook draft` against synthetic articles and their answer keys (tests/fixtures).
 
 A key row is recalled when a drafted row has its paragraph, value and qualifier;
-a drafted row is right when it is in the key. Both must stay at or above 90 %
-(the goal of the issue on adding an article), article by article.
+a drafted row is right when it is in the key. Article by article, both must stay
+at or above 95 % on the articles written blind (``unseen_*``) and 90 % on the
+older ones, on which the draft was tuned: the goal of the issue on adding an
+article, kept there because not all of them reach 95 %.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from coalition_workbook.data import draft
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "draft_articles"
 ARTICLES = sorted(FIXTURES.glob("*.txt"))
 GOAL = 0.9
+GOAL_UNSEEN = 0.95
 
 
 def _key(paragraph: str, value: str, qualifier: str) -> tuple[int, Decimal, str]:
@@ -38,5 +41,6 @@ def test_draft_recall_and_precision(article: Path) -> None:
             hits += 1
     recall, precision = hits / len(gold), hits / max(len(rows), 1)
     print(f"{article.stem}: recall {recall:.1%}, precision {precision:.1%}")
-    assert recall >= GOAL, sorted(set(gold) - set(got))
-    assert precision >= GOAL, remaining
+    goal = GOAL_UNSEEN if article.stem.startswith("unseen_") else GOAL
+    assert recall >= goal, sorted(set(gold) - set(got))
+    assert precision >= goal, remaining

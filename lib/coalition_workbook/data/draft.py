@@ -34,10 +34,15 @@ _WORD = re.compile(r"[^\s\"“”«»()\[\]،,.:؛;!?؟]+")
 _TRAILING_PUNCT = "\"“”«»()[]،,.:؛;!?؟"
 _YEAR_WORDS = {"عام", "العام", "سنة", "لعام", "بعام", "وعام", "منذ", "لسنة", "بسنة", "وسنة",
                "السنة", "للعام", "عامي", "الأعوام", "للأعوام", "أعوام", "الاعوام", "للاعوام"}
+# Month names as ``_fold`` writes them: the Levantine/Iraqi calendar (كانون الثاني ...
+# كانون الأول; "كانون" and "تشرين" are the first word of two months each) and the
+# Gregorian one with its common spellings (ابريل/إبريل, يونيو/يونيه, the Iraqi مايس,
+# the Maghrebi جانفي ... دجنبر).
 _MONTHS = {
-    "يناير", "فبراير", "مارس", "أبريل", "ابريل", "مايو", "يونيو", "يوليو", "أغسطس",
-    "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "آذار", "نيسان",
-    "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين",
+    "كانون", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين",
+    "يناير", "فبراير", "مارس", "ابريل", "افريل", "مايو", "مايس", "يونيو", "يونيه",
+    "يوليو", "يوليه", "اغسطس", "سبتمبر", "اكتوبر", "نوفمبر", "ديسمبر",
+    "جانفي", "فيفري", "جويليه", "اوت", "نونبر", "دجنبر",
 }
 # Words right after a figure that are not what it counts: prepositions, conjunctions,
 # adverbs ("نحو 500 في المنطقة", "163 ألفًا كما قال").
@@ -97,6 +102,23 @@ def _bare(word: str) -> str:
     return numerals.normalize(word).strip(_TRAILING_PUNCT)
 
 
+_FOLD = str.maketrans("أإآٱىة", "اااايه")
+
+
+def _fold(word: str) -> str:
+    """``_bare``, with the letters spelled either way folded (أ إ آ -> ا, ى -> ي, ة -> ه):
+    "آذار" and "اذار", "الفرقة" and "الفرقه" are one word to the lists below."""
+    return _bare(word).translate(_FOLD)
+
+
+def _is_month(word: str) -> bool:
+    """Whether ``word`` is a month name, a glued و/ف/ب/ل allowed ("وشباط", "بآذار");
+    "آب" only after و ("باب" is a door)."""
+    w = _fold(word)
+    return w in _MONTHS or (w[:1] in "وفبل" and w[1:] in _MONTHS
+                            and (w[1:] != "اب" or w[:1] == "و"))
+
+
 def _is_number_word(word: str) -> bool:
     try:
         numerals.parse_number(word)
@@ -144,8 +166,7 @@ def _year_word(line: str, f: Found) -> int | None:
     if prev and _bare(prev[1]) in _RELATIVE_YEAR | {"الأول", "الثاني"}:
         prev = _word_before(line, prev[0]) or prev  # العام الماضي 2020, تشرين الأول 2023
     word = _bare(prev[1].split("/")[-1]) if prev else ""  # "الأول/ديسمبر 2015"
-    if prev and (word in _YEAR_WORDS or word[1:] in _YEAR_WORDS or word in _MONTHS
-                 or word[1:] in _MONTHS):
+    if prev and (word in _YEAR_WORDS or word[1:] in _YEAR_WORDS or _is_month(word)):
         return prev[0]
     return None
 
@@ -358,13 +379,59 @@ _ASIDE = {
                   "رقم تشكيل عسكري (اللواء 57) وليس عددًا"),
     "hijri": ("a Hijri date, not a count", "تاريخ هجري وليس عددًا"),
     "time": ("a time of day, not a count", "وقت من اليوم وليس عددًا"),
+    "month_year": ("the year of a month-and-year date (كانون الأول 2026), not a figure",
+                   "سنة من تاريخ بالشهر والسنة (كانون الأول 2026) وليست رقمًا"),
+    "numeric_date": ("part of a date written in digits (9/3/2022), not a count",
+                     "جزء من تاريخ مكتوب بالأرقام (9/3/2022) وليس عددًا"),
+    "citation": ("the number of a resolution, decree, law or article (القرار 2367), "
+                 "not a count",
+                 "رقم قرار أو مرسوم أو قانون أو مادة (القرار 2367) وليس عددًا"),
+    "phone": ("a phone or hotline number (الخط الساخن 122), not a count",
+              "رقم هاتف أو خط ساخن (الخط الساخن 122) وليس عددًا"),
 }
 _NUMBER_WORDS = {"رقم", "الرقم", "برقم", "ورقم", "بالرقم", "رقمها", "رقمه"}
-_FORMATIONS = {"اللواء", "الفرقة", "الفوج", "الكتيبة", "السرية", "الفيلق", "الفصيل", "الوحدة",
-               "الوحدتين", "الوحدتان", "اللواءين", "اللواءان", "الفرقتين", "الفوجين"}
-_FORMATION_LIST = re.compile(r"(?:" + "|".join(sorted(_FORMATIONS)) + r")\s+[0-9٠-٩]+\s+و?\s*$")
-_ARTICLE_WORDS = {"المادة", "مادة", "للمادة", "بالمادة", "والمادة", "المادتين", "الفقرة"}
 _DIGITS = "0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
+
+# The nouns below are written as ``_fold`` writes them; ``_head`` takes off a glued
+# و/ف and ب/ك/ل ("والقرار", "للفرقة", "بالمادة") before looking them up.
+# A number right after them is the name of what they cite, not a count.
+_CITING = {
+    "قرار", "القرار", "قرارات", "القرارات", "القرارين", "قراري",
+    "مرسوم", "المرسوم", "مراسيم", "المراسيم", "المرسومين",
+    "قانون", "القانون", "قوانين", "القوانين", "القانونين",
+    "ماده", "الماده", "المادتين", "المواد", "فقره", "الفقره", "البند", "بند",
+}
+# Military units: a number after them (after a few describing words too:
+# "كتيبة الهندسة العسكرية 11", "لواء المشاة 23") names the unit; a number before
+# them counts units ("3 ألوية", "خمس فرق").
+_UNITS = {
+    "كتيبه", "الكتيبه", "الكتيبتين", "فرقه", "الفرقه", "الفرقتين", "لواء", "اللواء",
+    "اللواءين", "اللواءان", "فوج", "الفوج", "الفوجين", "سريه", "السريه", "فيلق", "الفيلق",
+    "فصيل", "الفصيل", "الوحده", "الوحدتين", "الوحدتان",
+}
+# "قيادة عمليات نينوى": the operations command of a sector, a unit too.
+_COMMANDS = {"عمليات", "العمليات"}
+# Phone lines: "الخط الساخن 122", "هاتف 5599".
+_PHONES = {("الخط", "الساخن"), ("خط", "ساخن"), ("الخط", "المجاني"), ("خط", "مجاني"),
+           ("هاتف",), ("الهاتف",)}
+# Definite words that describe no unit: a year's word comes before a year
+# ("الفرقة في العام 2017"), a relative pronoun before a clause.
+_NOT_DESCRIBING = {"العام", "السنه", "الماضي", "المقبل", "الجاري", "الحالي", "الذي", "التي",
+                   "الذين", "اللذين", "اللتين"}
+_NOT_NOUNS_FOLDED = {w.translate(_FOLD) for w in _NOT_NOUNS}
+# Earlier numbers of the same list before a number: "القرارين 1500 و" before 1770.
+_LIST_TAIL = re.compile(rf"(?:[{_DIGITS}]+\s*[،,]?\s*و?\s*)+$")
+_CLAUSE_END = "،,.:؛;!?؟"
+# A date in digits, day-month-year or year-month-day: "9/3/2022", "2022-03-09".
+_NUMERIC_DATE = re.compile(
+    rf"(?<![{_DIGITS}])(?<![{_DIGITS}][/.\-])"
+    rf"(?:[{_DIGITS}]{{1,2}}([/.\-])[{_DIGITS}]{{1,2}}\1(?:[{_DIGITS}]{{4}}|[{_DIGITS}]{{2}})"
+    rf"|[{_DIGITS}]{{4}}([/.\-])[{_DIGITS}]{{1,2}}\2[{_DIGITS}]{{1,2}})"
+    rf"(?![/.\-]?[{_DIGITS}])")
+# A cited number just before "لسنة"/"لعام": "رقم 3", "القانون 52" (and the year after).
+_CITED_BEFORE = re.compile(
+    r"(?:رقم|قرار|مرسوم|قانون|القرار|المرسوم|القانون)\s*\(?\s*[" + _DIGITS + r"]+\s*\)?\s*$")
+_YEAR = re.compile(r"(?:1[89]|20)[0-9][0-9]")  # after numerals.normalize
 
 
 def _next_word(line: str, pos: int) -> str:
@@ -377,14 +444,18 @@ def _next_word(line: str, pos: int) -> str:
 def set_aside(line: str, f: Found) -> str | None:
     """Why a number found in a line is not a figure to curate (a key of ``_ASIDE``), or None.
 
-    Only forms that cannot be counts: a day before a month name, a time of day,
-    "رقم N" and a law's article ("المادة 12"), a leading zero, digits glued to a
-    name ("كوفيد-19"), a formation's number ("اللواء 57"), a Hijri date ("1441هـ").
+    Only forms that cannot be counts: a date's parts (a day before a month name,
+    the year after one, the parts of "9/3/2022"), a time of day, "رقم N", the
+    number of a resolution, decree, law or article ("القرار 2367", "المادة 12"),
+    a phone line ("الخط الساخن 122"), a leading zero, digits glued to a name
+    ("كوفيد-19"), a unit's number ("اللواء 57", "كتيبة الهندسة العسكرية 11"), a
+    Hijri date ("1441هـ"). A year standing alone ("منذ 2014") stays a figure, and
+    so does a number before a unit noun ("3 ألوية").
 
     Examples:
-        >>> line = "صدر القرار رقم 48 في 9 كانون الثاني"
+        >>> line = "صدر القرار رقم 48 في 9 كانون الثاني 2026 تنفيذًا للقرار 2367"
         >>> [set_aside(line, f) for f in scan(line)]
-        ['number', 'day']
+        ['number', 'day', 'month_year', 'citation']
     """
     if f.value is None:
         return None
@@ -393,30 +464,136 @@ def set_aside(line: str, f: Found) -> str | None:
     prev = _word_before(line, f.start)
     prev_word = _bare(prev[1]) if prev else ""
     why = _cited_number(line, f, prev, prev_word)
+    if why is None and digits[:1] in _DIGITS:
+        why = _date_in_digits(line, f, digits) or _named_by(line, f, text)
     if why is None:
         why = _time_or_day(line, f, text, digits, prev_word)
     if why is None and digits[:1] in _DIGITS:
-        why = _written_form(line, f, text, digits, prev_word)
+        why = _written_form(line, f, digits)
     return why
 
 
 def _cited_number(line: str, f: Found, prev: tuple[int, str] | None, prev_word: str,
                   ) -> str | None:
-    """"number" or "formation" when the words before the figure cite it as an identifier:
-    "رقم 48", a law's article ("المادة 12"), the second formation of "الوحدتين 70 و80"."""
+    """"number" when the words before the figure cite it as an identifier: "رقم 48",
+    "قرار مجلس الأمن رقم 2107", the year of "رقم 3 لسنة 2022", "رقم 118-31"."""
     prev2 = _word_before(line, prev[0]) if prev else None
     if prev_word in _NUMBER_WORDS or (prev2 and _bare(prev2[1]) in _NUMBER_WORDS):
         return "number"  # "رقم 48", "الرقم المجاني 5599"
-    if prev_word in ("لسنة", "لعام") and prev and prev2 and re.search(
-            r"رقم\s*\(?\s*[" + _DIGITS + r"]+\s*\)?\s*$", line[:prev[0]]):
+    if prev_word in ("لسنة", "لعام") and prev and prev2 and _CITED_BEFORE.search(
+            line[:prev[0]]):
         return "number"  # "التعليمات رقم 3 لسنة 2022": the year is part of the citation
     if re.search(r"(?:رقم|الرقم)\s*[" + _DIGITS + r"]+\s*[-/]\s*$", line[:f.start]):
         return "number"  # the second part of "رقم 118-31"
-    if prev_word in _ARTICLE_WORDS:
-        return "number"  # "المادة 12 من القانون": a law's article
-    if re.search(_FORMATION_LIST, line[:f.start]):
-        return "formation"  # the second of "الوحدتين 70 و80"
     return None
+
+
+def _date_in_digits(line: str, f: Found, digits: str) -> str | None:
+    """"numeric_date" for a part of "9/3/2022" or "2022-03-09"; "month_year" for a year
+    after a month name ("كانون الأول 2026", "آذار/مارس 2019", "15 آذار 2022")."""
+    for m in _NUMERIC_DATE.finditer(line):
+        if m.start() < f.end and f.start < m.end() and _plausible_date(m.group()):
+            return "numeric_date"
+    if not _YEAR.fullmatch(numerals.normalize(digits)):
+        return None
+    prev = _word_before(line, f.start)
+    if prev and _fold(prev[1]) in ("الاول", "الثاني"):  # "كانون الأول 2026"
+        prev = _word_before(line, prev[0])
+    if prev and any(_is_month(w) for w in prev[1].split("/")):  # "الأول/ديسمبر 2015"
+        return "month_year"
+    return None
+
+
+def _plausible_date(text: str) -> bool:
+    """Whether "d/m/y" or "y-m-d" has a day and a month that can be (either order)."""
+    parts = [int(numerals.normalize(p)) for p in re.split(r"[/.\-]", text)]
+    day, month = (parts[2], parts[1]) if parts[0] > 31 else (parts[0], parts[1])
+    return min(day, month) >= 1 and max(day, month) <= 31 and min(day, month) <= 12
+
+
+def _head(word: str, heads: set[str]) -> bool:
+    """Whether ``word`` is one of ``heads`` (folded), a glued و/ف then ب/ك/ل allowed."""
+    w = _fold(word)
+    forms = {w, w[1:] if w[:1] in "وف" else w}
+    forms |= {x[1:] for x in forms if x[:1] in "بكل"} | {
+        "ال" + x[2:] for x in forms if x.startswith("لل")}
+    return bool(forms & heads)
+
+
+def _words_before(line: str, pos: int) -> tuple[list[str], bool]:
+    """Up to five words before ``pos``, nearest first, back to a clause mark; past the
+    earlier numbers of a list ("القرارين 1500 و1770": the words before 1500), and
+    whether there were any."""
+    before = line[:pos]
+    tail = _LIST_TAIL.search(before)
+    listed = bool(tail and tail.group().strip())
+    if listed and tail is not None:
+        before = before[:tail.start()]
+    words: list[str] = []
+    for word in reversed(before.split()[-5:]):
+        if word[-1:] in _CLAUSE_END or not word.strip(_TRAILING_PUNCT):
+            break  # "القرار، 2367": the clause ended before the number
+        words.append(word)
+    return words, listed
+
+
+def _names_a_unit(words: list[str]) -> int | None:
+    """How many describing words lie between a unit noun and the number (words nearest
+    first: "العسكرية الهندسة كتيبة" -> 2), or None when no unit noun leads them."""
+    for k in range(min(len(words), 4)):
+        if _head(words[k], _UNITS) or (_head(words[k], _COMMANDS) and k + 1 < len(words)
+                                       and _head(words[k + 1], {"قياده"})):
+            return k
+        w = _fold(words[k])
+        if not w.startswith("ال") or w in _NOT_DESCRIBING or k == 3:
+            return None
+    return None
+
+
+def _named_by(line: str, f: Found, text: str) -> str | None:
+    """"citation", "phone" or "formation" when the words before the number name what it
+    identifies: "القرار 2367", "قرار مجلس الأمن 2107", "الخط الساخن 122", "الفرقة 16",
+    "كتيبة الهندسة العسكرية 11".
+
+    A unit's number after describing words or in a list, or one of 100 or more, is a
+    name only when no counted noun follows it: "الفرقة المدرعة 300 دبابة" and "أفراد
+    الكتيبة 800 جندي" count tanks and soldiers.
+    """
+    if " " in text:
+        return None  # "2500 ألف", a number with a scale word, is a count
+    words, listed = _words_before(line, f.start)
+    if not words:
+        return None
+    folded = [_fold(w) for w in words]
+    council = 2 if folded[:2] == ["الامن", "مجلس"] else 3 if folded[:3] == [
+        "الدولي", "الامن", "مجلس"] else 0  # "قرار مجلس الأمن (الدولي) 2107"
+    if council < len(words) and _head(words[council], _CITING):
+        why = "citation"
+    elif any(tuple(folded[:len(p)][::-1]) == p for p in _PHONES):
+        why = "phone"
+    else:
+        described = _names_a_unit(words)
+        if described is None:
+            return None
+        why = "formation"
+        listed = listed or described > 0 or (f.value is not None and f.value >= 100)
+    if listed and _counts_what_follows(line, f):
+        return None
+    return why
+
+
+def _counts_what_follows(line: str, f: Found) -> bool:
+    """Whether an indefinite noun follows the number, as after a count ("300 دبابة"), not a
+    mark, a preposition, و or a definite word as after a name ("16،", "57 التابع")."""
+    after = _words_after(line, f.end)
+    if not after:
+        return False
+    w = _fold(after[0][2])
+    if w.startswith(("ال", "لل")) or w in _NOT_NOUNS_FOLDED or w[1:] in _NOT_NOUNS_FOLDED:
+        return False
+    conj = w[:1] in "وف" and (w[1:2] in "و" + _DIGITS or w[1:3] == "ال"
+                              or _head(w[1:], _UNITS | _CITING))
+    return not conj
 
 
 def _time_or_day(line: str, f: Found, text: str, digits: str, prev_word: str) -> str | None:
@@ -429,20 +606,18 @@ def _time_or_day(line: str, f: Found, text: str, digits: str, prev_word: str) ->
         after = _next_word(line, f.end)
         if after == "من":  # "قبل الثلاثين من أيلول"
             after = _next_word(line, f.end + line[f.end:].find("من") + 2)
-        if after in _MONTHS or after[1:] in _MONTHS:
+        if _is_month(after):
             return "day"
     return None
 
 
-def _written_form(line: str, f: Found, text: str, digits: str, prev_word: str) -> str | None:
-    """Why digits are written as no count: a leading zero, glued to a name ("كوفيد-19"),
-    a formation's number ("اللواء 57") or a Hijri date ("1441هـ")."""
+def _written_form(line: str, f: Found, digits: str) -> str | None:
+    """Why digits are written as no count: a leading zero, glued to a name ("كوفيد-19")
+    or a Hijri date ("1441هـ")."""
     if digits[:1] in "0٠۰" and digits[1:2] in _DIGITS:
         return "zero"
     if re.search("[\u0621-\u064a]-$", line[max(0, f.start - 2):f.start]):
         return "code"  # "كوفيد-19" (digits glued to Latin letters are no number at all)
-    if prev_word in _FORMATIONS and " " not in text:
-        return "formation"
     if re.match(r"\s?هـ", line[f.end:f.end + 3]):
         return "hijri"
     return None
@@ -469,10 +644,10 @@ def draft_rows(source_path: Path, *, accounted: Accounted | None = None,
 class Draft:
     """A draft: ``rows`` for figures.csv, and ``aside`` for data/ignored.csv.
 
-    ``aside`` holds the numbers ``set_aside`` recognises as no count (dates'
-    days, identifiers, codes), each with its reason in both languages: proposed
-    for ignored.csv rather than drafted as figures, so coverage still asks for
-    a decision on every number.
+    ``aside`` holds the numbers ``set_aside`` recognises as no count (the parts
+    of a date, identifiers, resolution and law numbers, unit names, codes), each
+    with its reason in both languages: proposed for ignored.csv rather than
+    drafted as figures, so coverage still asks for a decision on every number.
     """
 
     rows: list[dict[str, str]]

@@ -755,6 +755,22 @@ class _Reader:
             return "a range or alternative: the first figure may take the scale of the second"
         return None
 
+    def keeps_own_value(self, k: int, value: Decimal, end: int) -> bool:
+        """In a change "من A إلى B ألف", whether the bare first figure (tokens [k, end), read
+        as ``value``) keeps its own value rather than taking the scale of the second.
+
+        Of the two readings, the one that makes the smaller change is taken:
+        "ارتفع من 8 إلى 12 ألفًا" is 8000 to 12000, but "رفع العدد من نحو 500 إلى 4
+        آلاف" is 500 to 4000, not a fall from 500 000.
+        """
+        nxt = self.second(k, end)
+        if nxt is None or nxt.scale <= 1 or nxt.pct or nxt.connector not in ("الي", "حتي") \
+                or value <= 0 or not self.is_change(k):
+            return False
+        shared = value * nxt.scale
+        own_ratio = max(value, nxt.value) / min(value, nxt.value)
+        return own_ratio < max(shared, nxt.value) / min(shared, nxt.value)
+
     def decimal_point(self, end: int) -> tuple[Decimal, int] | None:
         """The decimals read out after "فاصلة" (a decimal point in words), and the next token.
 
@@ -1174,7 +1190,7 @@ def _range_at(reader: _Reader, i: int, read: tuple[Decimal, int]) -> _Pair | Non
     cue = reader.range_cue(i, nxt, low)
     if cue is None:
         if (nxt.scale > 1 or nxt.pct) and nxt.connector in ("الي", "حتي") \
-                and reader.is_change(i):
+                and reader.is_change(i) and not reader.keeps_own_value(i, value, end):
             # "ارتفع من 8 إلى 12 ألف عائلة": a change, 8000 then 12000, both exact
             return _Pair(i, i, end, nxt, low, nxt.pct or pct_first, "exact", nxt.end,
                          is_range=False)
@@ -1482,6 +1498,8 @@ class _Finder:
         بين makes it one figure or two, or a fraction after its noun may belong to it."""
         reader = self.reader
         why = reader.shared_scale(i, read[1])
+        if why is not None and reader.keeps_own_value(i, read[0], read[1]):
+            why = None  # "رفع من 500 إلى 4 آلاف": 500, not 500 thousand
         if why is None and reader.after_between(i) and any(
                 x.conj for x in self.toks[i + 1:read[1]]):
             split = _split_range(reader, i, read[1] - 1)
