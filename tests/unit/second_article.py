@@ -51,6 +51,7 @@ def second_article_project(root: Path) -> Path:
 def fill(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """What the analyst types: descriptive fields, and unit/category where the draft left them."""
     return [{**r, "unit": r["unit"] or "trucks", "category": r["category"] or "reconstruction",
+             "actor": r.get("actor") or "coalition",
              "subject_en": r["subject_en"] or "synthetic figure",
              "attributed_to": r["attributed_to"] or "synthetic article"} for r in rows]
 

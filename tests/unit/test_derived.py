@@ -273,6 +273,7 @@ def tables_strategy(draw):
         rows.append({"id": f"f{i}", "value": float(draw(st.integers(0, 10**6))),
                      "unit": "persons", "qualifier": draw(st.sampled_from(QUALS)),
                      "quote": "", "source": "s.txt", "paragraph": 1, "category": "training",
+                     "actor": "coalition",
                      "subject_en": "", "attributed_to": "", "as_of": "", "note": "",
                      "force_id": FORCES[i % len(FORCES)], "kind": f"k{i // len(FORCES)}"})
     return pd.DataFrame(rows)

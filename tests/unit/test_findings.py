@@ -73,7 +73,7 @@ def test_a_lower_bound_total_says_at_least(ds, lang) -> None:
 def test_a_metric_with_no_input_says_so_instead_of_a_number(ds, lang) -> None:
     no_training = _with(ds, figures=ds.figures[ds.figures["category"] != "training"])
     assert findings.finding("trainees", no_training, lang=lang) == \
-        labels.text("finding_trainees_none", lang)
+        labels.actor_text("finding_trainees_none", lang, "coalition")
     no_cash = _with(ds, figures=ds.figures[ds.figures["category"] != "aid_cash"])
     assert labels.text("finding_cash_none", lang) in findings.finding("aid", no_cash, lang=lang)
 

@@ -208,7 +208,7 @@ FORCES = ["army", "police", "peshmerga"]
 
 def _figures(rows: list[dict]) -> pd.DataFrame:
     """A figures table of the given rows, every other column blank."""
-    base = {"quote": "", "source": "s.txt", "paragraph": 1, "subject_en": "",
+    base = {"quote": "", "source": "s.txt", "paragraph": 1, "subject_en": "", "actor": "coalition",
             "attributed_to": "", "as_of": "", "note": "", "force_id": "", "kind": "",
             "qualifier": "exact"}
     return pd.DataFrame([{**base, **r} for r in rows])

@@ -8,7 +8,7 @@ schema, then the cross-table checks (foreign keys) and the quote checks from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,34 @@ class Dataset:
                   if p.is_file()]
         texts = sorted({self.sources_dir / s for s in self.figures["source"].unique()})
         return files + texts + [sources.sidecar_path(t) for t in texts]
+
+    def actors(self) -> list[str]:
+        """The actors that have figures, in the order of ``actors.csv``: the first is the
+        one the reports are about, each further one gets sections of its own."""
+        present = set(self.figures["actor"])
+        return [a for a in schema.vocabulary_keys("actors", self.figures_path.parent)
+                if a in present]
+
+    def for_actor(self, actor: str = "") -> Dataset:
+        """The same tables with only one actor's figures (default: the first actor) and
+        the relations between them: what a total of that actor may add."""
+        actor = actor or next(iter(self.actors()), "")
+        return replace(self, figures=_of_actor(self.figures, actor),
+                       relations=_between(self.relations, _of_actor(self.figures, actor)))
+
+    def sources(self) -> list[str]:
+        """The articles the figures come from, in the order they first appear."""
+        return list(dict.fromkeys(self.figures["source"]))
+
+
+def _of_actor(figures: pd.DataFrame, actor: str) -> pd.DataFrame:
+    return figures[figures["actor"] == actor]
+
+
+def _between(relations: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """The relations whose two figures are both in ``figures``."""
+    ids = figures["id"]
+    return relations[relations["figure_id"].isin(ids) & relations["other_id"].isin(ids)]
 
 
 _QUOTE_COLUMNS = {"source", "paragraph", "quote", "value", "qualifier"}
@@ -88,8 +116,13 @@ def _load(figures_path: Path) -> Dataset:
                 problems.extend(exc.problems)
     problems += schema.check_foreign_keys(tables)
     if "figures" in tables and "relations" in tables and not problems:
-        # Only on sound tables: the slot rule (slots.py) needs valid ids.
-        problems += slots.slot_problems(tables["figures"], tables["relations"])
+        # Only on sound tables: the slot rule (slots.py) needs valid ids. Figures of
+        # different actors never share a slot: the rule holds actor by actor.
+        figures, relations = tables["figures"], tables["relations"]
+        for actor in figures["actor"].unique():
+            mine = _of_actor(figures, actor)
+            problems += slots.slot_problems(mine, _between(relations, mine))
+        problems.sort(key=lambda p: (p.file, p.row or 0))
         tables["relations"] = slots.canonical_relations(tables["relations"])
     if problems:
         raise TableValidationError(problems=problems)

@@ -52,7 +52,7 @@ PATTERN_MEANS = {
 }
 QUALIFIERS = ["exact", "at_least", "at_most", "approx"]
 #: Vocabulary table -> its key column. Their keys are what figures.unit/category allow.
-VOCABULARIES = {"units": "unit", "categories": "category"}
+VOCABULARIES = {"units": "unit", "categories": "category", "actors": "actor"}
 RELATIONS = ["duplicate_of", "supersedes", "conflicts_with", "part_of", "measures_same_as",
              "adds_to",
              # plainer names a curator may write, read as the ones above (metrics.RELATION_ALIASES)
@@ -89,6 +89,10 @@ FIELDS: dict[str, dict[str, Any]] = {
     "category": {"type": "string",
                  "description": "Which analysis the figure feeds (a row of categories.csv).",
                  "constraints": {"max_length": 32, "required": True, "vocabulary": "categories"}},
+    "actor": {"type": "string",
+              "description": "Who gave, trained, struck or announced what the figure counts "
+                             "(a row of actors.csv). Totals only add figures of one actor.",
+              "constraints": {"max_length": 32, "required": True, "vocabulary": "actors"}},
     "subject_en": {"type": "string", "description": "What the figure counts, in English.",
                    "constraints": {"max_length": 500, "required": True}},
     "attributed_to": {"type": "string", "description": "Who the article says stated the figure.",
@@ -144,6 +148,18 @@ FIELDS: dict[str, dict[str, Any]] = {
     "unit_pk": {"type": "string", "description": "Unit key, as figures.unit names it.",
                 "constraints": {"max_length": 32, "required": True, "pattern": SNAKE_CASE,
                                 "unique": True}},
+    "actor_pk": {"type": "string", "description": "Actor key, as figures.actor names it.",
+                 "constraints": {"max_length": 32, "required": True, "pattern": SNAKE_CASE,
+                                 "unique": True}},
+    "actor_label_en": {"type": "string",
+                       "description": "How English sentences name the actor mid-sentence, "
+                                      "with its article: `the coalition`, `the European "
+                                      "Union` (a heading capitalises the first letter).",
+                       "constraints": {"max_length": 200, "required": True}},
+    "feminine_ar": {"type": "string",
+                    "description": "Optional: `yes` when Arabic verbs agree with the actor "
+                                   "in the feminine (`الولايات المتحدة`: قدّمت).",
+                    "constraints": {"max_length": 3, "enum": ["yes"]}},
     "category_pk": {"type": "string", "description": "Category key, as figures.category names it.",
                     "constraints": {"max_length": 32, "required": True, "pattern": SNAKE_CASE,
                                     "unique": True}},
@@ -199,13 +215,14 @@ FIELDS: dict[str, dict[str, Any]] = {
 # Column name in the file -> key in FIELDS when they differ.
 _FIELD_ALIASES = {"forces": {"force_id": "force_id_pk"}, "units": {"unit": "unit_pk"},
                   "categories": {"category": "category_pk"}, "kinds": {"kind": "kind_pk"},
+                  "actors": {"actor": "actor_pk", "label_en": "actor_label_en"},
                   "ignored": {"source": "source_file"}}
 
 TABLES: dict[str, dict[str, Any]] = {
     "figures": {
         "fields": ["id", "value", "unit", "qualifier", "quote", "source", "paragraph", "category",
-                   "subject_en", "subject_ar", "attributed_to", "attributed_to_ar", "as_of",
-                   "note", "note_ar", "force_id", "kind"],
+                   "actor", "subject_en", "subject_ar", "attributed_to", "attributed_to_ar",
+                   "as_of", "note", "note_ar", "force_id", "kind"],
         "optional_fields": ["subject_ar", "attributed_to_ar", "note_ar"],
         "primary_key": ["id"],
         "min_rows": 1,
@@ -222,6 +239,8 @@ TABLES: dict[str, dict[str, Any]] = {
               "primary_key": ["unit"], "min_rows": 1},
     "categories": {"fields": ["category", "label_en", "label_ar"], "primary_key": ["category"],
                    "min_rows": 1},
+    "actors": {"fields": ["actor", "label_en", "label_ar", "feminine_ar"],
+               "optional_fields": ["feminine_ar"], "primary_key": ["actor"], "min_rows": 1},
     "kinds": {"fields": ["kind", "label_en", "label_ar"], "primary_key": ["kind"],
               "min_rows": 0},
     "ignored": {"fields": ["source", "paragraph", "text", "reason", "reason_ar"],

@@ -80,8 +80,13 @@ def _missing_key(key: str, ds: Dataset, name: str, bounds: str) -> str:
 def _part(key: str, ds: Dataset, name: str, bounds: str, lang: str,
           unit: str | None = None) -> str:
     said = amount(metrics.summed_total(ds, name, bounds), lang=lang, unit=unit)
-    return labels.text(_missing_key(key, ds, name, bounds), lang) if said is None \
-        else labels.text(f"finding_{key}", lang, n=said)
+    return _say(ds, _missing_key(key, ds, name, bounds), lang) if said is None \
+        else _say(ds, f"finding_{key}", lang, n=said)
+
+
+def _say(ds: Dataset, key: str, lang: str, **fmt: object) -> str:
+    """A sentence about the dataset's actor (one actor's figures: ``Dataset.for_actor``)."""
+    return labels.actor_text(key, lang, next(iter(ds.actors()), ""), **fmt)
 
 
 def _capital(sentence: str) -> str:
@@ -93,13 +98,13 @@ def trainees(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -
     total = metrics.summed_total(ds, "trainees", bounds)
     by_force = metrics.trainees_by_force(ds, bounds)
     if total is None or by_force.empty:
-        return labels.text(_missing_key("trainees", ds, "trainees", bounds), lang)
+        return _say(ds, _missing_key("trainees", ds, "trainees", bounds), lang)
     top = by_force.sort_values("trainees_count", ascending=False, kind="stable").iloc[0]
     top_row = {"value": top["trainees_count"], "qualifier": top["qualifier"],
                "value_high": top["value_high"]}
     force = labels.force_label(str(top["name_en"]), str(top["name_ar"]), lang) \
         or str(top["force_id"])
-    return labels.text("finding_trainees", lang, total=amount(total, lang=lang),
+    return _say(ds, "finding_trainees", lang, total=amount(total, lang=lang),
                        top=amount(top_row, lang=lang), force=force)
 
 
@@ -107,8 +112,8 @@ def aid(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str
     """Vehicles, cash and weapons given, each stated or said to be missing."""
     names = ("vehicles", "aid_cash", "aid_weapons")
     if not ds.figures["category"].isin([metrics.SUMMED[n].category for n in names]).any():
-        return labels.text("finding_aid_none", lang)
-    return labels.text("finding_aid", lang,
+        return _say(ds, "finding_aid_none", lang)
+    return _say(ds, "finding_aid", lang,
                        vehicles=_part("vehicles", ds, "vehicles", bounds, lang, "vehicles"),
                        cash=_part("cash", ds, "aid_cash", bounds, lang, "usd"),
                        weapons=_part("weapons", ds, "aid_weapons", bounds, lang, "usd"))
@@ -128,17 +133,17 @@ def _size(ds: Dataset, lang: str) -> str:
         sides = sorted([(float(r["value_a"]), str(r["unit_a"]), str(r["qualifier_a"])),
                         (float(r["value_b"]), str(r["unit_b"]), str(r["qualifier_b"]))])
         low, high = (labels.format_figure(v, q, lang=lang, unit=u) for v, u, q in sides)
-        return labels.text("finding_size_disputed", lang, low=low, high=high)
+        return _say(ds, "finding_size_disputed", lang, low=low, high=high)
     if size.empty:
-        return labels.text("finding_size_none", lang)
+        return _say(ds, "finding_size_none", lang)
     first = size.iloc[0]
-    return labels.text("finding_size", lang, size=labels.format_figure(
+    return _say(ds, "finding_size", lang, size=labels.format_figure(
         first["value"], str(first["qualifier"]), lang=lang, unit=str(first["unit"])))
 
 
 def coalition(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:
     """The coalition's size (or its disputed range), its troops in Iraq and its airstrikes."""
-    return _capital(labels.text(
+    return _capital(_say(ds,
         "finding_coalition", lang, size=_size(ds, lang),
         troops=_part("troops", ds, "troops", bounds, lang),
         airstrikes=_part("airstrikes", ds, "airstrikes", bounds, lang, "airstrikes")))
@@ -155,11 +160,11 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         label = labels.metric_label(metric, lang)
         if lang == "en":  # mid-sentence: "trainees at least …", "coalition troops in Iraq …"
             label = label[:1].lower() + label[1:]
-        items.append(labels.text("finding_item", lang, label=label, amount=said))
+        items.append(_say(ds, "finding_item", lang, label=label, amount=said))
     if not items:
-        return labels.text("finding_summary_none", lang)
-    return labels.text("finding_summary", lang,
-                       items=labels.text("finding_item_sep", lang).join(items))
+        return _say(ds, "finding_summary_none", lang)
+    return _say(ds, "finding_summary", lang,
+                       items=_say(ds, "finding_item_sep", lang).join(items))
 
 
 _BUILDERS: dict[str, Callable[..., str]] = {
@@ -167,8 +172,8 @@ _BUILDERS: dict[str, Callable[..., str]] = {
 
 
 def finding(report: str, ds: Dataset | str | Path, *, lang: str = "en",
-            bounds: str = "as_lower_bound") -> str:
-    """The one-sentence finding of ``report`` in ``lang``.
+            bounds: str = "as_lower_bound", actor: str = "") -> str:
+    """The one-sentence finding of ``report`` in ``lang``, about one actor's figures.
 
     Args:
         report: One of ``REPORTS``.
@@ -176,6 +181,7 @@ def finding(report: str, ds: Dataset | str | Path, *, lang: str = "en",
             so a notebook can call this before its own ``load_dataset`` cell).
         lang: ``en`` or ``ar``.
         bounds: How bounded figures enter totals (``metrics.BOUNDS``).
+        actor: Whose figures (a key of actors.csv); default the first with figures.
 
     Raises:
         ValueError: Unknown report, language or bounds.
@@ -187,4 +193,4 @@ def finding(report: str, ds: Dataset | str | Path, *, lang: str = "en",
     metrics.check_bounds(bounds)
     if not isinstance(ds, Dataset):
         ds = load_dataset(config.resolve(ds))
-    return _BUILDERS[report](ds, lang=lang, bounds=bounds)
+    return _BUILDERS[report](ds.for_actor(actor), lang=lang, bounds=bounds)

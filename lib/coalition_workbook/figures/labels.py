@@ -161,22 +161,28 @@ _TEXT: dict[str, dict[str, str]] = {
         # --- other figures: categories no report covers (summary) ---
         "other_figures_section": "Figures no other report covers",
         "other_figures_none": "Every curated figure appears in one of the reports above.",
+        "other_figures_group": "{article}: figures of {actor} no report shows",
+        "actor_section": "{report} by {actor}",
+        "report_trainees_subject": "Iraqi personnel trained",
+        "report_aid_subject": "Aid given to Iraq",
+        "report_coalition_subject": "Size, troops, airstrikes and timeline",
+        "report_summary_subject": "Headline totals",
         "other_figures_table": "Figures in categories no report covers: {categories}",
         "list_sep": ", ",
         # --- pages: findings, page footer, index landing page (branch `pages`) ---
-        "finding_trainees": ("The coalition trained {total} members of Iraqi forces; "
+        "finding_trainees": ("{Actor} trained {total} members of Iraqi forces; "
                              "the largest share, {top}, went to the {force}."),
-        "finding_trainees_excluded": ("The article gives the Iraqi personnel the coalition "
+        "finding_trainees_excluded": ("The article gives the Iraqi personnel {actor} "
                                       "trained only as bounds, left out of totals here."),
         "finding_vehicles_excluded": "vehicles given only as a bound (left out here)",
         "finding_cash_excluded": "cash given only as a bound (left out here)",
         "finding_weapons_excluded": "weapons and equipment valued only as a bound (left out here)",
-        "finding_troops_excluded": ("the coalition troops in Iraq are given only as a bound, "
+        "finding_troops_excluded": ("the {actor_attr} troops in Iraq are given only as a bound, "
                                     "left out here"),
         "finding_airstrikes_excluded": "its airstrikes are given only as a bound, left out here",
-        "finding_trainees_none": ("The article gives no figure for the Iraqi personnel the "
-                                  "coalition trained."),
-        "finding_aid": "The coalition gave Iraq {vehicles}, {cash} and {weapons}.",
+        "finding_trainees_none": ("The article gives no figure for the Iraqi personnel "
+                                  "{actor} trained."),
+        "finding_aid": "{Actor} gave Iraq {vehicles}, {cash} and {weapons}.",
         "finding_aid_none": "The article gives no figure for the aid given to Iraq.",
         "finding_vehicles": "{n}",
         "finding_vehicles_none": "an unstated number of vehicles",
@@ -184,12 +190,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "finding_cash_none": "an unstated sum of cash",
         "finding_weapons": "{n} in weapons and equipment",
         "finding_weapons_none": "weapons and equipment of unstated value",
-        "finding_size": "The coalition counts {size}",
-        "finding_size_disputed": ("Accounts of the coalition's size disagree, "
+        "finding_size": "{Actor} counts {size}",
+        "finding_size_disputed": ("Accounts of {actor_s} size disagree, "
                                   "between {low} and {high}"),
-        "finding_size_none": "The article gives no figure for the coalition's size",
-        "finding_troops": "{n} coalition troops are in Iraq",
-        "finding_troops_none": "the number of coalition troops in Iraq is not stated",
+        "finding_size_none": "The article gives no figure for {actor_s} size",
+        "finding_troops": "{n} {actor_attr} troops are in Iraq",
+        "finding_troops_none": "the number of {actor_attr} troops in Iraq is not stated",
         "finding_airstrikes": "it has carried out {n}",
         "finding_airstrikes_none": "the number of airstrikes is not stated",
         "finding_coalition": "{size}; {troops}; {airstrikes}.",
@@ -345,20 +351,32 @@ _TEXT: dict[str, dict[str, str]] = {
         # --- other figures: categories no report covers (summary) ---
         "other_figures_section": "أرقام لا يتناولها تقرير آخر",
         "other_figures_none": "كل رقم مُدرج في الجداول يظهر في أحد التقارير.",
+        "other_figures_group": "{article}: أرقام {actor} التي لا يعرضها أي تقرير",
+        "actor_section": "{report}: {actor}",
+        "report_trainees_subject": "العناصر العراقية المدرَّبة",
+        "report_aid_subject": "المساعدات المقدمة إلى العراق",
+        "report_coalition_subject": "الحجم والقوات والضربات الجوية والتسلسل الزمني",
+        "report_summary_subject": "أبرز المجاميع",
         "other_figures_table": "أرقام في فئات لا يتناولها أي تقرير: {categories}",
         "list_sep": "، ",
         # --- pages: findings, page footer, index landing page (branch `pages`) ---
-        "finding_trainees": ("درّب التحالف {total} من عناصر القوات العراقية؛ "
+        "finding_trainees": ("درّب {actor} {total} من عناصر القوات العراقية؛ "
                              "وكانت الحصة الأكبر، {top}، من نصيب {force}."),
-        "finding_trainees_excluded": ("لا يذكر المقال عدد العناصر العراقية التي درّبها التحالف "
+        "finding_trainees_f": ("درّبت {actor} {total} من عناصر القوات العراقية؛ "
+                               "وكانت الحصة الأكبر، {top}، من نصيب {force}."),
+        "finding_trainees_excluded": ("لا يذكر المقال عدد العناصر العراقية التي درّبها {actor} "
                                       "إلا حدًّا أدنى أو أعلى، فاستُبعد من المجاميع هنا."),
+        "finding_trainees_excluded_f": ("لا يذكر المقال عدد العناصر العراقية التي درّبتها "
+                                        "{actor} إلا حدًّا أدنى أو أعلى، فاستُبعد من المجاميع هنا."),
         "finding_vehicles_excluded": "مركبات لا يُذكر عددها إلا حدًّا (مستبعدة هنا)",
         "finding_cash_excluded": "مبلغًا نقديًا لا يُذكر إلا حدًّا (مستبعدًا هنا)",
         "finding_weapons_excluded": "أسلحة ومعدات لا تُذكر قيمتها إلا حدًّا (مستبعدة هنا)",
-        "finding_troops_excluded": "ولم يَرِد عدد جنود التحالف في العراق إلا حدًّا، فاستُبعد هنا",
+        "finding_troops_excluded": "ولم يَرِد عدد جنود {actor} في العراق إلا حدًّا، فاستُبعد هنا",
         "finding_airstrikes_excluded": "ولم يَرِد عدد الضربات الجوية إلا حدًّا، فاستُبعد هنا",
-        "finding_trainees_none": "لا يذكر المقال رقمًا لعدد العناصر العراقية التي درّبها التحالف.",
-        "finding_aid": "قدّم التحالف إلى العراق {vehicles}، و{cash}، و{weapons}.",
+        "finding_trainees_none": "لا يذكر المقال رقمًا لعدد العناصر العراقية التي درّبها {actor}.",
+        "finding_trainees_none_f": "لا يذكر المقال رقمًا لعدد العناصر العراقية التي درّبتها {actor}.",
+        "finding_aid": "قدّم {actor} إلى العراق {vehicles}، و{cash}، و{weapons}.",
+        "finding_aid_f": "قدّمت {actor} إلى العراق {vehicles}، و{cash}، و{weapons}.",
         "finding_aid_none": "لا يذكر المقال رقمًا للمساعدات المقدمة إلى العراق.",
         "finding_vehicles": "{n}",
         "finding_vehicles_none": "عددًا غير مذكور من المركبات",
@@ -366,12 +384,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "finding_cash_none": "مبلغًا نقديًا غير مذكور",
         "finding_weapons": "أسلحة ومعدات بقيمة {n}",
         "finding_weapons_none": "أسلحة ومعدات بقيمة غير مذكورة",
-        "finding_size": "يضم التحالف {size}",
-        "finding_size_disputed": "تتعارض الروايات عن حجم التحالف، بين {low} و{high}",
-        "finding_size_none": "لا يذكر المقال رقمًا لحجم التحالف",
-        "finding_troops": "وينتشر {n} من جنود التحالف في العراق",
-        "finding_troops_none": "ولا يُذكر عدد جنود التحالف في العراق",
+        "finding_size": "يضم {actor} {size}",
+        "finding_size_f": "تضم {actor} {size}",
+        "finding_size_disputed": "تتعارض الروايات عن حجم {actor}، بين {low} و{high}",
+        "finding_size_none": "لا يذكر المقال رقمًا لحجم {actor}",
+        "finding_troops": "وينتشر {n} من جنود {actor} في العراق",
+        "finding_troops_none": "ولا يُذكر عدد جنود {actor} في العراق",
         "finding_airstrikes": "ونفّذ {n}",
+        "finding_airstrikes_f": "ونفّذت {n}",
         "finding_airstrikes_none": "ولا يُذكر عدد الضربات الجوية",
         "finding_coalition": "{size}؛ {troops}؛ {airstrikes}.",
         "finding_summary": "أبرز المجاميع: {items}.",
@@ -550,6 +570,33 @@ def check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     return lang
+
+
+def actor_names(actor: str, lang: str = "en") -> dict[str, str]:
+    """How sentences name an actor (a row of actors.csv): ``actor`` mid-sentence,
+    ``Actor`` at a sentence's start, and in English ``actor_s`` (possessive: "the
+    coalition's") and ``actor_attr`` (before a noun: "coalition troops"); the key itself
+    when it has no row.
+
+    Examples:
+        >>> actor_names("coalition")["actor_s"], actor_names("coalition")["actor_attr"]
+        ("the coalition's", 'coalition')
+    """
+    row = vocabulary_rows("actors").get(actor, {})
+    name = row.get(f"label_{check_lang(lang)}") or actor
+    return {"actor": name, "Actor": name[:1].upper() + name[1:],
+            "actor_s": name + ("'" if name.endswith("s") else "'s"),
+            "actor_attr": name.removeprefix("the ")}
+
+
+def actor_text(key: str, lang: str, actor: str, **fmt: object) -> str:
+    """``text`` of a sentence about ``actor``: its names filled in, and in Arabic the
+    feminine form of the sentence (``KEY_f``) for an actor whose verbs agree in the
+    feminine (``feminine_ar`` in actors.csv)."""
+    feminine = vocabulary_rows("actors").get(actor, {}).get("feminine_ar") == "yes"
+    if lang == "ar" and feminine and has_text(f"{key}_f", lang):
+        key = f"{key}_f"
+    return text(key, lang, **actor_names(actor, lang), **fmt)
 
 
 def text(key: str, lang: str = "en", **fmt: object) -> str:

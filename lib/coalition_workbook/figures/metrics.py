@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 _DIRECTION = {"exact": 0, "at_least": 1, "at_most": -1, "approx": None}
 _QUALIFIER = {0: "exact", 1: "at_least", -1: "at_most", None: "approx"}
 METRIC_COLUMNS = ["metric", "value", "value_high", "qualifier", "unit", "inputs", "excluded",
-                  "disputed", "dates"]
+                  "disputed", "dates", "actor"]
 
 #: Name of each summed metric's total in ``compute_metrics``.
 TOTAL_NAMES = {"trainees": "trainees_total", "vehicles": "vehicles_total",
@@ -553,13 +553,24 @@ def _breakdown_frame(res: Resolution, prefix: str, suffix: str, shares: bool) ->
 
 
 def compute_metrics(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
-    """Every published metric as ``METRIC_COLUMNS``; a metric with no input is absent.
+    """Every published metric as ``METRIC_COLUMNS``, actor by actor (``Dataset.actors``
+    order); a metric with no input is absent.
 
     Names: ``trainees_total``, ``trainees_<force>``, ``trainees_share_<force>_pct``,
     ``vehicles_total``, ``vehicles_<kind>``, ``aid_cash_usd``, ``aid_weapons_usd``,
-    ``aid_weapons_<force>_usd``, ``airstrikes_total``, ``troops_total``.
+    ``aid_weapons_<force>_usd``, ``airstrikes_total``, ``troops_total``. A name is unique
+    within its ``actor``: each actor's totals add only its own figures, so another
+    actor's figures never change them.
     """
     check_bounds(bounds)
+    parts = [_actor_metrics(ds.for_actor(actor), bounds).assign(actor=actor)
+             for actor in ds.actors()]
+    found = [p for p in parts if not p.empty]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=METRIC_COLUMNS)
+
+
+def _actor_metrics(ds: Dataset, bounds: str) -> pd.DataFrame:
+    """``compute_metrics`` of a dataset holding one actor's figures."""
     # Each metric resolved once (a total and its breakdown read the same resolution),
     # from one membership and one date map of the table.
     member = membership(ds.figures, ds.relations)

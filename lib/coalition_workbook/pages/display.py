@@ -19,13 +19,15 @@ Views return ``Html``, which Jupyter shows as HTML and ``str()`` turns into mark
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from ..data import sources
-from ..data.dataset import Dataset
+from ..data import config, sources
+from ..data.dataset import Dataset, load_dataset
+from ..data.errors import WorkbookError
 from ..data.provenance import source_lines
 from ..figures import findings, labels, metrics
 from . import links
@@ -151,7 +153,12 @@ def share_why(row: dict | pd.Series) -> str:
 
 def heading(key: str, lang: str = "en", level: int = 2) -> Html:
     """A section heading in ``lang`` (``labels.text(key)``)."""
-    return Html(f"<h{level}>{text_html(labels.text(key, lang))}</h{level}>")
+    return heading_text(labels.text(key, lang), lang, level)
+
+
+def heading_text(words: str, lang: str = "en", level: int = 2) -> Html:
+    """A section heading of given words."""
+    return Html(f"<h{level}>{text_html(words)}</h{level}>")
 
 
 def sentence(key: str, lang: str = "en") -> Html:
@@ -494,6 +501,92 @@ def other_categories(ds: Dataset) -> list[str]:
     """Categories of curated figures that no report shows, in table order."""
     shown = {c for cats in REPORT_CATEGORIES.values() for c in cats}
     return [c for c in pd.unique(ds.figures["category"]) if c not in shown]
+
+
+def report_views(report: str, ds: Dataset, *, lang: str = "en",
+                 bounds: str = "as_lower_bound") -> list[Html]:
+    """The tables a report shows of one actor's figures, in page order: what its notebook
+    shows, and what a further actor's section on that page shows."""
+    views: dict[str, Callable[[], list[Html]]] = {
+        "trainees": lambda: [trainees_table(ds, lang=lang, bounds=bounds),
+                             excluded_table(ds, lang=lang, bounds=bounds)],
+        "aid": lambda: [aid_table(ds, lang=lang, bounds=bounds),
+                        vehicles_table(ds, lang=lang, bounds=bounds),
+                        weapons_table(ds, lang=lang, bounds=bounds),
+                        overlaps_table(ds, lang=lang)],
+        "coalition": lambda: [figures_table(ds, ["coalition", "troops", "airstrikes", "cost"],
+                                            lang=lang),
+                              conflicts_table(ds, lang=lang), timeline_table(ds, lang=lang)],
+        "summary": lambda: [summary(ds, lang=lang, bounds=bounds), conflicts_table(ds, lang=lang)],
+    }
+    return views[report]()
+
+
+def _shows(ds: Dataset, report: str) -> bool:
+    """Whether an actor has figures in a report's categories (the summary: any total)."""
+    cats = REPORT_CATEGORIES.get(report) or {c for v in REPORT_CATEGORIES.values() for c in v}
+    return bool(ds.figures["category"].isin(list(cats)).any())
+
+
+def actor_sections(report: str, figures: Dataset | str | Path, *, lang: str = "en",
+                   bounds: str = "as_lower_bound") -> Html:
+    """A section for each further actor (``Dataset.actors`` after the first) with figures
+    on this report's subject: a heading naming it, its own finding and its own tables.
+    Another actor's figures are never added to the first actor's totals. Empty when the
+    figures are all one actor's."""
+    ds = figures if isinstance(figures, Dataset) else load_dataset(config.resolve(figures))
+    parts = []
+    for actor in ds.actors()[1:]:
+        mine = ds.for_actor(actor)
+        if not _shows(mine, report):
+            continue
+        title = labels.actor_text("actor_section", lang, actor,
+                                  report=labels.text(f"report_{report}_subject", lang))
+        parts.append(str(heading_text(title, lang, level=2)))
+        sentence = findings.finding(report, mine, lang=lang, bounds=bounds)
+        parts.append(f'<p class="wb-finding">{text_html(sentence)}</p>')
+        parts += [str(v) for v in report_views(report, mine, lang=lang, bounds=bounds)]
+    return Html("\n".join(parts))
+
+
+def shown_figure_ids(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound"
+                     ) -> set[str]:
+    """The figures some report page shows, actor by actor: those whose quote a report's
+    tables link to its source page (``#fig-<id>``)."""
+    pages = "".join(str(v) for actor in ds.actors() for report in findings_reports()
+                    for v in report_views(report, ds.for_actor(actor), lang=lang, bounds=bounds))
+    return {fid for fid in ds.figures["id"] if f"#fig-{fid}\"" in pages}
+
+
+def findings_reports() -> tuple[str, ...]:
+    """The reports with tables, in page order."""
+    return ("trainees", "aid", "coalition", "summary")
+
+
+def other_figures(figures: Dataset | str | Path, *, lang: str = "en",
+                  bounds: str = "as_lower_bound") -> Html:
+    """Every figure that no report's tables show, per article and actor, with its quote
+    and note: every curated figure reaches a page. One sentence when there is none."""
+    ds = figures if isinstance(figures, Dataset) else load_dataset(config.resolve(figures))
+    shown = shown_figure_ids(ds, lang=lang, bounds=bounds)
+    rest = ds.figures[~ds.figures["id"].isin(shown)]
+    if rest.empty:
+        return Html(f"<p>{text_html(labels.text('other_figures_none', lang))}</p>")
+    parts = []
+    for (source, actor), group in rest.groupby(["source", "actor"], sort=False):
+        caption = labels.actor_text("other_figures_group", lang, str(actor),
+                                    article=_article_title(ds, str(source), lang))
+        sub = replace(ds, figures=group)
+        parts.append(str(figures_table(sub, list(pd.unique(group["category"])), lang=lang,
+                                       caption=caption)))
+    return Html("\n".join(parts))
+
+
+def _article_title(ds: Dataset, source: str, lang: str) -> str:
+    try:
+        return sources.load_meta(source, ds.sources_dir).title(lang) or source
+    except WorkbookError:
+        return source
 
 
 def other_figures_table(ds: Dataset, *, lang: str = "en") -> Html:

@@ -51,13 +51,14 @@ _TABLE_SCHEMA_CONSTRAINTS = ("required", "unique", "minLength", "maxLength", "mi
 VOCABULARIES: dict[str, tuple[str, list[str]]] = {
     "units": ("unit", schema.UNITS),
     "categories": ("category", schema.CATEGORIES),
+    "actors": ("actor", schema.vocabulary_keys("actors")),
     "qualifiers": ("qualifier", schema.QUALIFIERS),
     "relation-types": ("relation", schema.RELATIONS),
 }
 #: ``metrics.csv`` columns not declared in ``schema.FIELDS``; ``qualifier`` is the figures'.
 METRIC_FIELDS: dict[str, dict[str, Any]] = {
     "metric": {"type": "string", "description": "Name of the derived metric.",
-               "constraints": {"required": True, "unique": True, "pattern": schema.SNAKE_CASE}},
+               "constraints": {"required": True, "pattern": schema.SNAKE_CASE}},
     "value": {"type": "number",
               "description": "The metric's value; for a disputed metric the lowest account.",
               "constraints": {"required": True}},
@@ -84,6 +85,10 @@ METRIC_FIELDS: dict[str, dict[str, Any]] = {
               "description": "The dates (figures.as_of) of the figures it adds, joined by ';', "
                              "when they differ; else empty.",
               "constraints": {"pattern": r"^(\d{4}(-\d{2}){0,2}(;\d{4}(-\d{2}){0,2})*)?$"}},
+    "actor": {"type": "string",
+              "description": "Whose figures the metric adds (actors.actor): a metric name is "
+                           "unique within its actor.",
+              "constraints": {"required": True, "foreign_key": "actors.actor"}},
 }
 ANNOTATION_CONTEXT: list[Any] = [
     "http://www.w3.org/ns/anno.jsonld",
@@ -166,7 +171,7 @@ def _metrics_schema() -> dict[str, Any]:
         raise ExportError(f"metrics.csv columns {metrics.METRIC_COLUMNS} differ from "
                           f"exports.METRIC_FIELDS {list(METRIC_FIELDS)}")
     return {"fields": [field_descriptor(n, s) for n, s in METRIC_FIELDS.items()],
-            "missingValues": [""], "primaryKey": ["metric"]}
+            "missingValues": [""], "primaryKey": ["actor", "metric"]}
 
 
 def _table_files(ds: Any) -> dict[str, Path]:
