@@ -34,10 +34,15 @@ def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .data.dataset import load_dataset
+    from .pages import display
 
     ds = load_dataset(args.figures)
     print(f"{ds.figures_path}: {len(ds.figures)} figures, {len(ds.relations)} relations, "
           f"{len(ds.forces)} forces: all checks passed")
+    unshown = len(ds.figures) - len(display.shown_figure_ids(ds))
+    if unshown:  # a note, not an error: the summary lists them under "Other figures"
+        print(f"note: {unshown} figure{'s' if unshown != 1 else ''} in no report's tables; "
+              "the summary lists them under its other figures")
     return 0
 
 
@@ -156,6 +161,53 @@ def _article_parsers(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(func=cmd_coverage)
 
 
+def cmd_add_source(args: argparse.Namespace) -> int:
+    from .data import intake
+
+    added = intake.add_source(Path(args.article), title_ar=args.title_ar,
+                              title_en=args.title_en, published=args.published,
+                              publisher=args.publisher, url=args.url, actor=args.actor)
+    print("\n".join(added.summary()))
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    from .data import intake
+
+    print("\n".join(intake.accept(Path(args.draft)).summary()))
+    return 0
+
+
+def _intake_parsers(sub: argparse._SubParsersAction) -> None:
+    a = sub.add_parser("add-source", help="copy an article into data/sources/, write its "
+                       "sidecar and draft it",
+                       description="Copy the article byte-identical to data/sources/NAME.txt, "
+                       "write its sidecar NAME.meta.yml (titles, publisher, date, url, sha256, "
+                       "lines) and draft it as `workbook draft` does (data/drafts/NAME.csv and "
+                       "NAME.ignored.csv). Refuses a different file of that name; the same "
+                       "article and options again change nothing.")
+    a.add_argument("article", metavar="FILE.txt", help="the article, UTF-8, one paragraph per "
+                   "line, headline first; its name is the copy's name")
+    a.add_argument("--title-ar", required=True, help="the title in Arabic, as published")
+    a.add_argument("--title-en", required=True, help="the title in English (a translation)")
+    a.add_argument("--published", metavar="YYYY-MM-DD", help="publication date (or YYYY-MM, "
+                   "YYYY)")
+    a.add_argument("--publisher", help="the outlet that published the article")
+    a.add_argument("--url", help="where the article was published (http:// or https://)")
+    a.add_argument("--actor", metavar="KEY", help="put this actor (a key of data/actors.csv) "
+                   "in every drafted row's actor column")
+    a.set_defaults(func=cmd_add_source)
+    c = sub.add_parser("accept", help="merge a reviewed draft into figures.csv and ignored.csv",
+                       description="Append the rows of a reviewed draft to data/figures.csv and "
+                       "those of its NAME.ignored.csv to data/ignored.csv, after validating the "
+                       "merged tables as `workbook validate` does. Each problem is reported as "
+                       "DRAFT:ROW:COLUMN; nothing changes unless every row passes (a duplicate "
+                       "id, an empty required field or a note still starting with DRAFT: is "
+                       "refused).")
+    c.add_argument("draft", help="the reviewed draft, e.g. data/drafts/NAME.csv")
+    c.set_defaults(func=cmd_accept)
+
+
 def _run_parser(sub: argparse._SubParsersAction) -> None:
     from .run.params import NOTEBOOKS, SPEC
 
@@ -211,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_screenshots)
     _run_parser(sub)
     _article_parsers(sub)
+    _intake_parsers(sub)
     return p
 
 

@@ -13,6 +13,7 @@ from . import (
     draft,
     errors,
     files,
+    intake,
     numerals,
     provenance,
     reading,
@@ -30,6 +31,6 @@ from .schema import load_table
 __all__ = [
     "Dataset", "Problem", "TableValidationError", "WorkbookError", "atomic_write",
     "atomic_write_text", "config", "coverage", "detect_qualifier", "draft", "errors", "files",
-    "find_numbers", "load_dataset", "load_table", "numerals", "parse_number", "provenance",
-    "reading", "schema", "slots", "sources", "vocab",
+    "find_numbers", "intake", "load_dataset", "load_table", "numerals", "parse_number",
+    "provenance", "reading", "schema", "slots", "sources", "vocab",
 ]
