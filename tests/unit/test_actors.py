@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from coalition_workbook.data import config, load_dataset
 from coalition_workbook.figures import findings, labels, metrics
 from coalition_workbook.pages import display, escape_html
+from coalition_workbook.pages.escaping import text_html
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "eu_health"
 VOCABULARY_ROWS = {
@@ -51,8 +52,9 @@ def both(tmp_path_factory) -> tuple:
     shutil.copytree(config.DATA_DIR, root)
     for name in ("eu_health.txt", "eu_health.meta.yml"):
         shutil.copy(FIXTURE / name, root / "sources" / name)
-    with (FIXTURE / "figures.csv").open(encoding="utf-8", newline="") as fh:
-        _append(root / "figures.csv", list(csv.DictReader(fh)))
+    for table in ("figures.csv", "relations.csv"):
+        with (FIXTURE / table).open(encoding="utf-8", newline="") as fh:
+            _append(root / table, list(csv.DictReader(fh)))
     for table, rows in VOCABULARY_ROWS.items():
         _append(root / table, rows)
     return load_dataset(config.FIGURES_CSV), load_dataset(root / "figures.csv")
@@ -92,7 +94,10 @@ def test_other_actors_get_their_own_totals_never_mixed_with_dollars(both) -> Non
     eu = _of(table, "european_union").set_index("metric")
     ambulances = added.figures.query("actor == 'european_union' and unit == 'vehicles'")
     assert eu.at["vehicles_total", "value"] == ambulances["value"].sum()
-    assert "eur" not in set(table["unit"])  # no euro total: each euro figure stands alone
+    # Euros have a total of their own (the parts declared part_of their whole drop out).
+    assert eu.at["aid_cash_eur", "unit"] == "eur"
+    assert eu.at["aid_cash_eur", "value"] == figures.at["eu_health_since_2017", "value"]
+    assert "aid_cash_usd" not in eu.index
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -103,7 +108,7 @@ def test_each_further_actor_has_its_own_section_named_from_the_data(both, lang: 
         name = labels.actor_names(actor, lang)["actor"]
         assert escape_html(name) in page
         sentence = findings.finding("aid", added, lang=lang, actor=actor)
-        assert escape_html(sentence) in page
+        assert text_html(sentence) in page
     coalition = labels.actor_names("coalition", lang)["actor"]
     assert escape_html(findings.finding("aid", added, lang=lang)) not in page
     assert coalition not in page.split("<h2>", 1)[0]
@@ -124,15 +129,24 @@ def test_every_curated_figure_reaches_a_report_page(both, lang: str) -> None:
     assert not missing
 
 
-def test_euro_amounts_are_shown_as_euros(both) -> None:
-    """Labels come from the project's units.csv, where the analyst added ``eur``."""
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_cash_shows_one_line_per_currency(both, lang: str) -> None:
+    """The European Union's aid page: its euro total on a line of its own, named for the
+    currency, and its finding says euros. Labels come from the project's units.csv, where
+    the analyst added ``eur``."""
     _, added = both
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(config, "DATA_DIR", added.figures_path.parent)
-        other = str(display.other_figures(added, lang="en"))
-        euros = [labels.format_figure(r.value, "exact", lang="en", unit="eur")
-                 for r in added.figures.query("unit == 'eur'").itertuples()]
-    assert euros and all(e.startswith("€") and e in other for e in euros)
+        page = str(display.actor_sections("aid", added, lang=lang))
+        eu = added.for_actor("european_union")
+        total = metrics.summed_total(eu, "aid_cash_eur", "as_lower_bound")
+        said = findings.amount(total, lang=lang, unit="eur")
+        line = labels.metric_label("aid_cash_eur", lang)
+        finding = findings.finding("aid", added, lang=lang, actor="european_union")
+        currency = labels.unit_label("eur", lang)
+    assert said and text_html(said) in page and said in finding
+    assert text_html(line) in page and currency in line and currency != "eur"
+    assert labels.metric_label("aid_cash_usd", lang) != line
 
 
 FOREIGN = st.fixed_dictionaries({
@@ -167,3 +181,22 @@ def test_adding_another_actors_figures_or_reordering_never_moves_the_coalition(
     rnd.shuffle(order)
     ds = replace(shipped, figures=mixed.iloc[order])
     pd.testing.assert_frame_equal(_of(metrics.compute_metrics(ds), "coalition"), base)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_total_of_figures_from_several_articles_says_so(lang: str) -> None:
+    """As a total of mixed dates does: beside its label, in metrics.csv and its finding."""
+    shipped, _ = _shipped()
+    trainees = shipped.figures.query("category == 'training' and unit == 'persons'")
+    other = trainees.iloc[[0]].assign(id="trainees_from_another_article", force_id="",
+                                      source="another_article.txt")  # a slot of its own
+    ds = replace(shipped, figures=pd.concat([shipped.figures, other]))
+    total = metrics.summed_total(ds, "trainees", "as_lower_bound")
+    assert total is not None
+    assert sorted(total["sources"].split(";")) == sorted({*shipped.figures["source"],
+                                                          "another_article.txt"})
+    note = labels.mixed_sources(total, lang)
+    assert note and note in findings.finding("trainees", ds, lang=lang)
+    assert escape_html(note) in str(display.trainees_table(ds, lang=lang))
+    alone = metrics.summed_total(shipped, "trainees", "as_lower_bound")
+    assert alone is not None and alone["sources"] == ""

@@ -72,6 +72,30 @@ SUMMED: dict[str, Summed] = {s.name: s for s in (
     Summed("troops", "troops", "soldiers", None),
 )}
 
+#: Categories whose figures are amounts of money: one total per currency (``unit``),
+#: since amounts in different currencies are never added (nor converted).
+MONEY = ("aid_cash", "aid_weapons")
+
+
+def summed_metrics(figures: pd.DataFrame) -> dict[str, Summed]:
+    """``SUMMED``, plus one metric per further currency a money category's figures use
+    (``aid_cash_eur`` beside ``aid_cash``, which is in US$), in the order published.
+
+    Examples:
+        >>> f = pd.DataFrame({"category": ["aid_cash", "aid_cash"], "unit": ["usd", "eur"]})
+        >>> [n for n in summed_metrics(f) if n.startswith("aid_cash")]
+        ['aid_cash', 'aid_cash_eur']
+    """
+    out: dict[str, Summed] = {}
+    for s in SUMMED.values():
+        out[s.name] = s
+        if s.category in MONEY:
+            used = figures.loc[figures["category"] == s.category, "unit"].unique().tolist()
+            for unit in sorted(set(used) - {s.unit}):
+                out[f"{s.name}_{unit}"] = Summed(f"{s.name}_{unit}", s.category, unit, None)
+    return out
+
+
 #: A relation as ``(figure_id, relation, other_id)``, the relation in its canonical name.
 Pair = tuple[str, str, str]
 
@@ -157,7 +181,8 @@ def membership(figures: pd.DataFrame, relations: pd.DataFrame) -> Membership:
     Work it out once and pass it to ``metrics.resolve`` when resolving several
     metrics of one table.
     """
-    return membership_of(figures, relation_pairs(relations), tuple(SUMMED.values()))
+    return membership_of(figures, relation_pairs(relations),
+                         tuple(summed_metrics(figures).values()))
 
 
 def membership_of(figures: pd.DataFrame, pairs: list[Pair],
@@ -402,7 +427,7 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
     """
     file = figures.attrs.get("file", "figures.csv")
     pairs = relation_pairs(relations)
-    member = membership_of(figures, pairs, tuple(SUMMED.values()))
+    member = membership_of(figures, pairs, tuple(summed_metrics(figures).values()))
     # Only figures in a relation or sharing a slot can be named below: look up only those.
     named = figures[member.tricky | member.related]
     f = named.set_index("id")
@@ -413,7 +438,7 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
         return 0 if i is None else int(i)
 
     problems: list[Problem] = []
-    for summed in SUMMED.values():
+    for summed in summed_metrics(figures).values():
         # Figures alone in their slot and in no relation cannot share it: only the rest.
         tricky = member.tricky_rows(figures, summed)
         if not tricky.empty:

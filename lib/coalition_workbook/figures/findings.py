@@ -49,8 +49,8 @@ def amount(row: Mapping[str, object] | None, *, lang: str, unit: str | None = No
         True
     """
     said = _amount(row, lang=lang, unit=unit)
-    if said is not None and row is not None and (dates := labels.mixed_dates(row, lang)):
-        said += f" ({dates})"
+    if said is not None and (note := labels.context_note(row, lang)):
+        said += f" ({note})"
     return said
 
 
@@ -73,7 +73,9 @@ def _amount(row: Mapping[str, object] | None, *, lang: str, unit: str | None) ->
 def _missing_key(key: str, ds: Dataset, name: str, bounds: str) -> str:
     """``finding_<key>_excluded`` when ``bounds`` left every figure out, else ``_none``:
     "not stated" would be false of a figure the article gives as a bound."""
-    excluded = metrics.resolve(ds.figures, ds.relations, metrics.SUMMED[name], bounds).excluded
+    summed = metrics.summed_metrics(ds.figures)
+    excluded = any(metrics.resolve(ds.figures, ds.relations, summed[n], bounds).excluded
+                   for n in metrics.currencies(name, summed))
     return f"finding_{key}_excluded" if excluded else f"finding_{key}_none"
 
 
@@ -82,6 +84,17 @@ def _part(key: str, ds: Dataset, name: str, bounds: str, lang: str,
     said = amount(metrics.summed_total(ds, name, bounds), lang=lang, unit=unit)
     return _say(ds, _missing_key(key, ds, name, bounds), lang) if said is None \
         else _say(ds, f"finding_{key}", lang, n=said)
+
+
+def _money(key: str, ds: Dataset, name: str, bounds: str, lang: str) -> str:
+    """A money total in each currency its figures use, joined ("US$2,000,000 and
+    €4,500,000 in cash"): amounts in different currencies are never added."""
+    said = [amount(r, lang=lang, unit=str(r["unit"])) for r in metrics.money_totals(ds, name,
+                                                                                   bounds)]
+    if not said:
+        return _say(ds, _missing_key(key, ds, name, bounds), lang)
+    return _say(ds, f"finding_{key}", lang, n=labels.text("and", lang).join(
+        s for s in said if s))
 
 
 def _say(ds: Dataset, key: str, lang: str, **fmt: object) -> str:
@@ -115,8 +128,8 @@ def aid(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str
         return _say(ds, "finding_aid_none", lang)
     return _say(ds, "finding_aid", lang,
                        vehicles=_part("vehicles", ds, "vehicles", bounds, lang, "vehicles"),
-                       cash=_part("cash", ds, "aid_cash", bounds, lang, "usd"),
-                       weapons=_part("weapons", ds, "aid_weapons", bounds, lang, "usd"))
+                       cash=_money("cash", ds, "aid_cash", bounds, lang),
+                       weapons=_money("weapons", ds, "aid_weapons", bounds, lang))
 
 
 def _size(ds: Dataset, lang: str) -> str:
@@ -152,12 +165,13 @@ def coalition(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") 
 def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:
     """Every summed total in one sentence, each named and qualified."""
     items = []
-    for name, metric in metrics.TOTAL_NAMES.items():
+    for name, summed in metrics.summed_metrics(ds.figures).items():
         row = metrics.summed_total(ds, name, bounds)
-        said = amount(row, lang=lang, unit="usd" if metrics.SUMMED[name].unit == "usd" else None)
+        said = amount(row, lang=lang, unit=summed.unit if summed.category in metrics.MONEY
+                      else None)
         if said is None:
             continue
-        label = labels.metric_label(metric, lang)
+        label = labels.metric_label(metrics.total_name(name), lang)
         if lang == "en":  # mid-sentence: "trainees at least …", "coalition troops in Iraq …"
             label = label[:1].lower() + label[1:]
         items.append(_say(ds, "finding_item", lang, label=label, amount=said))

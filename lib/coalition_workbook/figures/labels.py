@@ -162,6 +162,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "other_figures_section": "Figures no other report covers",
         "other_figures_none": "Every curated figure appears in one of the reports above.",
         "other_figures_group": "{article}: figures of {actor} no report shows",
+        "mixed_sources": "adds figures from {n} articles",
+        "and": " and ",
         "actor_section": "{report} by {actor}",
         "report_trainees_subject": "Iraqi personnel trained",
         "report_aid_subject": "Aid given to Iraq",
@@ -352,6 +354,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "other_figures_section": "أرقام لا يتناولها تقرير آخر",
         "other_figures_none": "كل رقم مُدرج في الجداول يظهر في أحد التقارير.",
         "other_figures_group": "{article}: أرقام {actor} التي لا يعرضها أي تقرير",
+        "mixed_sources": "يجمع أرقامًا من {n} {articles}",
+        "mixed_sources_two": "يجمع أرقامًا من مقالين",
+        "and": " و",
         "actor_section": "{report}: {actor}",
         "report_trainees_subject": "العناصر العراقية المدرَّبة",
         "report_aid_subject": "المساعدات المقدمة إلى العراق",
@@ -754,6 +759,34 @@ def mixed_dates(row: Mapping[str, object], lang: str = "en") -> str:
     return text("mixed_dates", lang, dates=("، " if lang == "ar" else ", ").join(dates))
 
 
+def mixed_sources(row: Mapping[str, object], lang: str = "en") -> str:
+    """What a total says when it adds figures from several articles (its ``sources``).
+
+    Examples:
+        >>> mixed_sources({"sources": "a.txt;b.txt"})
+        'adds figures from 2 articles'
+        >>> mixed_sources({"sources": "a.txt;b.txt;c.txt"}, "ar")
+        'يجمع أرقامًا من 3 مقالات'
+        >>> mixed_sources({"sources": ""})
+        ''
+    """
+    n = len([s for s in str(row.get("sources") or "").split(";") if s])
+    if n < 2:
+        return ""
+    if lang == "ar":
+        return text("mixed_sources_two" if n == 2 else "mixed_sources", lang, n=n,
+                    articles="مقالات" if n <= 10 else "مقالًا")
+    return text("mixed_sources", lang, n=n)
+
+
+def context_note(row: Mapping[str, object] | None, lang: str = "en") -> str:
+    """What a total says of its inputs beside its label: mixed dates, several articles."""
+    if row is None:
+        return ""
+    sep = "؛ " if lang == "ar" else "; "
+    return sep.join(n for n in (mixed_dates(row, lang), mixed_sources(row, lang)) if n)
+
+
 def kind_label(kind: str, lang: str = "en") -> str:
     """A sub-type (``figures.kind``, e.g. a vehicle type) as shown, from data/kinds.csv.
 
@@ -777,7 +810,13 @@ def category_label(category: str, lang: str = "en") -> str:
 
 
 def metric_label(metric: str, lang: str = "en") -> str:
-    """A published metric's name as shown."""
+    """A published metric's name as shown; a money total in a further currency is its
+    metric's name and the currency (``aid_cash_eur``: "Cash (euros)")."""
+    for base in ("aid_cash", "aid_weapons"):
+        unit = metric.removeprefix(f"{base}_")
+        if unit != metric and metric not in METRICS[check_lang(lang)] \
+                and unit in vocabulary_rows("units"):
+            return f"{_lookup(METRICS, f'{base}_usd', lang)} ({unit_label(unit, lang)})"
     return _lookup(METRICS, metric, lang)
 
 

@@ -31,7 +31,6 @@ from ..data.errors import WorkbookError
 from ..data.slots import (
     COUNT_ONCE,
     RELATION_ALIASES,  # noqa: F401  (display.py reads metrics.RELATION_ALIASES)
-    SUMMED,
     Membership,
     Settled,
     Summed,
@@ -40,7 +39,10 @@ from ..data.slots import (
     membership_of,
     relation_pairs,
     settle,
+    summed_metrics,
 )
+from ..data.slots import MONEY as MONEY
+from ..data.slots import SUMMED as SUMMED
 from ..data.vocab import BOUNDS
 
 if TYPE_CHECKING:
@@ -49,12 +51,31 @@ if TYPE_CHECKING:
 _DIRECTION = {"exact": 0, "at_least": 1, "at_most": -1, "approx": None}
 _QUALIFIER = {0: "exact", 1: "at_least", -1: "at_most", None: "approx"}
 METRIC_COLUMNS = ["metric", "value", "value_high", "qualifier", "unit", "inputs", "excluded",
-                  "disputed", "dates", "actor"]
+                  "disputed", "dates", "sources", "actor"]
 
 #: Name of each summed metric's total in ``compute_metrics``.
 TOTAL_NAMES = {"trainees": "trainees_total", "vehicles": "vehicles_total",
                "aid_cash": "aid_cash_usd", "aid_weapons": "aid_weapons_usd",
                "airstrikes": "airstrikes_total", "troops": "troops_total"}
+
+
+def total_name(name: str) -> str:
+    """The published name of a summed metric's total (``aid_cash`` -> ``aid_cash_usd``;
+    a further currency's metric is named for it already: ``aid_cash_eur``)."""
+    return TOTAL_NAMES.get(name, name)
+
+
+def currencies(name: str, summed: dict[str, Summed]) -> list[str]:
+    """A money metric and its further currencies' metrics (``summed_metrics``), in order."""
+    return [n for n, s in summed.items() if n == name or (s.category == summed[name].category
+                                                           and n.startswith(f"{name}_"))]
+
+
+def money_totals(ds: Dataset, name: str, bounds: str = "as_lower_bound"
+                 ) -> list[dict[str, object]]:
+    """The totals of a money metric, one per currency its figures use (US$ first)."""
+    rows = [summed_total(ds, n, bounds) for n in currencies(name, summed_metrics(ds.figures))]
+    return [r for r in rows if r is not None]
 
 
 # --------------------------------------------------------------------------- qualifiers
@@ -200,7 +221,8 @@ def _slot_rows(figs: pd.DataFrame, settled: Settled, summed: Summed) -> pd.DataF
 def _resolved(ds: Dataset, name: str, bounds: str, member: Membership | None = None
               ) -> Resolution:
     """``resolve`` one metric of a dataset, refusing figures that share a slot undeclared."""
-    res = resolve(ds.figures, ds.relations, SUMMED[name], bounds, membership=member)
+    res = resolve(ds.figures, ds.relations, summed_metrics(ds.figures)[name], bounds,
+                  membership=member)
     if res.undeclared:  # load_dataset refuses this; a hand-built Dataset may not have
         a, b = res.undeclared[0]
         raise WorkbookError(f"{a} and {b} fill one slot of {name} with no declared relation")
@@ -242,14 +264,17 @@ def summed_total(ds: Dataset, name: str, bounds: str = "as_lower_bound"
     highest when a slot is disputed (else NaN); ``dates`` the figures' dates
     when they differ (``mixed_dates``).
     """
-    return _summed_total(_resolved(ds, name, bounds), _dates_by_id(ds))
+    return _summed_total(_resolved(ds, name, bounds), _dates_by_id(ds), _sources_by_id(ds))
 
 
-def _summed_total(res: Resolution, dates: dict[str, str]) -> dict[str, object] | None:
-    """``summed_total`` of a resolved metric, ``dates`` being ``_dates_by_id``."""
-    row = _total_row(res, TOTAL_NAMES[res.summed.name])
+def _summed_total(res: Resolution, dates: dict[str, str], sources: dict[str, str]
+                  ) -> dict[str, object] | None:
+    """``summed_total`` of a resolved metric, ``dates`` and ``sources`` being
+    ``_dates_by_id`` and ``_sources_by_id``."""
+    row = _total_row(res, total_name(res.summed.name))
     if row is not None:
-        row["dates"] = _mixed_dates(dates, str(row["inputs"]))
+        row["dates"] = _several(dates, str(row["inputs"]))
+        row["sources"] = _several(sources, str(row["inputs"]))
     return row
 
 
@@ -367,6 +392,9 @@ def aid_by_category(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame
     out = pd.DataFrame([r for r in rows if r is not None], columns=METRIC_COLUMNS)
     out["dates"] = [d or mixed_dates(ds, i) for d, i in zip(out["dates"], out["inputs"],
                                                              strict=True)]
+    by_source = _sources_by_id(ds)
+    out["sources"] = [s or _several(by_source, i) for s, i in zip(out["sources"],
+                                                                     out["inputs"], strict=True)]
     return out
 
 
@@ -412,7 +440,7 @@ def figure_status(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
             if q != "exact" and out[fid][1] == "not_summed":
                 out[fid] = ("", "excluded", "")
     member = membership(ds.figures, ds.relations)
-    for name in SUMMED:
+    for name in summed_metrics(ds.figures):
         res = _resolved(ds, name, bounds, member)
         for fid in res.counted:
             out[fid] = (name, "counted", "")
@@ -425,7 +453,7 @@ def figure_status(ds: Dataset, bounds: str = "as_lower_bound") -> pd.DataFrame:
 def excluded_bounds(ds: Dataset, bounds: str) -> pd.DataFrame:
     """Figures left out of any sum because ``bounds="exclude"`` (stood in for or not)."""
     member = membership(ds.figures, ds.relations)
-    ids = [i for name in SUMMED
+    ids = [i for name in summed_metrics(ds.figures)
            for i, (status, _) in _resolved(ds, name, bounds, member).status.items()
            if status == "excluded"]
     f = ds.figures
@@ -497,7 +525,7 @@ def _row(metric: str, value: float, high: float, qualifier: str, unit: str, inpu
          excluded: str = "", disputed: str = "") -> dict[str, object]:
     return {"metric": metric, "value": value, "value_high": high, "qualifier": qualifier,
             "unit": unit, "inputs": inputs, "excluded": excluded, "disputed": disputed,
-            "dates": ""}
+            "dates": "", "sources": ""}
 
 
 def mixed_dates(ds: Dataset, inputs: str) -> str:
@@ -507,15 +535,25 @@ def mixed_dates(ds: Dataset, inputs: str) -> str:
     moment's count; reports say so next to it. Empty when they share one date
     or give none.
     """
-    return _mixed_dates(_dates_by_id(ds), inputs)
+    return _several(_dates_by_id(ds), inputs)
 
 
-def _mixed_dates(by_id: dict[str, str], inputs: str) -> str:
-    """``mixed_dates``, ``by_id`` being ``_dates_by_id`` of the dataset."""
+def _several(by_id: dict[str, str], inputs: str) -> str:
+    """The distinct values ``by_id`` gives the inputs (``_dates_by_id``,
+    ``_sources_by_id``), ";"-joined, when there are several; else ""."""
     if not by_id:
         return ""
     found = sorted({by_id[i] for i in str(inputs).split(";") if i in by_id})
     return _join(found) if len(found) > 1 else ""
+
+
+def _sources_by_id(ds: Dataset) -> dict[str, str]:
+    """id -> source of every figure; empty when the figures come from one article (then
+    no total mixes articles). A total that adds figures of several articles says so, as
+    one of several dates does."""
+    if ds.figures["source"].nunique() < 2:
+        return {}
+    return dict(zip(ds.figures["id"], ds.figures["source"], strict=True))
 
 
 def _dates_by_id(ds: Dataset) -> dict[str, str]:
@@ -540,7 +578,7 @@ def _breakdown_frame(res: Resolution, prefix: str, suffix: str, shares: bool) ->
         "excluded": "", "disputed": pd.array(
             [i if d else "" for i, d in zip(inputs, b["disputed"].tolist(), strict=True)],
             dtype="str"),
-        "dates": ""}, columns=METRIC_COLUMNS)
+        "dates": "", "sources": ""}, columns=METRIC_COLUMNS)
     if not shares or b.empty:
         return out
     share = pd.DataFrame({
@@ -548,7 +586,7 @@ def _breakdown_frame(res: Resolution, prefix: str, suffix: str, shares: bool) ->
         "value": b["share_pct"],
         "value_high": b["share_high_pct"], "qualifier": b["share_qualifier"], "unit": "pct",
         "inputs": res.inputs,  # every id the breakdown adds up
-        "excluded": "", "disputed": "", "dates": ""}, columns=METRIC_COLUMNS)
+        "excluded": "", "disputed": "", "dates": "", "sources": ""}, columns=METRIC_COLUMNS)
     return pd.concat([out, share], ignore_index=True)
 
 
@@ -574,18 +612,20 @@ def _actor_metrics(ds: Dataset, bounds: str) -> pd.DataFrame:
     # Each metric resolved once (a total and its breakdown read the same resolution),
     # from one membership and one date map of the table.
     member = membership(ds.figures, ds.relations)
-    res = {name: _resolved(ds, name, bounds, member) for name in SUMMED}
-    dates = _dates_by_id(ds)
+    summed = summed_metrics(ds.figures)
+    res = {name: _resolved(ds, name, bounds, member) for name in summed}
+    dates, sources = _dates_by_id(ds), _sources_by_id(ds)
 
     def total(name: str) -> pd.DataFrame:
-        row = _summed_total(res[name], dates)
+        row = _summed_total(res[name], dates, sources)
         return pd.DataFrame([row] if row is not None else [], columns=METRIC_COLUMNS)
 
     parts = [total("trainees"),
              _breakdown_frame(res["trainees"], "trainees_", "", shares=True),
              total("vehicles"),
              _breakdown_frame(res["vehicles"], "vehicles_", "", shares=False),
-             total("aid_cash"), total("aid_weapons"),
+             *(total(n) for n in currencies("aid_cash", summed)),
+             *(total(n) for n in currencies("aid_weapons", summed)),
              _breakdown_frame(res["aid_weapons"], "aid_weapons_", "_usd", shares=False),
              total("airstrikes"), total("troops")]
     found = [p for p in parts if not p.empty]

@@ -228,10 +228,11 @@ def _title_for(ds: Dataset, ids: str, lang: str) -> str:
 def _total_label(ds: Dataset, name: str, row: dict | None, lang: str, label: str) -> str:
     """A total's label; when bounds left figures out it says so, and gives the whole.
 
-    A total of figures of different dates says which dates it mixes.
+    A total of figures of different dates says which dates it mixes, and one of
+    figures from several articles says how many.
     """
-    if row is not None and (dates := labels.mixed_dates(row, lang)):
-        label = f"{label} ({dates})"
+    if note := labels.context_note(row, lang):
+        label = f"{label} ({note})"
     if row is None or not row.get("excluded"):
         return text_html(label)
     whole = metrics.summed_total(ds, name, "as_lower_bound")
@@ -413,9 +414,12 @@ def aid_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") 
     header = [labels.text("category", lang), labels.text("value", lang),
               labels.text("quote", lang), labels.text("note", lang)]
     rows = []
-    for name in ("vehicles", "aid_cash", "aid_weapons"):
+    summed = metrics.summed_metrics(ds.figures)
+    names = ["vehicles", *metrics.currencies("aid_cash", summed),
+             *metrics.currencies("aid_weapons", summed)]
+    for name in names:  # money: one line per currency, never converted or added
         r = metrics.summed_total(ds, name, bounds)
-        metric = metrics.TOTAL_NAMES[name]
+        metric = metrics.total_name(name)
         if r is None:
             rows.append([_td(text_html(labels.metric_label(metric, lang))),
                          _td(figure_html(None, "exact", lang=lang), num=True), _td(""), _td("")])

@@ -85,6 +85,10 @@ METRIC_FIELDS: dict[str, dict[str, Any]] = {
               "description": "The dates (figures.as_of) of the figures it adds, joined by ';', "
                              "when they differ; else empty.",
               "constraints": {"pattern": r"^(\d{4}(-\d{2}){0,2}(;\d{4}(-\d{2}){0,2})*)?$"}},
+    "sources": {"type": "string",
+                "description": "The articles (figures.source) of the figures it adds, joined "
+                               "by ';', when there are several; else empty.",
+                "constraints": {}},
     "actor": {"type": "string",
               "description": "Whose figures the metric adds (actors.actor): a metric name is "
                            "unique within its actor.",
