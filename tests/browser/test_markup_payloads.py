@@ -55,13 +55,16 @@ _ARABIC_TWINS = {"figures.subject_ar", "figures.attributed_to_ar", "figures.note
                  "relations.note_ar"}
 _ENGLISH_TWINS = {"figures.subject_en", "figures.attributed_to", "figures.note", "relations.note"}
 _NOUN_FORMS = {"units.plural_ar", "units.accusative_ar", "units.dual_ar"}
-NOT_SHOWN = {"en": _NEVER_TEXT | {"units.label_ar", "kinds.label_ar"} | _ARABIC_TWINS
-             | _NOUN_FORMS,
-             "ar": _NEVER_TEXT | {"forces.name_en", "units.label_en", "kinds.label_en"}
+NOT_SHOWN = {"en": _NEVER_TEXT | {"units.label_ar", "kinds.label_ar", "actors.label_ar"}
+             | _ARABIC_TWINS | _NOUN_FORMS,
+             "ar": _NEVER_TEXT | {"forces.name_en", "units.label_en", "kinds.label_en",
+                                  "actors.label_en"}
              | _ENGLISH_TWINS}
 #: Shown for some rows only: a unit's plural or dual appears where a figure's count takes
-#: that form (e.g. 3-10), so neither "every payload shown" nor "never shown" holds.
-PARTLY_SHOWN = {"en": set(), "ar": {"units.plural_ar", "units.dual_ar"}}
+#: that form (e.g. 3-10), and an actor's name only where the actor has figures, so
+#: neither "every payload shown" nor "never shown" holds.
+PARTLY_SHOWN = {"en": {"actors.label_en"},
+                "ar": {"units.plural_ar", "units.dual_ar", "actors.label_ar"}}
 TAG = re.compile(r"alert\('([a-z0-9]+)'\)|\u2028([a-z0-9]+)\u2029")
 
 
