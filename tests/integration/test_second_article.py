@@ -1,5 +1,6 @@
-"""Adding an article, end to end, as the README's walkthrough says: copy the text and its
-sidecar, draft, fill, validate, coverage, run; the published run names the new source.
+"""Adding an article, end to end, as the README's walkthrough says: `workbook add-source`,
+fill the draft, `workbook accept`, validate, coverage, run; the published run names the
+new source.
 
 Uses the SYNTHETIC article under tests/fixtures/second_article/ (never shipped as data)
 on a copy of the project, through the real ``workbook`` command.
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -27,8 +27,6 @@ COALITION_REPORT = {"coalition", "troops", "airstrikes", "cost", "timeline"}
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("second") / "project", reports=False)
-    for f in FIXTURE.glob(f"{TEXT.stem}.*"):
-        shutil.copy(f, root / "data" / "sources" / f.name)
     add_row(root / "data" / "units.csv", NEW_UNIT)          # a new unit is one row
     add_row(root / "data" / "categories.csv", NEW_CATEGORY)  # and so is a category
     return root
@@ -36,23 +34,30 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_new_article_goes_from_draft_to_a_published_run(project: Path) -> None:
     data = project / "data"
-    before = workbook(project, "coverage", "--strict")
-    assert before.returncode == 2, before.stdout + before.stderr  # its numbers are unaccounted
-
-    done = workbook(project, "draft", f"data/sources/{TEXT.name}")
+    done = workbook(project, "add-source", str(FIXTURE / TEXT.name), "--actor", "coalition",
+                    "--title-ar", "قوافل الإعمار تصل إلى الموصل وسط وعود دولية جديدة",
+                    "--title-en", "Reconstruction convoys reach Mosul", "--published", "2024-01")
     assert done.returncode == 0, done.stderr
+    assert (data / "sources" / TEXT.name).read_bytes() == (FIXTURE / TEXT.name).read_bytes()
     drafted = data / "drafts" / f"{TEXT.stem}.csv"
     assert str(drafted.relative_to(project)) in done.stdout + done.stderr
     with drafted.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        reader = csv.DictReader(fh)
+        header, rows = list(reader.fieldnames or []), list(reader)
     assert rows and {r["source"] for r in rows} == {TEXT.name}
+    assert {r["actor"] for r in rows} == {"coalition"}
+    before = workbook(project, "coverage", "--strict")
+    assert before.returncode == 2, before.stdout + before.stderr  # its numbers are unaccounted
 
-    # The analyst fills the descriptive fields and appends the rows to figures.csv.
-    with (data / "figures.csv").open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh))
-    with (data / "figures.csv").open("a", encoding="utf-8", newline="") as fh:
-        out = csv.DictWriter(fh, fieldnames=header, lineterminator="\n", extrasaction="ignore")
-        out.writerows({k: r.get(k, "") for k in header} for r in fill(rows))
+    # The analyst reviews the draft: fills the descriptive fields, settles DRAFT: notes.
+    reviewed = [{**r, "note": "" if r["note"].startswith("DRAFT:") else r["note"]}
+                for r in fill(rows)]
+    with drafted.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        out.writeheader()
+        out.writerows(reviewed)
+    accepted = workbook(project, "accept", str(drafted.relative_to(project)))
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
 
     for command in (("validate",), ("coverage", "--strict")):
         checked = workbook(project, *command)
