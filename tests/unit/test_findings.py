@@ -74,8 +74,14 @@ def test_a_metric_with_no_input_says_so_instead_of_a_number(ds, lang) -> None:
     no_training = _with(ds, figures=ds.figures[ds.figures["category"] != "training"])
     assert findings.finding("trainees", no_training, lang=lang) == \
         labels.actor_text("finding_trainees_none", lang, "coalition")
+    # A kind of aid the figures never mention is left out, not called "unstated".
     no_cash = _with(ds, figures=ds.figures[ds.figures["category"] != "aid_cash"])
-    assert labels.text("finding_cash_none", lang) in findings.finding("aid", no_cash, lang=lang)
+    said = findings.finding("aid", no_cash, lang=lang)
+    cash = metrics.summed_total(ds, "aid_cash", "as_lower_bound")
+    assert cash is not None and findings.amount(cash, lang=lang, unit="usd") not in said
+    assert labels.text("finding_cash_none", lang) not in said
+    assert findings.amount(metrics.summed_total(ds, "vehicles", "as_lower_bound"), lang=lang,
+                           unit="vehicles") in said
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

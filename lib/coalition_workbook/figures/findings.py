@@ -122,14 +122,17 @@ def trainees(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -
 
 
 def aid(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> str:
-    """Vehicles, cash and weapons given, each stated or said to be missing."""
-    names = ("vehicles", "aid_cash", "aid_weapons")
-    if not ds.figures["category"].isin([metrics.SUMMED[n].category for n in names]).any():
+    """Vehicles, cash and weapons given: each kind of aid the actor's figures speak of,
+    stated or said to be missing (a kind the figures never mention is left out, so no
+    actor is said to have given "an unstated number" of what it never gave)."""
+    parts = {"vehicles": lambda: _part("vehicles", ds, "vehicles", bounds, lang, "vehicles"),
+             "aid_cash": lambda: _money("cash", ds, "aid_cash", bounds, lang),
+             "aid_weapons": lambda: _money("weapons", ds, "aid_weapons", bounds, lang)}
+    present = set(ds.figures["category"])
+    items = [say() for name, say in parts.items() if metrics.SUMMED[name].category in present]
+    if not items:
         return _say(ds, "finding_aid_none", lang)
-    return _say(ds, "finding_aid", lang,
-                       vehicles=_part("vehicles", ds, "vehicles", bounds, lang, "vehicles"),
-                       cash=_money("cash", ds, "aid_cash", bounds, lang),
-                       weapons=_money("weapons", ds, "aid_weapons", bounds, lang))
+    return _say(ds, "finding_aid", lang, items=labels.join_items(items, lang))
 
 
 def _size(ds: Dataset, lang: str) -> str:

@@ -184,7 +184,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "finding_airstrikes_excluded": "its airstrikes are given only as a bound, left out here",
         "finding_trainees_none": ("The article gives no figure for the Iraqi personnel "
                                   "{actor} trained."),
-        "finding_aid": "{Actor} gave Iraq {vehicles}, {cash} and {weapons}.",
+        "finding_aid": "{Actor} gave Iraq {items}.",
         "finding_aid_none": "The article gives no figure for the aid given to Iraq.",
         "finding_vehicles": "{n}",
         "finding_vehicles_none": "an unstated number of vehicles",
@@ -380,8 +380,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "finding_airstrikes_excluded": "ولم يَرِد عدد الضربات الجوية إلا حدًّا، فاستُبعد هنا",
         "finding_trainees_none": "لا يذكر المقال رقمًا لعدد العناصر العراقية التي درّبها {actor}.",
         "finding_trainees_none_f": "لا يذكر المقال رقمًا لعدد العناصر العراقية التي درّبتها {actor}.",
-        "finding_aid": "قدّم {actor} إلى العراق {vehicles}، و{cash}، و{weapons}.",
-        "finding_aid_f": "قدّمت {actor} إلى العراق {vehicles}، و{cash}، و{weapons}.",
+        "finding_aid": "قدّم {actor} إلى العراق {items}.",
+        "finding_aid_f": "قدّمت {actor} إلى العراق {items}.",
         "finding_aid_none": "لا يذكر المقال رقمًا للمساعدات المقدمة إلى العراق.",
         "finding_vehicles": "{n}",
         "finding_vehicles_none": "عددًا غير مذكور من المركبات",
@@ -757,6 +757,18 @@ def mixed_dates(row: Mapping[str, object], lang: str = "en") -> str:
     if not dates:
         return ""
     return text("mixed_dates", lang, dates=("، " if lang == "ar" else ", ").join(dates))
+
+
+def join_items(items: list[str], lang: str = "en") -> str:
+    """A list in running text: "A, B and C" / "A، وB، وC".
+
+    Examples:
+        >>> join_items(["a", "b", "c"]), join_items(["a", "b"], "ar"), join_items(["a"])
+        ('a, b and c', 'a، وb', 'a')
+    """
+    if lang == "ar":
+        return "، و".join(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def mixed_sources(row: Mapping[str, object], lang: str = "en") -> str:

@@ -549,7 +549,9 @@ def actor_sections(report: str, figures: Dataset | str | Path, *, lang: str = "e
         parts.append(str(heading_text(title, lang, level=2)))
         sentence = findings.finding(report, mine, lang=lang, bounds=bounds)
         parts.append(f'<p class="wb-finding">{text_html(sentence)}</p>')
-        parts += [str(v) for v in report_views(report, mine, lang=lang, bounds=bounds)]
+        # Only the tables that show some of its figures: no page of empty tables.
+        parts += [str(v) for v in report_views(report, mine, lang=lang, bounds=bounds)
+                  if "#fig-" in str(v)]
     return Html("\n".join(parts))
 
 
