@@ -88,3 +88,48 @@ def test_a_malformed_ignored_table_is_refused_with_the_rest(tables) -> None:
     with pytest.raises(TableValidationError) as err:
         load_dataset(tables.figures)
     assert [p.row for p in err.value.problems if p.file == str(path)] == [len(rows) + 1]
+
+
+# --- what validate accepts, every export can represent -----------------------------------
+
+def test_a_value_with_thousands_separators_is_refused_with_its_fix(tables) -> None:
+    index = next(i for i, r in enumerate(tables.records()) if float(r["value"]) >= 1000)
+    written = f"{int(float(tables.get(index, 'value'))):,}"
+    row = tables.set(index, "value", written)
+    (p,) = [p for p in problems(tables.figures) if p.column == "value"]
+    assert (p.row, p.reason) == (row, f'"{written}" has thousands separators; write '
+                                      f'{written.replace(",", "")}')
+
+
+def test_a_kind_not_in_kinds_csv_is_refused(tables) -> None:
+    index = next(i for i, r in enumerate(tables.records()) if r["kind"])
+    row = tables.set(index, "kind", "bananas")
+    (p,) = problems(tables.figures)
+    assert (p.row, p.column) == (row, "kind") and "kinds.csv" in p.reason
+
+
+def _relate(tables, relation: str, a: str, b: str) -> int:
+    header, rows = tables.read(tables.relations)
+    new = {"figure_id": a, "relation": relation, "other_id": b, "note": "test"}
+    tables.write(tables.relations, header, [*rows, [new.get(h, "") for h in header]])
+    return len(rows) + 2
+
+
+def test_a_loop_of_part_of_relations_is_refused_naming_both_rows(tables) -> None:
+    part = next(r for r in tables.records(tables.relations) if r["relation"] == "part_of")
+    rows = [i + 2 for i, r in enumerate(tables.records(tables.relations)) if r == part]
+    new = _relate(tables, "part_of", part["other_id"], part["figure_id"])
+    loops = [p for p in problems(tables.figures) if "loop" in p.reason]
+    assert [p.row for p in loops] == [new]
+    assert f"rows {rows[0]} and {new}" in loops[0].reason
+
+
+def test_an_exact_part_larger_than_its_exact_whole_is_refused(tables) -> None:
+    related = {x for r in tables.records(tables.relations) for x in (r["figure_id"],
+                                                                      r["other_id"])}
+    exact = [r for r in tables.records() if r["qualifier"] == "exact" and r["id"] not in related]
+    big, small = next((a, b) for a in exact for b in exact
+                      if a["unit"] == b["unit"] and float(a["value"]) > float(b["value"]))
+    row = _relate(tables, "part_of", big["id"], small["id"])
+    (p,) = [p for p in problems(tables.figures) if "cannot be part of it" in p.reason]
+    assert p.row == row and big["id"] in p.reason and small["id"] in p.reason

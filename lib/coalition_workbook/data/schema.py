@@ -52,7 +52,7 @@ PATTERN_MEANS = {
 }
 QUALIFIERS = ["exact", "at_least", "at_most", "approx"]
 #: Vocabulary table -> its key column. Their keys are what figures.unit/category allow.
-VOCABULARIES = {"units": "unit", "categories": "category", "actors": "actor"}
+VOCABULARIES = {"units": "unit", "categories": "category", "actors": "actor", "kinds": "kind"}
 RELATIONS = ["duplicate_of", "supersedes", "conflicts_with", "part_of", "measures_same_as",
              "adds_to",
              # plainer names a curator may write, read as the ones above (metrics.RELATION_ALIASES)
@@ -66,7 +66,8 @@ FIELDS: dict[str, dict[str, Any]] = {
            "constraints": {"max_length": 100, "required": True, "pattern": SNAKE_CASE,
                            "unique": True}},
     "value": {"type": "number",
-              "description": "The figure, as numerals.parse_number() reads its quote.",
+              "description": "The figure, as numerals.parse_number() reads its quote, "
+                             "written without thousands separators (29000).",
               "constraints": {"max_length": 32, "required": True, "minimum": 0}},
     "unit": {"type": "string", "description": "What one of `value` is (a row of units.csv).",
              "constraints": {"max_length": 32, "required": True, "vocabulary": "units"}},
@@ -120,8 +121,9 @@ FIELDS: dict[str, dict[str, Any]] = {
                  "constraints": {"max_length": 100, "pattern": r"^([a-z][a-z0-9_]*)?$",
                                  "foreign_key": "forces.force_id"}},
     "kind": {"type": "string",
-             "description": "Sub-type within the category, e.g. armored vehicles.",
-             "constraints": {"max_length": 100, "pattern": r"^([a-z][a-z0-9_]*)?$"}},
+             "description": "Sub-type within the category, e.g. armored vehicles (a row of "
+                            "kinds.csv).",
+             "constraints": {"max_length": 100, "vocabulary": "kinds"}},
     "force_id_pk": {"type": "string", "description": "Force identifier.",
                     "constraints": {"max_length": 100, "required": True, "pattern": SNAKE_CASE,
                                     "unique": True}},
@@ -272,6 +274,15 @@ def max_length(table: str, column: str) -> int:
     """
     return int(field_spec(table, column).get("constraints", {}).get("max_length",
                                                                     DEFAULT_MAX_LENGTH))
+
+
+def table_files(figures_path: str | Path) -> list[Path]:
+    """Every curated table a figures table comes with, as ``load_dataset`` and the pages
+    read them (``config.beside_figures``): the one registry of the data files, so the
+    run's fingerprint and manifest name each of them, and a change to any re-runs."""
+    figures = Path(figures_path)
+    return [figures, *(config.beside_figures(figures, f"{t}.csv") for t in TABLES
+                       if t != "figures")]
 
 
 def vocabulary_path(name: str, folder: Path | None = None) -> Path:
@@ -470,7 +481,7 @@ def _type_numbers(df: pd.DataFrame, table: str, name: str,
         if kind == "integer":
             bad |= num.notna() & (num % 1 != 0)
         what = "a whole number" if kind == "integer" else "a finite number"
-        problems += [Problem(name, int(row), col, f'"{df.at[row, col]}" is not {what}')
+        problems += [Problem(name, int(row), col, _not_a_number(str(df.at[row, col]), what))
                      for row in df.index[bad.to_numpy()]]
         num[bad] = float("nan")
         df[col] = num.round().astype("Int64") if kind == "integer" else num.astype(float)
@@ -491,13 +502,17 @@ def _schema_problems(df: pd.DataFrame, table: str, name: str,
 
 
 def _numbers(cells: pd.Series) -> pd.Series:
-    """``pd.to_numeric`` of the cells, thousands commas allowed (NaN where not a number)."""
-    num = pd.to_numeric(cells, errors="coerce").astype(float)
-    missing = num.isna()
-    if missing.any():
-        num[missing] = pd.to_numeric(cells[missing].str.replace(",", "", regex=False),
-                                     errors="coerce")
-    return num
+    """``pd.to_numeric`` of the cells (NaN where not a number)."""
+    return pd.to_numeric(cells, errors="coerce").astype(float)
+
+
+def _not_a_number(cell: str, what: str) -> str:
+    """Why a cell is not a number, with the fix when it is one written with thousands
+    separators: the tables hold numbers as every export reads them ("29000")."""
+    plain = cell.replace(",", "")
+    if "," in cell and pd.notna(pd.to_numeric(plain, errors="coerce")):
+        return f'"{cell}" has thousands separators; write {plain}'
+    return f'"{cell}" is not {what}'
 
 
 def _cut_long_cells(df: pd.DataFrame, table: str, name: str

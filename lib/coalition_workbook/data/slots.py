@@ -447,7 +447,7 @@ def slot_problems(figures: pd.DataFrame, relations: pd.DataFrame) -> list[Proble
     rel = canonical_relations(relations)
     rel_file = relations.attrs.get("file", "relations.csv")
     problems += _relation_problems(rel, f, rel_file)
-    problems += _supersede_cycles(rel, rel_file)
+    problems += _relation_cycles(rel, rel_file)
     return problems
 
 
@@ -476,6 +476,10 @@ def _relation_problems(rel: pd.DataFrame, f: pd.DataFrame, file: str) -> list[Pr
             continue  # reported as an unknown id
         if a == b:
             problems.append(Problem(file, row, "other_id", f"{a} is related to itself"))
+        elif r == "part_of" and _larger_part(f, a, b):
+            problems.append(Problem(file, row, "relation", (
+                f"{a} ({f.at[a, 'value']:g}) is larger than {b} ({f.at[b, 'value']:g}), so it "
+                "cannot be part of it; one of the figures or the relation is wrong")))
         elif r == "duplicate_of" and not compatible(
                 (float(f.at[a, "value"]), f.at[a, "qualifier"]),
                 (float(f.at[b, "value"]), f.at[b, "qualifier"])):
@@ -487,18 +491,61 @@ def _relation_problems(rel: pd.DataFrame, f: pd.DataFrame, file: str) -> list[Pr
     return problems
 
 
-def _supersede_cycles(rel: pd.DataFrame, file: str) -> list[Problem]:
-    """The first ``supersedes`` chain that loops back (then no figure is the newest)."""
-    newer = {b: a for a, r, b in rel[["figure_id", "relation", "other_id"]].itertuples(
-        index=False, name=None) if r == "supersedes"}
-    for idx, a, r, b in rel[["figure_id", "relation", "other_id"]].itertuples(name=None):
-        if r != "supersedes":
-            continue
-        seen, cur = {b}, a
-        while cur in newer:
-            cur = newer[cur]
-            if cur in seen:
-                return [Problem(file, int(idx), "relation",
-                                f"supersedes relations loop through {a} and {b}")]
-            seen.add(cur)
-    return []
+#: Relations that chain one way: a loop leaves no newest figure, no whole, no original.
+CHAINS = ("supersedes", "part_of", "duplicate_of")
+
+
+def _larger_part(f: pd.DataFrame, part: str, whole: str) -> bool:
+    """Whether an exact part is larger than its exact whole in the same unit."""
+    both = f.loc[[part, whole]]
+    return bool((both["qualifier"] == "exact").all() and both["unit"].nunique() == 1
+                and float(both.at[part, "value"]) > float(both.at[whole, "value"]))
+
+
+def _relation_cycles(rel: pd.DataFrame, file: str) -> list[Problem]:
+    """Each loop of ``supersedes``, ``part_of`` or ``duplicate_of`` relations, reported
+    once, at the relation that closes it, naming the row of the one it loops back through.
+
+    Examples:
+        >>> rel = pd.DataFrame({"figure_id": ["a", "b"], "relation": ["part_of"] * 2,
+        ...                     "other_id": ["b", "a"]}, index=[2, 3])
+        >>> print(*_relation_cycles(rel, "r.csv"))  # doctest: +ELLIPSIS
+        r.csv:3:relation: part_of relations loop through a and b (rows 2 and 3); ...
+    """
+    problems, seen = [], set()
+    triples = rel[["figure_id", "relation", "other_id"]].itertuples(name=None)
+    for kind in CHAINS:
+        # (A figure related to itself is reported as such by _relation_problems.)
+        rows = {(a, b): int(row) for row, a, r, b in triples if r == kind and a != b}
+        following: dict[str, list[str]] = {}
+        for a, b in rows:
+            following.setdefault(a, []).append(b)
+        for (a, b), row in rows.items():
+            back = _path(following, b, a)
+            loop = frozenset(back or ())
+            if back is None or (kind, loop) in seen:
+                continue
+            seen.add((kind, loop))
+            other = rows[(back[-2], a)] if len(back) > 1 else row
+            problems.append(Problem(file, max(row, other), "relation", (
+                f"{kind} relations loop through {a} and {b} (rows {min(row, other)} and "
+                f"{max(row, other)}); one of them is wrong")))
+        triples = rel[["figure_id", "relation", "other_id"]].itertuples(name=None)
+    return problems
+
+
+def _path(following: dict[str, list[str]], start: str, goal: str) -> list[str] | None:
+    """The figures from ``start`` to ``goal`` along the relations, or None if none leads."""
+    todo, came = [start], {start: ""}
+    while todo:
+        here = todo.pop()
+        if here == goal:
+            path = [here]
+            while came[path[-1]]:
+                path.append(came[path[-1]])
+            return path[::-1]
+        for nxt in following.get(here, []):
+            if nxt not in came:
+                came[nxt] = here
+                todo.append(nxt)
+    return None

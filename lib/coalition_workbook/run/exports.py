@@ -52,6 +52,7 @@ VOCABULARIES: dict[str, tuple[str, list[str]]] = {
     "units": ("unit", schema.UNITS),
     "categories": ("category", schema.CATEGORIES),
     "actors": ("actor", schema.vocabulary_keys("actors")),
+    "kinds": ("kind", schema.vocabulary_keys("kinds")),
     "qualifiers": ("qualifier", schema.QUALIFIERS),
     "relation-types": ("relation", schema.RELATIONS),
 }
