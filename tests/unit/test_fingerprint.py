@@ -56,3 +56,32 @@ def test_fingerprint_sees_a_figures_table_in_another_folder(project: Path, tmp_p
     files = fpr.input_files(folder / "figures.csv")
     assert folder / "forces.csv" in files
     assert project / "data" / "relations.csv" in files  # not there: the project's
+
+
+def test_every_file_a_page_or_export_reads_changes_the_fingerprint(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each curated table (vocabularies and ignored.csv included), each article and
+    sidecar, each template and stylesheet of (a copy of) the package: editing any re-runs."""
+    import shutil
+
+    from coalition_workbook.data import schema
+
+    pkg = tmp_path / "pkg" / "coalition_workbook"
+    shutil.copytree(Path(fpr.__file__).parents[1], pkg,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fpr, "__file__", str(pkg / "run" / "fingerprint.py"))
+    params = defaults()
+    base = fpr.fingerprint(params, NOTEBOOKS)
+    data = project / "data"
+    tables = schema.table_files(data / "figures.csv")
+    assert {p.stem for p in tables} == set(schema.TABLES)
+    files = [*tables, *sorted((data / "sources").iterdir()),
+             *(p for p in fpr.library_files() if p.suffix in (".j2", ".json", ".css"))]
+    assert any(p.suffix == ".yml" for p in files) and any(p.suffix == ".j2" for p in files)
+    for f in files:
+        original = f.read_bytes()
+        f.write_bytes(original + b"\n")
+        try:
+            assert fpr.fingerprint(params, NOTEBOOKS) != base, f
+        finally:
+            f.write_bytes(original)

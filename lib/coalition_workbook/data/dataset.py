@@ -28,12 +28,9 @@ class Dataset:
     sources_dir: Path
 
     def input_files(self) -> list[Path]:
-        """Every file the tables were read from, for manifests and change detection."""
-        files = [self.figures_path, Path(self.forces.attrs["file"]),
-                 Path(self.relations.attrs["file"])]
-        files += [schema.vocabulary_path(v, self.figures_path.parent) for v in schema.VOCABULARIES]
-        files += [p for p in (config.beside_figures(self.figures_path, "kinds.csv"),)
-                  if p.is_file()]
+        """Every file the tables were read from (``schema.table_files``) and the sources
+        the figures cite with their sidecars, for manifests and change detection."""
+        files = [p for p in schema.table_files(self.figures_path) if p.exists()]
         texts = sorted({self.sources_dir / s for s in self.figures["source"].unique()})
         return files + texts + [sources.sidecar_path(t) for t in texts]
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..data import config
+from ..data import config, schema
 from .params import notebook_path
 
 #: Packages whose versions can change a report (their upgrade triggers a real run).
@@ -44,15 +44,12 @@ def rel(path: Path) -> str:
 
 
 def input_files(figures_path: str | Path) -> list[Path]:
-    """Every data file a run may read, found without parsing any table.
-
-    The figures table, the forces and relations tables beside it (else the
-    project's), and every file of its ``sources/`` folder (else the project's):
-    ``config.beside_figures``, the rule ``dataset.load_dataset`` follows too.
-    """
+    """Every data file a run may read, found without parsing any table: every curated
+    table (``schema.table_files``: figures, forces, relations, the vocabularies and
+    ignored.csv, beside the figures table or the project's) and every file of its
+    ``sources/`` folder (articles and sidecars)."""
     figures = config.resolve(figures_path)
-    files = [figures]
-    files += [config.beside_figures(figures, n) for n in ("forces.csv", "relations.csv")]
+    files = [p for p in schema.table_files(figures) if p.exists()]
     sources = config.beside_figures(figures, "sources")
     files += sorted(p for p in sources.rglob("*") if p.is_file())
     return files
