@@ -11,5 +11,3 @@ The package is grouped by stage, and each stage imports only the ones before it:
 
 Each stage's ``__init__`` names its public API; import from there.
 """
-
-__version__ = "0.2.0"

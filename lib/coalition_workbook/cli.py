@@ -1,4 +1,4 @@
-"""The ``workbook`` command. Maps every WorkbookError to one line and an exit code.
+"""The ``workbook`` command: every WorkbookError is one line and an exit code.
 
 Exit codes: 0 ok, 1 a notebook or export failed, 2 bad input (table or
 parameter), 3 another run holds the lock, 141 the reader of stdout went away
@@ -239,23 +239,72 @@ def _run_parser(sub: argparse._SubParsersAction) -> None:
                    help="run even if the published report is up to date")
     r.set_defaults(func=cmd_run)
     b = sub.add_parser("baseline", help="re-execute the notebooks in place with their defaults "
-                       "(the nbval baseline)")
-    b.add_argument("--notebook", action="append", choices=NOTEBOOKS, metavar="NAME")
+                       "(the nbval baseline)",
+                       description="Re-execute the notebooks with their default parameters "
+                                   "and store their outputs in place, scrubbed of run noise: "
+                                   "the baseline `make test` compares with (nbval).")
+    b.add_argument("--notebook", action="append", choices=NOTEBOOKS, metavar="NAME",
+                   help=f"only this notebook (repeatable); one of {', '.join(NOTEBOOKS)}")
     b.set_defaults(func=cmd_baseline)
 
 
+DESCRIPTION = """Curated figures from Arabic news articles on the anti-ISIS coalition in Iraq:
+check them against their quotes, add articles, and publish offline reports."""
+EPILOG = """exit codes: 0 done (or up to date), 1 a notebook or export failed, 2 bad input
+(a table, a parameter or an option), 3 another run holds the lock, 141 the reader of
+the output went away. Read more: README.md ("Two commands", "Adding an article") and
+docs/scheduling.md."""
+
+
+def _version() -> str:
+    """The package's version and the commit of the checkout it runs from."""
+    from importlib import metadata
+
+    from .data import config
+    from .run.fingerprint import git_commit
+
+    try:
+        version = metadata.version("coalition-workbook")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    commit = git_commit(config.ROOT).get("commit")
+    return f"workbook {version} (commit {commit[:7] if commit else 'unknown'})"
+
+
+class _Version(argparse.Action):
+    """``--version``: looked up only when asked (it calls git)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object
+                 ) -> None:
+        print(_version())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="workbook", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("validate", help="check the curated tables and every quote")
+    p = argparse.ArgumentParser(prog="workbook", description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action=_Version, nargs=0,
+                   help="print the package version and commit, then exit")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    v = sub.add_parser("validate", help="check the curated tables and every quote",
+                       description="Check every curated table against its schema and every "
+                                   "quote against its article; print every problem as "
+                                   "file:row:column and exit 2, or a summary and exit 0.")
     v.add_argument("--figures", help="figures CSV (default data/figures.csv)")
     v.set_defaults(func=cmd_validate)
-    m = sub.add_parser("metrics", help="compute derived metrics as CSV")
+    m = sub.add_parser("metrics", help="compute derived metrics as CSV",
+                       description="Validate, then write every derived metric (metrics.csv "
+                                   "columns) to stdout or --out.")
     m.add_argument("--figures", help="figures CSV (default data/figures.csv)")
-    m.add_argument("--bounds", default="as_lower_bound", choices=["as_lower_bound", "exclude"])
+    m.add_argument("--bounds", default="as_lower_bound", choices=["as_lower_bound", "exclude"],
+                   help="how figures given as a bound enter totals: at their bound "
+                        "(as_lower_bound, the default) or left out (exclude)")
     m.add_argument("--out", help="write here (atomically) instead of stdout")
     m.set_defaults(func=cmd_metrics)
-    s = sub.add_parser("screenshots", help="open each report offline in Chromium, save PNGs")
+    s = sub.add_parser("screenshots", help="open each report offline in Chromium, save PNGs",
+                       description="Open each published page offline in Debian's Chromium "
+                                   "and save a PNG of it (make report takes them inside "
+                                   "each run).")
     s.add_argument("--report-dir", help="published reports (default reports/latest); PNGs go "
                    "to its screenshots/ folder")
     s.add_argument("--check", action="store_true",

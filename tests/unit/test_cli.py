@@ -76,3 +76,29 @@ def test_metrics_out_to_a_bad_place_is_one_line_exit_2(tmp_path, capsys, target)
 def test_validate_a_folder_says_so(tmp_path, capsys) -> None:
     assert cli.main(["validate", "--figures", str(tmp_path)]) == 2
     assert f"{tmp_path}: is a folder" in capsys.readouterr().err
+
+
+def test_every_command_and_option_explains_itself() -> None:
+    """`workbook --help` and each command's help: a description, and help on every option."""
+    import argparse
+
+    from coalition_workbook.cli import EPILOG, build_parser
+
+    parser = build_parser()
+    assert "exit codes" in EPILOG and "README" in EPILOG
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in commands.choices.items():
+        assert command.description, f"workbook {name} has no description"
+        for action in command._actions:
+            if not isinstance(action, argparse._HelpAction):
+                assert action.help, f"workbook {name} {action.dest} has no help"
+
+
+def test_version_names_the_package_version_and_commit(capsys) -> None:
+    from importlib import metadata
+
+    from coalition_workbook.cli import main
+
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert metadata.version("coalition-workbook") in out and "commit" in out
