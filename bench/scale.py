@@ -86,7 +86,8 @@ def make_project(folder: Path, rows: int, seed: int = 7) -> Path:
     figures = pd.DataFrame({
         "id": ids, "value": fig["value"], "unit": fig["unit"], "qualifier": fig["qualifier"],
         "quote": fig["quote"], "source": SOURCE, "paragraph": fig["paragraph"],
-        "category": fig["category"], "subject_en": "Synthetic figure " + ids,
+        "category": fig["category"], "actor": "coalition",
+        "subject_en": "Synthetic figure " + ids,
         "attributed_to": "Synthetic spokesman", "as_of": "2021", "note": "",
         "force_id": fig["force_id"],
         # One slot per row (metrics' slot rule): two figures in one slot need a relation.
@@ -94,6 +95,10 @@ def make_project(folder: Path, rows: int, seed: int = 7) -> Path:
     })
     path = folder / "figures.csv"
     figures.to_csv(path, index=False, lineterminator="\n")
+    # Kinds are a vocabulary: every kind a row names is a row of the folder's kinds.csv.
+    kinds = pd.Series(figures["kind"].unique())
+    pd.DataFrame({"kind": kinds, "label_en": kinds, "label_ar": kinds}).to_csv(
+        folder / "kinds.csv", index=False, lineterminator="\n")
 
     # Declared overlaps among the first rows, as the curated data has them.
     rel = []
