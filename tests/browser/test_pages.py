@@ -46,7 +46,10 @@ def pages(published_editions) -> dict[str, dict[str, dict]]:
                                   footer: f ? f.innerText : null,
                                   footer_dir: f ? getComputedStyle(f).direction : null,
                                   links: f ? [...f.querySelectorAll('a')].map(a => a.href) : [],
-                                  h2: h2};
+                                  h2: h2,
+                                  menus: document.querySelectorAll('.vega-embed details').length,
+                                  actions: [...document.querySelectorAll(
+                                    '.vega-embed .vega-actions a')].map(a => a.href)};
                         }""")
                     finally:
                         page.close()
@@ -100,3 +103,15 @@ def test_index_shows_headline_numbers_before_the_run_record(pages, lang) -> None
     assert index["h2"].index("headlines") < index["h2"].index("run")
     assert index["dir"] == ("rtl" if lang == "ar" else "ltr")
     assert index["title"] == labels.text("index_title", lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_chart_menu_only_saves_the_chart(pages, lang) -> None:
+    """Save as SVG or PNG (data: URLs, offline); no editor, no spec: nothing that leaves
+    the page."""
+    charted = {path: p for path, p in pages[lang].items() if p["menus"]}
+    assert charted, "no chart menu on any page"
+    for path, p in charted.items():
+        assert len(p["actions"]) == 2 * p["menus"], (path, p["actions"])
+        assert all(a.startswith("data:") or a.endswith("#") or a == "" for a in p["actions"]), \
+            (path, p["actions"])

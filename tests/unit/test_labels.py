@@ -65,8 +65,14 @@ def test_english_has_one_label(n: int) -> None:
                                      (12, "accusative"), (3_322_145, "accusative"),
                                      (5, "plural"), (2, "dual"), (110, "plural")])
 def test_dollars(n: int, form: str) -> None:
-    assert labels.format_figure(n, unit="usd", lang="ar") == \
-        f"{labels.format_number(n)} {_forms('usd')[form]}"
+    """An exact two is the dual alone, as Arabic writes it; other counts keep their digits."""
+    digits = "" if form == "dual" else f"{labels.format_number(n)} "
+    assert labels.format_figure(n, unit="usd", lang="ar") == f"{digits}{_forms('usd')[form]}"
+
+
+def test_a_bound_on_two_keeps_its_digit() -> None:
+    assert labels.format_figure(2, "at_least", unit="years", lang="ar").startswith(
+        labels.qualifier_word("at_least", "ar") + " 2 ")
 
 
 def test_a_fraction_takes_the_singular() -> None:

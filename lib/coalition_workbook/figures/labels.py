@@ -744,6 +744,21 @@ def unit_format(unit: str, lang: str = "en", count: float | int | None = None) -
     return row.get(f"format_{check_lang(lang)}") or f"{{n}} {counted_noun(unit, count, lang)}"
 
 
+def _dual_alone(unit: str, count: float | int | None, lang: str) -> str:
+    """An exact two in Arabic, as Arabic writes it: the dual noun without a digit
+    ("سنتان", not "2 سنتان"); "" where that does not apply (another language or count, a
+    unit with no dual form or with a format of its own).
+
+    Examples:
+        >>> _dual_alone("years", 2, "ar"), _dual_alone("years", 3, "ar")
+        ('سنتان', '')
+    """
+    row = vocabulary_rows("units").get(unit, {})
+    if check_lang(lang) != "ar" or noun_form(count) != "dual" or row.get("format_ar"):
+        return ""
+    return row.get("dual_ar", "")
+
+
 def mixed_dates(row: Mapping[str, object], lang: str = "en") -> str:
     """What a total says when it adds figures of different dates (its ``dates``), or "".
 
@@ -891,6 +906,8 @@ def format_figure(value: float | int | None, qualifier: str = "exact", *, lang: 
         and format_number(high, decimals=decimals) != number
     if ranged:
         number = f"{number}{text('range_sep', lang)}{format_number(high, decimals=decimals)}"
+    if unit and not ranged and qualifier == "exact" and (dual := _dual_alone(unit, value, lang)):
+        return dual
     if unit:
         number = unit_format(unit, lang, count=high if ranged else value).replace("{n}", number)
     word = qualifier_word(qualifier, lang)

@@ -95,11 +95,18 @@ EMBED_I18N_AR = {
 }
 
 
+#: The chart menu offers a reader what works offline: saving the chart as SVG or PNG.
+#: vega-embed's other actions open the spec or the online Vega Editor.
+READER_ACTIONS = {"export": True, "source": False, "compiled": False, "editor": False}
+
+
 def _in_lang(chart: Any, lang: str) -> Any:
-    """The chart with vega-embed's own words in ``lang`` (Arabic: ``EMBED_I18N_AR``)."""
-    if lang != "ar":
-        return chart
-    return chart.properties(usermeta={"embedOptions": {"i18n": EMBED_I18N_AR}})
+    """The chart with the reader's menu (``READER_ACTIONS``) and vega-embed's own words in
+    ``lang`` (Arabic: ``EMBED_I18N_AR``), carried in the spec so every renderer applies them."""
+    options: dict[str, Any] = {"actions": READER_ACTIONS}
+    if lang == "ar":
+        options["i18n"] = EMBED_I18N_AR
+    return chart.properties(usermeta={"embedOptions": options})
 
 
 def qualifier_colour(lang: str, shown: pd.Series | list[str] | None = None) -> alt.Color:
