@@ -74,14 +74,46 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .run import runner
+    from .run import editions, runner
     from .run.params import NOTEBOOKS, resolve_parameters
 
+    declared = editions.declared()
+    if not (args.param or args.parameters or args.notebook or args.reports
+            or args.with_code or args.edition):
+        return _run_declared(declared, args, declared)
     params = resolve_parameters(args.param or [], args.parameters)
-    editions = [runner.Edition(label, href) for label, href in args.edition or []]
-    runner.run(params, notebooks=args.notebook or NOTEBOOKS, reports=args.reports,
+    notebooks = args.notebook or NOTEBOOKS
+    edition = editions.check_ad_hoc(args.reports, params, notebooks, args.with_code, declared)
+    if edition is not None and not args.edition:  # a declared edition, named by its folder
+        return _run_declared([edition], args, declared)
+    links = [runner.Edition(label, href) for label, href in args.edition or []]
+    runner.run(params, notebooks=notebooks, reports=args.reports,
                wait=args.wait, with_code=args.with_code, force=args.force,
-               screenshots=args.screenshots, editions=editions)
+               screenshots=args.screenshots, editions=links)
+    return 0
+
+
+def _run_declared(chosen: Sequence[Any], args: argparse.Namespace,
+                  declared: Sequence[Any] | None = None) -> int:
+    """Plain ``workbook run``: every declared edition (or those ``chosen``), each linking
+    the others of the ``declared`` set."""
+    from .data.errors import BrowserError
+    from .run import browser, editions, runner
+
+    declared = declared or chosen
+    shots = any(e.screenshots for e in chosen) or args.screenshots
+    if shots:
+        try:
+            browser.chromium_path()
+        except BrowserError as exc:  # the reports are still built; said, not silent
+            print(f"screenshots skipped: {exc}", file=sys.stderr)
+            shots = False
+    for edition in chosen:
+        links = [runner.Edition(*link) for link in editions.links(edition, declared)]
+        runner.run(edition.params(), reports=edition.reports, wait=args.wait,
+                   force=args.force, screenshots=shots and (edition.screenshots
+                                                            or args.screenshots),
+                   editions=links)
     return 0
 
 
