@@ -73,6 +73,17 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
     return 1 if failed and args.check else 0
 
 
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from .data import config
+    from .run.bundle import TOP, write_bundle
+
+    out = Path(args.out) if args.out else config.REPORTS_DIR / f"{TOP}.zip"
+    count = write_bundle(out)
+    print(f"wrote {out}: {count} files; unpack it anywhere and open "
+          f"{TOP}/latest/index.html")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .run import editions, runner
     from .run.params import NOTEBOOKS, resolve_parameters
@@ -343,6 +354,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 if a report makes a request, logs an error or a chart stays blank")
     s.set_defaults(func=cmd_screenshots)
     _run_parser(sub)
+    z = sub.add_parser("bundle", help="write one zip of the published editions to share",
+                       description="Write one zip holding every declared edition's pages, "
+                                   "source pages, data package and run records, so that all "
+                                   "links between them work wherever it is unpacked.")
+    z.add_argument("--out", metavar="FILE.zip",
+                   help="where to write the zip (default reports/coalition-workbook.zip)")
+    z.set_defaults(func=cmd_bundle)
     _article_parsers(sub)
     _intake_parsers(sub)
     return p

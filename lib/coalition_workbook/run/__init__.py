@@ -5,6 +5,7 @@ run folder, its manifest and open-format exports, screenshots and notebook basel
 from . import (
     baseline,
     browser,
+    bundle,
     editions,
     execute,
     exports,
@@ -17,5 +18,5 @@ from . import (
 )
 from .runner import run
 
-__all__ = ["baseline", "browser", "editions", "execute", "exports", "fingerprint", "kernels",
-           "manifest", "params", "publish", "run", "runner"]
+__all__ = ["baseline", "browser", "bundle", "editions", "execute", "exports", "fingerprint",
+           "kernels", "manifest", "params", "publish", "run", "runner"]
