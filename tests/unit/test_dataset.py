@@ -133,3 +133,13 @@ def test_an_exact_part_larger_than_its_exact_whole_is_refused(tables) -> None:
     row = _relate(tables, "part_of", big["id"], small["id"])
     (p,) = [p for p in problems(tables.figures) if "cannot be part of it" in p.reason]
     assert p.row == row and big["id"] in p.reason and small["id"] in p.reason
+
+
+def test_problems_come_sorted_by_file_and_row(tables) -> None:
+    """Every problem of every table at once, in the order a reader fixes them."""
+    tables.set(9, "unit", "parsecs")
+    tables.set(2, "qualifier", "sometimes")
+    tables.set(1, "quote", "words the article does not have")  # found by a later check
+    tables.set(0, "other_id", "no_such_figure", path=tables.relations)
+    found = [(p.file, p.row or 0) for p in problems(tables.figures)]
+    assert len(found) >= 3 and found == sorted(found)

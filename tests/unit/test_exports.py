@@ -8,9 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from coalition_workbook.data import load_dataset, schema
 from coalition_workbook.data.dataset import Dataset
+from coalition_workbook.data.errors import TableValidationError
 from coalition_workbook.figures import metrics
 from coalition_workbook.pages import sourceview
 from coalition_workbook.run import exports
@@ -208,3 +211,41 @@ def test_write_exports_returns_checksums_of_what_it_wrote(run_dir: Path) -> None
         for rel, meta in group.items():
             data = (run_dir / rel).read_bytes()
             assert meta == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+# ------------------------------------------------------- whatever validate accepts, exports
+
+TEXT = st.text(alphabet='abc ع«»,"\n;:-' + "\u060c", max_size=12)
+EDIT = st.fixed_dictionaries({
+    "note": TEXT, "subject_ar": TEXT, "attributed_to_ar": TEXT,
+    "as_of": st.sampled_from(["", "2019", "2021-06", "2021-06-30"]),
+})
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, 30), EDIT), min_size=1, max_size=5))
+def test_what_validate_accepts_every_export_represents_validly(tables, tmp_path_factory,
+                                                               edits) -> None:
+    """Generated edits of the curated text and dates: when load_dataset accepts the tables,
+    the data package written from them passes frictionless validate."""
+    header, rows = tables.read(tables.figures)
+    original = [list(r) for r in rows]
+    try:
+        for index, edit in edits:
+            row = rows[index % len(rows)]
+            for column, value in edit.items():
+                row[header.index(column)] = value
+        tables.write(tables.figures, header, rows)
+        try:
+            ds = load_dataset(tables.figures)
+        except TableValidationError:
+            assume(False)
+        out = tmp_path_factory.mktemp("export")
+        table = metrics.compute_metrics(ds)
+        metrics.write_metrics(table, str(out / "metrics.csv"))
+        exports.write_exports(out, ds, table)
+        report = frictionless.validate(str(out / exports.DATAPACKAGE))
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    finally:
+        tables.write(tables.figures, header, original)

@@ -119,9 +119,9 @@ def _load(figures_path: Path) -> Dataset:
         for actor in figures["actor"].unique():
             mine = _of_actor(figures, actor)
             problems += slots.slot_problems(mine, _between(relations, mine))
-        problems.sort(key=lambda p: (p.file, p.row or 0))
         tables["relations"] = slots.canonical_relations(tables["relations"])
-    if problems:
-        raise TableValidationError(problems=problems)
+    if problems:  # in the order a reader fixes them: file by file, row by row
+        raise TableValidationError(problems=sorted(problems, key=lambda p: (p.file,
+                                                                             p.row or 0)))
     return Dataset(tables["figures"], tables["forces"], tables["relations"],
                    figures_path, config.beside_figures(figures_path, "sources"))
