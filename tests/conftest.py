@@ -94,6 +94,15 @@ def _add_markup_to_a_note(root: Path) -> None:
     write_rows(rel, header, rows)
 
 
+#: A project's edition declaration holding the English edition only, without screenshots.
+ENGLISH_ONLY = """[[tool.workbook.editions]]
+lang = "en"
+reports = "reports"
+label = "English"
+screenshots = false
+"""
+
+
 @pytest.fixture(scope="session")
 def published_report(tmp_path_factory: pytest.TempPathFactory) -> PublishedReport:
     """A project copy after one real ``workbook run`` with default parameters.
@@ -103,6 +112,8 @@ def published_report(tmp_path_factory: pytest.TempPathFactory) -> PublishedRepor
     """
     root = copy_project(tmp_path_factory.mktemp("published") / "project", reports=False)
     _add_markup_to_a_note(root)
+    # One edition is all these tests read (published_editions builds the declared set).
+    (root / "pyproject.toml").write_text(ENGLISH_ONLY, encoding="utf-8")
     done = workbook(root, "run")
     assert done.returncode == 0, f"workbook run failed:\n{done.stdout}\n{done.stderr}"
     return PublishedReport(root)
