@@ -66,6 +66,14 @@ def test_full_run_publishes_every_report(published_report: Path) -> None:
                 "data/sources/000_6b99b92fd73bce01.txt", "notebooks/trainees.ipynb"):
         got = manifest["inputs"][rel]["sha256"]
         assert got == hashlib.sha256((published_report / rel).read_bytes()).hexdigest(), rel
+    from coalition_workbook.run import fingerprint
+
+    # The pages' templates are inputs too (named from the copy's root: by absolute path).
+    listed = {Path(k).as_posix(): v["sha256"] for k, v in manifest["inputs"].items()}
+    templates = fingerprint.page_templates()
+    assert templates and all(
+        any(k.endswith(t.relative_to(t.parents[2]).as_posix()) and sha ==
+            fingerprint.sha256_file(t) for k, sha in listed.items()) for t in templates)
 
 
 def test_curated_markup_is_escaped_in_the_reports(published_report: Path) -> None:

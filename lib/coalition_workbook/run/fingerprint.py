@@ -61,6 +61,12 @@ def library_files() -> list[Path]:
     return sorted(p for p in pkg.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
+def page_templates() -> list[Path]:
+    """The templates and stylesheets pages are rendered with (part of ``library_files``),
+    listed in the manifest beside the data they render."""
+    return [p for p in library_files() if p.suffix in (".j2", ".css", ".json")]
+
+
 def package_versions() -> dict[str, str]:
     """Python and the versions of the packages a report depends on."""
     from importlib import metadata

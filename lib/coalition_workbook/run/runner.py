@@ -35,7 +35,14 @@ from typing import Any, TextIO
 from ..data import config
 from ..data.errors import NotebookRunError
 from .execute import CELL_TIMEOUT_S, WORKERS, NotebookResult, Progress, execute_all
-from .fingerprint import fingerprint, git_commit, package_versions, rel, sha256_file
+from .fingerprint import (
+    fingerprint,
+    git_commit,
+    package_versions,
+    page_templates,
+    rel,
+    sha256_file,
+)
 from .kernels import KERNEL, Workers
 from .manifest import Manifest, build_manifest, read_manifest
 from .params import NOTEBOOKS, check_parameters, notebook_path, select_notebooks
@@ -181,7 +188,7 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
         from .exports import write_exports  # source pages, datapackage.json, claims.jsonld
 
         exported = write_exports(staged, ds, table, lang=params["lang"], info=info)
-    files = [*ds.input_files(), *(notebook_path(n) for n in names)]
+    files = [*ds.input_files(), *(notebook_path(n) for n in names), *page_templates()]
     manifest = build_manifest(
         run_id=run_id, started=started, finished=_now(), seconds=time.monotonic() - t0,
         git=git, parameters=params, with_code=spec.with_code,
