@@ -6,7 +6,6 @@ laws, written blind) is added with `workbook add-source` and `workbook accept`."
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from coalition_workbook.data import config
 from tests.conftest import copy_project, workbook
-from tests.unit.test_actors import FIXTURE, VOCABULARY_ROWS, _append
+from tests.unit.test_actors import _append, add_second_article
 
 pytestmark = pytest.mark.slow
 REPORTS = ("trainees", "aid", "coalition", "summary")
@@ -23,14 +22,7 @@ REPORTS = ("trainees", "aid", "coalition", "summary")
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
     root = copy_project(tmp_path_factory.mktemp("actors") / "project", reports=False)
-    data = root / "data"
-    for name in ("eu_health.txt", "eu_health.meta.yml"):
-        shutil.copy(FIXTURE / name, data / "sources" / name)
-    for table in ("figures.csv", "relations.csv"):
-        with (FIXTURE / table).open(encoding="utf-8", newline="") as fh:
-            _append(data / table, list(csv.DictReader(fh)))
-    for table, rows in VOCABULARY_ROWS.items():
-        _append(data / table, rows)
+    add_second_article(root / "data")
     _add_third_article(root)
     checked = workbook(root, "validate")
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -45,18 +45,24 @@ def _append(path: Path, rows: list[dict[str, str]]) -> None:
             [{c: r.get(c, "") for c in header} for r in rows])
 
 
+def add_second_article(data: Path) -> None:
+    """Add the fixture article to a data folder as an analyst would: the text and its
+    sidecar, its figure and relation rows, and its rows of the vocabularies."""
+    for name in ("eu_health.txt", "eu_health.meta.yml"):
+        shutil.copy(FIXTURE / name, data / "sources" / name)
+    for table in ("figures.csv", "relations.csv"):
+        with (FIXTURE / table).open(encoding="utf-8", newline="") as fh:
+            _append(data / table, list(csv.DictReader(fh)))
+    for table, rows in VOCABULARY_ROWS.items():
+        _append(data / table, rows)
+
+
 @pytest.fixture(scope="module")
 def both(tmp_path_factory) -> tuple:
     """The shipped data, and a copy with the second article's figures added."""
     root = tmp_path_factory.mktemp("actors") / "data"
     shutil.copytree(config.DATA_DIR, root)
-    for name in ("eu_health.txt", "eu_health.meta.yml"):
-        shutil.copy(FIXTURE / name, root / "sources" / name)
-    for table in ("figures.csv", "relations.csv"):
-        with (FIXTURE / table).open(encoding="utf-8", newline="") as fh:
-            _append(root / table, list(csv.DictReader(fh)))
-    for table, rows in VOCABULARY_ROWS.items():
-        _append(root / table, rows)
+    add_second_article(root)
     return load_dataset(config.FIGURES_CSV), load_dataset(root / "figures.csv")
 
 

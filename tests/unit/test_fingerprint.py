@@ -29,15 +29,21 @@ def test_fingerprint_changes_with_any_input_parameter_or_notebook(project: Path)
 
 
 
-def test_fingerprint_changes_when_a_library_file_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
-    """Edit a copy of the package's source: the fingerprint must see it."""
+def _package_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the package that the fingerprint reads as the library (edited freely)."""
     import shutil
 
     pkg = tmp_path / "pkg" / "coalition_workbook"
     shutil.copytree(Path(fpr.__file__).parents[1], pkg,
                     ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(fpr, "__file__", str(pkg / "run" / "fingerprint.py"))
+    return pkg
+
+
+def test_fingerprint_changes_when_a_library_file_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project: Path) -> None:
+    """Edit a copy of the package's source: the fingerprint must see it."""
+    pkg = _package_copy(tmp_path, monkeypatch)
     params = defaults()
     base = fpr.fingerprint(params, NOTEBOOKS)
     target = pkg / "figures" / "metrics.py"
@@ -62,14 +68,9 @@ def test_every_file_a_page_or_export_reads_changes_the_fingerprint(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each curated table (vocabularies and ignored.csv included), each article and
     sidecar, each template and stylesheet of (a copy of) the package: editing any re-runs."""
-    import shutil
-
     from coalition_workbook.data import schema
 
-    pkg = tmp_path / "pkg" / "coalition_workbook"
-    shutil.copytree(Path(fpr.__file__).parents[1], pkg,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(fpr, "__file__", str(pkg / "run" / "fingerprint.py"))
+    _package_copy(tmp_path, monkeypatch)
     params = defaults()
     base = fpr.fingerprint(params, NOTEBOOKS)
     data = project / "data"
