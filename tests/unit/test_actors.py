@@ -126,10 +126,10 @@ def test_every_curated_figure_reaches_a_report_page(both, lang: str) -> None:
     shows each row's quote: the source view does not count."""
     _, added = both
     main = added.for_actor()
-    pages = "".join(str(v) for report in display.findings_reports()
+    pages = "".join(str(v) for report in findings.REPORTS
                     for v in display.report_views(report, main, lang=lang))
     pages += "".join(str(display.actor_sections(r, added, lang=lang))
-                     for r in display.findings_reports())
+                     for r in findings.REPORTS)
     pages += str(display.other_figures(added, lang=lang))
     missing = [r.id for r in added.figures.itertuples() if escape_html(r.quote) not in pages]
     assert not missing

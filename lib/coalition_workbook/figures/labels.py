@@ -169,7 +169,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "report_aid_subject": "Aid given to Iraq",
         "report_coalition_subject": "Size, troops, airstrikes and timeline",
         "report_summary_subject": "Headline totals",
-        "other_figures_table": "Figures in categories no report covers: {categories}",
         "list_sep": ", ",
         # --- pages: findings, page footer, index landing page (branch `pages`) ---
         "finding_trainees": ("{Actor} trained {total} members of Iraqi forces; "
@@ -362,7 +361,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "report_aid_subject": "المساعدات المقدمة إلى العراق",
         "report_coalition_subject": "الحجم والقوات والضربات الجوية والتسلسل الزمني",
         "report_summary_subject": "أبرز المجاميع",
-        "other_figures_table": "أرقام في فئات لا يتناولها أي تقرير: {categories}",
         "list_sep": "، ",
         # --- pages: findings, page footer, index landing page (branch `pages`) ---
         "finding_trainees": ("درّب {actor} {total} من عناصر القوات العراقية؛ "

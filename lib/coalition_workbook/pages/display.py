@@ -492,19 +492,13 @@ def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
 
 
 #: The categories each report shows. A figure in any other category (a new one an
-#: analyst added with a second article) is listed by ``other_figures_table``, so no
+#: analyst added with a second article) is listed by ``other_figures``, so no
 #: curated figure is missing from the published pages.
 REPORT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "trainees": ("training",),
     "aid": ("aid_vehicles", "aid_cash", "aid_weapons"),
     "coalition": ("coalition", "troops", "airstrikes", "cost", "timeline"),
 }
-
-
-def other_categories(ds: Dataset) -> list[str]:
-    """Categories of curated figures that no report shows, in table order."""
-    shown = {c for cats in REPORT_CATEGORIES.values() for c in cats}
-    return [c for c in pd.unique(ds.figures["category"]) if c not in shown]
 
 
 def report_views(report: str, ds: Dataset, *, lang: str = "en",
@@ -559,14 +553,9 @@ def shown_figure_ids(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_b
                      ) -> set[str]:
     """The figures some report page shows, actor by actor: those whose quote a report's
     tables link to its source page (``#fig-<id>``)."""
-    pages = "".join(str(v) for actor in ds.actors() for report in findings_reports()
+    pages = "".join(str(v) for actor in ds.actors() for report in findings.REPORTS
                     for v in report_views(report, ds.for_actor(actor), lang=lang, bounds=bounds))
     return {fid for fid in ds.figures["id"] if f"#fig-{fid}\"" in pages}
-
-
-def findings_reports() -> tuple[str, ...]:
-    """The reports with tables, in page order."""
-    return ("trainees", "aid", "coalition", "summary")
 
 
 def other_figures(figures: Dataset | str | Path, *, lang: str = "en",
@@ -593,16 +582,6 @@ def _article_title(ds: Dataset, source: str, lang: str) -> str:
         return sources.load_meta(source, ds.sources_dir).title(lang) or source
     except WorkbookError:
         return source
-
-
-def other_figures_table(ds: Dataset, *, lang: str = "en") -> Html:
-    """Every figure whose category no report shows, or one sentence saying there is none."""
-    rest = other_categories(ds)
-    if not rest:
-        return Html(f"<p>{text_html(labels.text('other_figures_none', lang))}</p>")
-    names = labels.text("list_sep", lang).join(labels.category_label(c, lang) for c in rest)
-    return figures_table(ds, rest, lang=lang,
-                         caption=labels.text("other_figures_table", lang, categories=names))
 
 
 def conflicts_table(ds: Dataset, *, lang: str = "en") -> Html:
