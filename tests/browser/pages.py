@@ -132,14 +132,14 @@ def click_changes_chart(page: Any, embed: Any) -> bool:
     return False
 
 
-# Latin-script words (two letters or more) a reader sees on a page: text nodes of the
-# body (hidden hover cards included: they show on hover), SVG chart text, and title
-# attributes (hover text), outside code (<code>, <pre>, notebook input areas).
-# Returns [{word, text, path}].
+# Latin-script words a reader sees on a page (a word: a run of non-space characters
+# holding a Latin letter, so "b4c28cd" and "metrics.csv" are one word each): text
+# nodes of the body, code included (hidden hover cards too: they show on hover), SVG
+# chart text, and title attributes (hover text). Returns [{word, text, path}].
 _LATIN_WORDS_JS = r"""
 () => {
-  const latin = /[A-Za-z]{2,}/g;
-  const skip = "script, style, code, pre, .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt";
+  const latin = /[^\s]*[A-Za-z][^\s]*/g;
+  const skip = "script, style, .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt";
   const path = (el) => {
     const parts = [];
     for (let e = el; e && e !== document.body && parts.length < 5; e = e.parentElement) {
@@ -171,5 +171,5 @@ _LATIN_WORDS_JS = r"""
 
 
 def latin_words(page: Any) -> list[dict]:
-    """Latin-script words a reader sees outside code: ``[{word, text, path}]``."""
+    """Latin-script words a reader sees, code included: ``[{word, text, path}]``."""
     return page.evaluate(_LATIN_WORDS_JS)

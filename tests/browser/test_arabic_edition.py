@@ -1,9 +1,12 @@
-"""The Arabic edition, read in headless Chromium: every word a reader sees is Arabic.
+"""The Arabic edition, read in headless Chromium: a reader meets Arabic words.
 
-One real ``workbook run -p lang ar`` in a copy of the project; on every page it
-publishes (each report, index.html, each source page) the visible text outside
-code, hover text (``title``) and the text drawn in SVG charts must hold no
-Latin-script word. A failure lists each offending word with its element.
+On every page of the Arabic edition as ``make report`` publishes it
+(``published_editions``), the Latin-script words a reader can see are counted:
+visible text, code included, hover text (``title``) and the text drawn in SVG
+charts. A report or source page may show at most 3 (the other edition's name and
+the commit), the index at most 10 (file formats). ``run.html``, the run record
+for whoever asks how the edition was made, lists paths, packages and checksums
+as they are typed, and is not counted. A failure lists each word with its element.
 """
 
 from __future__ import annotations
@@ -14,18 +17,18 @@ import pytest
 
 from coalition_workbook.run import browser
 from tests.browser import pages as probes
-from tests.conftest import copy_project, workbook
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def arabic_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``reports/ar/latest`` of a fresh Arabic run in a project copy."""
-    root = copy_project(tmp_path_factory.mktemp("arabic") / "project", reports=False)
-    done = workbook(root, "run", "--reports", str(root / "reports" / "ar"), "-p", "lang", "ar")
-    assert done.returncode == 0, f"workbook run failed:\n{done.stdout}\n{done.stderr}"
-    return root / "reports" / "ar" / "latest"
+def arabic_report(published_editions: dict[str, Path]) -> Path:
+    """``reports/ar/latest`` of the published set."""
+    return published_editions["ar"]
+
+
+#: The most Latin-script words a page of each kind may show.
+LIMITS = {"index": 10, "report": 3, "sources": 3}
 
 
 def _pages() -> list[str]:
@@ -52,12 +55,14 @@ def latin(arabic_report: Path) -> dict[str, list[dict]]:
 
 
 @pytest.mark.parametrize("kind", _pages())
-def test_no_latin_word_is_shown(latin: dict[str, list[dict]], kind: str) -> None:
+def test_at_most_a_few_latin_words_are_shown(latin: dict[str, list[dict]], kind: str) -> None:
     if kind == "sources":
         pages = [p for p in latin if p.startswith("sources/")]
     else:
         pages = [f"{kind}.html"]
     assert pages and all(p in latin for p in pages), (kind, sorted(latin))
-    found = [f"{p}: {w['word']!r} in <{w['path']}>: {w['text']!r}"
-             for p in pages for w in latin[p]]
-    assert not found, f"{len(found)} Latin words:\n" + "\n".join(found[:80])
+    limit = LIMITS.get(kind, LIMITS["report"])
+    found = {p: latin[p] for p in pages if len(latin[p]) > limit}
+    lines = [f"{p}: {w['word']!r} in <{w['path']}>: {w['text']!r}"
+             for p, words in found.items() for w in words]
+    assert not found, f"more than {limit} Latin words:\n" + "\n".join(lines[:80])

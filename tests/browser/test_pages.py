@@ -4,7 +4,7 @@ For the English and the Arabic edition (``tests/conftest.py::published_editions`
 run as ``make report`` runs them): every page's ``<title>`` is its h1; every
 report and source page ends with a footer naming the source, the run date,
 the commit and the parameters in words, whose links resolve to files of the
-run; and ``index.html`` shows the headline numbers before the run record.
+run; and ``index.html`` shows the headline numbers, then the reports.
 Expected words come from ``labels`` and the run's own manifest, never typed.
 """
 
@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from coalition_workbook.figures import labels
-from coalition_workbook.pages import footer
+from coalition_workbook.pages import frame
 from coalition_workbook.run import browser
 
 pytestmark = pytest.mark.browser
@@ -69,20 +69,20 @@ def test_every_title_is_the_page_heading(pages, lang) -> None:
 def test_every_report_and_source_page_has_the_footer(pages, published_editions, lang) -> None:
     root = published_editions[lang]
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    commit = footer.short_commit(manifest.get("commit")) or labels.text("footer_unknown", lang)
+    commit = frame.short_commit(manifest.get("commit")) or labels.text("footer_unknown", lang)
     params = manifest["parameters"]
-    titles = [s.title for s in footer.run_sources(params["figures_path"], lang)]
+    titles = [s.title for s in frame.run_sources(params["figures_path"], lang)]
     assert titles
     problems = []
     for path, v in pages[lang].items():
-        if path == "index.html":
+        if path == "index.html":  # its last line says when and from which commit
             continue
         text = v["footer"]
         if text is None:
             problems.append(f"{path}: no footer")
             continue
-        for want in (*titles, manifest["started"][:10], commit,
-                     *footer.parameter_words(params, lang), labels.text("footer_date", lang)):
+        for want in (*titles, labels.long_date(manifest["started"], lang), commit,
+                     *frame.parameter_words(params, lang)):
             if want not in text:
                 problems.append(f"{path}: footer lacks {want!r}")
         if v["footer_dir"] != ("rtl" if lang == "ar" else "ltr"):
@@ -97,10 +97,10 @@ def test_every_report_and_source_page_has_the_footer(pages, published_editions, 
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_index_shows_headline_numbers_before_the_run_record(pages, lang) -> None:
+def test_index_shows_headline_numbers_then_the_reports(pages, lang) -> None:
     index = pages[lang]["index.html"]
     assert index["h2"][:2] == ["headlines", "reports"], index["h2"]
-    assert index["h2"].index("headlines") < index["h2"].index("run")
+    assert "run" not in index["h2"]  # the run record is run.html, linked in one line
     assert index["dir"] == ("rtl" if lang == "ar" else "ltr")
     assert index["title"] == labels.text("index_title", lang)
 

@@ -123,5 +123,6 @@ def test_coalition_chart_lists_every_relation_of_a_figure(tables) -> None:
     spec = charts.coalition_chart(load_dataset(tables.figures)).to_dict()
     values = next(iter(spec["datasets"].values()))
     says = labels.text("relation_conflicts_with", "en")
-    expected = f"{says} {first_other}; {says} {second_other}"
+    name = {r["id"]: r["subject_en"] for r in figs}  # figures by their subject, never ids
+    expected = f"{says} {name[first_other]}; {says} {name[second_other]}"
     assert expected in [v["relation"] for v in values]

@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 from nbformat import v4
 
 from coalition_workbook.pages import charts, escaping
-from coalition_workbook.pages.html_export import export_notebook, render_index
+from coalition_workbook.pages.html_export import export_notebook
+from coalition_workbook.pages.landing import render_index
+from coalition_workbook.pages.record import render_run_record
 
 #: Breakout shapes: each would leave a <script> element or an attribute value if unescaped.
 PAYLOADS = [
@@ -187,17 +189,19 @@ def test_exported_widget_json_is_script_safe(tmp_path: Path) -> None:
     assert page.rstrip().endswith("</html>") and page.count("</html>") == 1
 
 
-def test_index_escapes_every_breakout(tmp_path: Path) -> None:
+@pytest.mark.parametrize("render", [render_index, render_run_record])
+def test_index_and_run_record_escape_every_breakout(tmp_path: Path, render) -> None:
     (tmp_path / "a.html").write_text("x", encoding="utf-8")
     manifest = {"run_id": PAYLOADS[0], "status": PAYLOADS[3],
                 "parameters": {p: p for p in PAYLOADS},
                 "inputs": {p: {"sha256": p} for p in PAYLOADS},
                 "notebooks": {"a": {"status": PAYLOADS[4], "seconds": 1.0}},
                 "extra": [PAYLOADS[5], {"k": PAYLOADS[6]}]}
-    soup = BeautifulSoup(render_index(tmp_path, manifest), "html.parser")
+    soup = BeautifulSoup(render(tmp_path, manifest), "html.parser")
     assert not soup.find_all(["script", "img", "iframe"])
     assert not [t for t in soup.find_all(True) for a in t.attrs if a.startswith("on")]
-    text = soup.get_text()
-    for p in PAYLOADS:
-        assert p in text, p
-    assert soup.find("td", class_=PAYLOADS[4].lower()) is not None
+    if render is render_run_record:  # the record shows every field; the index none of these
+        text = soup.get_text()
+        for p in PAYLOADS:
+            assert p in text, p
+        assert soup.find("td", class_=PAYLOADS[4].lower()) is not None

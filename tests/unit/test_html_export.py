@@ -1,4 +1,5 @@
-"""html_export: offline HTML from an executed notebook, and the run's index.html.
+"""html_export: offline HTML from an executed notebook; landing and record: the run's
+index.html and run.html.
 
 No browser and no kernel: the fixture notebook is stored executed. The browser
 checks (charts drawn, tooltips, no requests) are in tests/browser/test_reports.py.
@@ -15,13 +16,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from coalition_workbook.data.errors import ExportError
-from coalition_workbook.pages import footer, html_export
+from coalition_workbook.pages import frame, html_export
 from coalition_workbook.pages.html_export import (
     MAX_REPORT_BYTES,
     export_notebook,
     mostly_arabic,
-    write_index,
 )
+from coalition_workbook.pages.landing import write_index
+from coalition_workbook.pages.record import write_run_record
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks" / "charts_ar.ipynb"
 BUNDLE_END = "window.vegaEmbed="
@@ -142,7 +144,7 @@ def test_mostly_arabic_ignores_code_and_links():
 EVIL = "<script>alert(1)</script>"
 
 
-def test_index_lists_reports_and_escapes_manifest_text(tmp_path):
+def test_index_lists_reports_and_the_run_record_escapes_manifest_text(tmp_path):
     for name in ("trainees", "aid"):
         (tmp_path / f"{name}.html").write_text("x", encoding="utf-8")
     (tmp_path / "metrics.csv").write_text("x", encoding="utf-8")
@@ -150,7 +152,7 @@ def test_index_lists_reports_and_escapes_manifest_text(tmp_path):
         "run_id": "20261125T041500Z",
         "started": "2026-11-25T04:15:00Z",
         "finished": "2026-11-25T04:16:00Z",
-        "commit": "0123abc",
+        "commit": "0123abcdef",
         "parameters": {"lang": "ar", "note": EVIL, "title": "التحالف"},
         "inputs": {"data/figures.csv": {"sha256": "ab" * 32}, f"data/{EVIL}.csv": "cd" * 32},
         "notebooks": {"trainees": {"status": "ok", "seconds": 3.25},
@@ -159,32 +161,39 @@ def test_index_lists_reports_and_escapes_manifest_text(tmp_path):
         "versions": {"altair": "6.3.0"},
         "extra": {"comment": EVIL},
     }
-    path = write_index(tmp_path, manifest)
-    page = path.read_text(encoding="utf-8")
-    assert path == tmp_path / "index.html"
-    soup = BeautifulSoup(page, "html.parser")
-    assert soup.find("script") is None
-    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    links = {a["href"] for a in soup.find_all("a")}
-    assert {"trainees.html", "aid.html", "metrics.csv"} <= links
-    assert "ab" * 32 in page and "0123abc" in page and "2026-11-25T04:15:00Z" in page
-    # An Arabic edition (lang=ar) is right-to-left as a whole: every Arabic text
-    # inherits dir=rtl and lang=ar from its nearest ancestors that set them.
-    arabic = [s for s in soup.find_all(string=re.compile("[\u0600-\u06ff]"))
-              if s.parent.name != "title"]
-    assert arabic and all(s.find_parent(dir=True)["dir"] == "rtl"
-                          and s.find_parent(lang=True)["lang"] == "ar" for s in arabic)
-    assert soup.html["dir"] == "rtl" and soup.title.get_text() == soup.h1.get_text()
-    headings = [h["id"] for h in soup.find_all(["h2", "h3"], id=True)]
-    assert headings.index("reports") < headings.index("run")
-    assert remote_refs(page) == []
+    index = write_index(tmp_path, manifest)
+    record = write_run_record(tmp_path, manifest)
+    assert (index, record) == (tmp_path / "index.html", tmp_path / "run.html")
+    for path in (index, record):
+        page = path.read_text(encoding="utf-8")
+        soup = BeautifulSoup(page, "html.parser")
+        assert soup.find("script") is None
+        assert "<script>" not in page
+        # An Arabic edition (lang=ar) is right-to-left as a whole: every Arabic text
+        # inherits dir=rtl and lang=ar from its nearest ancestors that set them.
+        arabic = [t for t in soup.find_all(string=re.compile("[\u0600-\u06ff]"))
+                  if t.parent.name not in ("title", "style", "code")]  # code: as typed
+        assert arabic and all(t.find_parent(dir=True)["dir"] == "rtl"
+                              and t.find_parent(lang=True)["lang"] == "ar" for t in arabic)
+        assert soup.html["dir"] == "rtl" and soup.title.get_text() == soup.h1.get_text()
+        assert remote_refs(page) == []
+        links = {a["href"] for a in soup.find_all("a")}
+        assert {"index.html", "run.html"} <= links, path.name
+    index_soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+    assert {"trainees.html", "aid.html", "metrics.csv"} <= {a["href"] for a in
+                                                            index_soup.find_all("a")}
+    # The index keeps one line about the run: its date and commit, linking run.html.
+    assert "0123abc" in index_soup.get_text() and "ab" * 32 not in index_soup.get_text()
+    page = record.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "ab" * 32 in page and "0123abcdef" in page and "2026-11-25T04:15:00Z" in page
 
 
 def test_index_accepts_a_list_of_notebooks(tmp_path):
     (tmp_path / "summary.html").write_text("x", encoding="utf-8")
     write_index(tmp_path, {"notebooks": [{"name": "summary", "status": "ok"}]})
     soup = BeautifulSoup((tmp_path / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert [a["href"] for a in soup.select("table.reports a")] == ["summary.html"]
+    assert [a["href"] for a in soup.select("ul.wb-reports a")] == ["summary.html"]
 
 
 def test_vega_bundle_is_kept_on_disk_and_read_back(tmp_path, monkeypatch):
@@ -218,7 +227,7 @@ def test_a_page_keeps_its_own_language_and_no_analyst_notes(tmp_path, lang):
           for tag, text in cells.items())])
     src, out = tmp_path / "nb.ipynb", tmp_path / "nb.html"
     nbformat.write(nb, src)
-    export_notebook(src, out, info=footer.page_info({"lang": lang}, commit=None))
+    export_notebook(src, out, info=frame.page_info({"lang": lang}, commit=None))
     page = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser").get_text()
     shown = {tag for tag, text in cells.items() if text in page}
     assert shown == {"", f"lang-{lang}"}

@@ -207,38 +207,18 @@ _TEXT: dict[str, dict[str, str]] = {
         "between": "between {low} and {high}",
         "between_bound": "{word} {low} to {high} (the accounts disagree)",
         "footer_source": "Source",
-        "footer_date": "Run date",
-        "footer_commit": "Commit",
         "footer_params": "Parameters",
-        "footer_index": "All reports and the run record",
         "footer_unknown": "unknown",
         "param_bounds_as_lower_bound": ("bounds: figures given as \u201cmore than\u201d count "
                                         "as their stated value"),
         "param_bounds_exclude": ("bounds: figures given only as \u201cmore than\u201d are left "
                                  "out of totals"),
         "param_lang": "language: English",
-        "param_figures_path": "figures: {path}",
-        "param_decimals": "shares shown with {n} decimal(s)",
         "index_title": "The coalition against ISIS in Iraq: reports from the curated figures",
         "index_headlines": "Headline numbers",
         "index_reports": "The reports",
         "index_data": "Data",
         "index_sources": "The article, every figure marked",
-        "index_run": "Run record",
-        "index_run_id": "Run",
-        "index_status": "Status",
-        "index_started": "Started",
-        "index_finished": "Finished",
-        "index_commit": "Commit",
-        "index_parameters": "Parameters",
-        "index_inputs": "Inputs",
-        "index_versions": "Package versions",
-        "index_more": "More",
-        "index_file": "File",
-        "index_report": "Report",
-        "index_seconds": "Seconds",
-        "index_none": "none",
-        "index_written": "Index written {when}.",
         "report_trainees": "People trained per Iraqi force, their shares and the total.",
         "report_aid": "Vehicles, cash and weapons given to Iraq, each figure counted once.",
         "report_coalition": "Coalition size, troops, airstrikes and timeline; conflicting "
@@ -404,37 +384,17 @@ _TEXT: dict[str, dict[str, str]] = {
         "between": "بين {low} و{high}",
         "between_bound": "{word} {low} إلى {high} (الروايات متعارضة)",
         "footer_source": "المصدر",
-        "footer_date": "تاريخ التشغيل",
-        "footer_commit": "الإيداع",
         "footer_params": "المعايير",
-        "footer_index": "كل التقارير وسجل التشغيل",
         "footer_unknown": "غير معروف",
         "param_bounds_as_lower_bound": ("الحدود: الأرقام المذكورة بصيغة «أكثر من» تُحسب "
                                         "بقيمتها المذكورة"),
         "param_bounds_exclude": "الحدود: الأرقام المذكورة بصيغة «أكثر من» فقط تُستبعد من المجاميع",
         "param_lang": "اللغة: العربية",
-        "param_figures_path": "الأرقام: {path}",
-        "param_decimals": "النسب بعدد {n} من المنازل العشرية",
         "index_title": "التحالف ضد داعش في العراق: تقارير من الأرقام الموثّقة",
         "index_headlines": "الأرقام الرئيسية",
         "index_reports": "التقارير",
         "index_data": "البيانات",
         "index_sources": "المقال مع تمييز كل رقم",
-        "index_run": "سجل التشغيل",
-        "index_run_id": "التشغيل",
-        "index_status": "الحالة",
-        "index_started": "البداية",
-        "index_finished": "النهاية",
-        "index_commit": "الإيداع",
-        "index_parameters": "المعايير",
-        "index_inputs": "المدخلات",
-        "index_versions": "إصدارات الحزم",
-        "index_more": "المزيد",
-        "index_file": "الملف",
-        "index_report": "التقرير",
-        "index_seconds": "الثواني",
-        "index_none": "لا شيء",
-        "index_written": "كُتب الفهرس في {when}.",
         "report_trainees": "العناصر المدرَّبة في كل قوة عراقية، وحصصها، والمجموع.",
         "report_aid": "المركبات والأموال والأسلحة المقدمة إلى العراق، وكل رقم يُحسب مرة واحدة.",
         "report_coalition": "حجم التحالف وقواته وضرباته الجوية وتسلسله الزمني، والأرقام "
@@ -497,7 +457,6 @@ ARABIC_COLUMNS: dict[str, str] = {"subject_en": "subject_ar", "attributed_to": "
 
 # The article's source pages (``pages.sourceview``; ``page_words("source_", lang)``).
 _TEXT["en"].update({
-    "source_back": 'All reports',
     "source_source_file": 'Source file',
     "source_paragraphs": 'paragraphs',
     "source_legend": 'Legend',
@@ -512,7 +471,6 @@ _TEXT["en"].update({
     "source_counts": '{figures} figures, {ignored} ignored, {unaccounted} not accounted for',
 })
 _TEXT["ar"].update({
-    "source_back": 'كل التقارير',
     "source_source_file": 'ملف المصدر',
     "source_paragraphs": 'فقرة',
     "source_legend": 'دليل الألوان',
@@ -526,6 +484,160 @@ _TEXT["ar"].update({
     "source_paragraph_link": '¶{n}',
     "source_counts": '{figures} رقمًا موثّقًا، {ignored} مستبعدًا، {unaccounted} غير موثّق',
 })
+
+
+# The frame of every page (``pages.frame``), the index and the run record (``pages.record``).
+_TEXT["en"].update({
+    "topbar_home": "The coalition against ISIS in Iraq",
+    "metric_part": "{total}: {part}",
+    "share_of_trainees": "Share of trainees",
+    "topbar_nav": "Editions and the article",
+    "topbar_article": "The article",
+    "topbar_articles": "The articles",
+    "built_line": "Built {date} from commit {commit}",
+    "footer_index": "All reports",
+    "footer_run": "How this edition was made",
+    "index_intro": ("What the US-led coalition against ISIS did in Iraq, in the figures news "
+                    "articles give: every number is checked against the Arabic words it "
+                    "comes from, and a number given only as a bound stays one."),
+    "index_data_metrics": "The computed figures as a table",
+    "index_data_package": "The curated tables with their schema",
+    "index_data_claims": "Each figure as a claim with its quote",
+    "index_data_format": "({fmt})",
+    "run_title": "How this edition was made",
+    "run_intro": ("The record of the run that built these pages: when, from which commit "
+                  "and data, with which settings. Every value here is read from the "
+                  "run's manifest."),
+    "run_section_run": "The run",
+    "run_section_reports": "Reports",
+    "run_section_settings": "Settings",
+    "run_section_files": "Published files",
+    "run_section_inputs": "Data and templates read",
+    "run_section_versions": "Software",
+    "run_section_other": "Other entries",
+    "run_run_id": "Run identifier",
+    "run_status": "Outcome",
+    "run_started": "Started (UTC)",
+    "run_finished": "Finished (UTC)",
+    "run_seconds": "Duration (seconds)",
+    "run_commit": "Commit",
+    "run_dirty": "Uncommitted changes",
+    "run_with_code": "Code shown on the pages",
+    "run_fingerprint": "Fingerprint of inputs, code and settings",
+    "run_report": "Report",
+    "run_report_seconds": "Seconds",
+    "run_report_execute": "of which running",
+    "run_report_export": "of which rendering",
+    "run_param_bounds": "Figures given as a bound",
+    "run_param_lang": "Language",
+    "run_param_figures_path": "Curated table",
+    "run_param_decimals": "Decimals in shares",
+    "run_runner_kernel": "Jupyter kernel",
+    "run_runner_workers": "Reports run at once",
+    "run_runner_cell_timeout_s": "Time limit per cell (seconds)",
+    "run_runner_kernel_reused_per_worker": "Kernel reused between reports",
+    "run_metrics": "Computed figures",
+    "run_metrics_rows": "{file}, {rows} rows",
+    "run_screenshots": "Screenshots",
+    "run_screenshots_n": "{n} pictures of the pages",
+    "run_editions": "Other editions",
+    "run_file": "File",
+    "run_bytes": "Bytes",
+    "run_sha256": "Checksum (SHA-256)",
+    "run_package": "Package",
+    "run_version": "Version",
+    "run_yes": "yes",
+    "run_no": "no",
+    "run_none": "none",
+})
+_TEXT["ar"].update({
+    "topbar_home": "التحالف ضد داعش في العراق",
+    "metric_part": "{total}: {part}",
+    "share_of_trainees": "حصة المتدربين",
+    "topbar_nav": "الطبعات والمقال",
+    "topbar_article": "المقال",
+    "topbar_articles": "المقالات",
+    "built_line": "أُعدّت في {date} من الإيداع {commit}",
+    "footer_index": "كل التقارير",
+    "footer_run": "كيف أُعدّت هذه الطبعة",
+    "index_intro": ("ما فعله التحالف الدولي بقيادة الولايات المتحدة ضد داعش في العراق، "
+                    "بالأرقام التي تذكرها المقالات الإخبارية: كل رقم مُطابَق على الكلمات "
+                    "العربية التي أُخذ منها، والرقم المذكور حدًّا يبقى حدًّا."),
+    "index_data_metrics": "الأرقام المحسوبة في جدول",
+    "index_data_package": "الجداول الموثّقة مع وصف بنيتها",
+    "index_data_claims": "كل رقم بوصفه ادعاءً مع نصه",
+    "index_data_format": "({fmt})",
+    "run_title": "كيف أُعدّت هذه الطبعة",
+    "run_intro": ("سجل التشغيل الذي أعدّ هذه الصفحات: متى، ومن أي إيداع وأي بيانات، "
+                  "وبأي إعدادات. كل قيمة هنا مقروءة من بيان التشغيل نفسه."),
+    "run_section_run": "التشغيل",
+    "run_section_reports": "التقارير",
+    "run_section_settings": "الإعدادات",
+    "run_section_files": "الملفات المنشورة",
+    "run_section_inputs": "البيانات والقوالب المقروءة",
+    "run_section_versions": "البرمجيات",
+    "run_section_other": "مدخلات أخرى",
+    "run_run_id": "مُعرِّف التشغيل",
+    "run_status": "النتيجة",
+    "run_started": "البداية (بالتوقيت العالمي)",
+    "run_finished": "النهاية (بالتوقيت العالمي)",
+    "run_seconds": "المدة (بالثواني)",
+    "run_commit": "الإيداع",
+    "run_dirty": "تغييرات غير مودَعة",
+    "run_with_code": "إظهار الشيفرة في الصفحات",
+    "run_fingerprint": "بصمة المدخلات والشيفرة والإعدادات",
+    "run_report": "التقرير",
+    "run_report_seconds": "الثواني",
+    "run_report_execute": "منها للتشغيل",
+    "run_report_export": "منها للإخراج",
+    "run_param_bounds": "الأرقام المذكورة بحدّ",
+    "run_param_lang": "اللغة",
+    "run_param_figures_path": "الجدول الموثّق",
+    "run_param_decimals": "المنازل العشرية في الحصص",
+    "run_runner_kernel": "نواة جوبيتر",
+    "run_runner_workers": "التقارير المشغّلة معًا",
+    "run_runner_cell_timeout_s": "المهلة لكل خلية (بالثواني)",
+    "run_runner_kernel_reused_per_worker": "إعادة استخدام النواة بين التقارير",
+    "run_metrics": "الأرقام المحسوبة",
+    "run_metrics_rows": "{file}، {rows} صفًا",
+    "run_screenshots": "لقطات الشاشة",
+    "run_screenshots_n": "{n} صورة للصفحات",
+    "run_editions": "الطبعات الأخرى",
+    "run_file": "الملف",
+    "run_bytes": "البايتات",
+    "run_sha256": "المجموع الاختباري (SHA-256)",
+    "run_package": "الحزمة",
+    "run_version": "الإصدار",
+    "run_yes": "نعم",
+    "run_no": "لا",
+    "run_none": "لا شيء",
+})
+
+#: Month names for dates a reader reads ("7 December 2026").
+MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "ar": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+           "أكتوبر", "نوفمبر", "ديسمبر"),
+}
+
+
+def long_date(iso: str, lang: str = "en") -> str:
+    """An ISO date (or timestamp) as a reader writes it; the text itself if it is none.
+
+    Examples:
+        >>> long_date("2026-12-07T02:19:06Z"), long_date("2026-12-07", "ar")
+        ('7 December 2026', '7 ديسمبر 2026')
+        >>> long_date("unknown")
+        'unknown'
+    """
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    return f"{day.day} {MONTHS[check_lang(lang)][day.month - 1]} {day.year}"
 
 
 def _cell(row: Mapping[str, object], column: str) -> str:
@@ -624,8 +736,8 @@ def page_words(prefix: str, lang: str = "en") -> dict[str, str]:
     """The page words whose keys start with ``prefix``, keyed without it (a template's words).
 
     Examples:
-        >>> page_words("source_", "en")["back"]
-        'All reports'
+        >>> page_words("source_", "en")["used_by"]
+        'Used by'
     """
     return {k.removeprefix(prefix): v for k, v in _TEXT[check_lang(lang)].items()
             if k.startswith(prefix)}
@@ -835,14 +947,41 @@ def category_label(category: str, lang: str = "en") -> str:
 
 
 def metric_label(metric: str, lang: str = "en") -> str:
-    """A published metric's name as shown; a money total in a further currency is its
-    metric's name and the currency (``aid_cash_eur``: "Cash (euros)")."""
+    """A published metric's name as a reader reads it, never its identifier.
+
+    A money total in a further currency is its metric's name and the currency
+    (``aid_cash_eur``: "Cash (euros)"); a part of a breakdown is its total's name
+    and the force or kind (``trainees_army``: "Trainees: Iraqi Army";
+    ``trainees_share_army_pct``: "Share of trainees: Iraqi Army").
+
+    Examples:
+        >>> metric_label("trainees_share_police_pct"), metric_label("vehicles_armored", "ar")
+        ('Share of trainees: Police', 'مركبات مدرعة')
+    """
+    lang = check_lang(lang)
+    if metric in METRICS[lang]:
+        return METRICS[lang][metric]
     for base in ("aid_cash", "aid_weapons"):
         unit = metric.removeprefix(f"{base}_")
-        if unit != metric and metric not in METRICS[check_lang(lang)] \
-                and unit in vocabulary_rows("units"):
+        if unit != metric and unit in vocabulary_rows("units"):
             return f"{_lookup(METRICS, f'{base}_usd', lang)} ({unit_label(unit, lang)})"
-    return _lookup(METRICS, metric, lang)
+    forces = vocabulary_rows("forces")
+    parts = (("trainees_share_", "_pct", "share_of_trainees", forces),
+             ("aid_weapons_", "_usd", "aid_weapons_usd", forces),
+             ("trainees_", "", "trainees_total", forces),
+             ("vehicles_", "", "", vocabulary_rows("kinds")))
+    for prefix, suffix, whole, rows in parts:
+        key = metric.removeprefix(prefix).removesuffix(suffix) if metric.startswith(prefix) \
+            and metric.endswith(suffix) else ""
+        if key in rows:
+            row = rows[key]
+            name = row.get(f"name_{lang}") or row.get(f"label_{lang}") or key
+            if not whole:
+                return name
+            total = text(whole, lang) if whole == "share_of_trainees" \
+                else _lookup(METRICS, whole, lang)
+            return text("metric_part", lang, total=total, part=name)
+    return metric
 
 
 def force_label(name_en: str, name_ar: str, lang: str = "en") -> str:

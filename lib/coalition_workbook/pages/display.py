@@ -35,22 +35,22 @@ from .escaping import arabic_html as ar
 from .escaping import escape_html, text_html
 
 CSS = """<style>
-.wb-table { border-collapse: collapse; margin: .5em 0 1em; font-size: .95em; }
-.wb-table th, .wb-table td { border: 1px solid #d0d0d0; padding: .25em .6em;
+:where(.wb-table) { border-collapse: collapse; margin: .5em 0 1em; font-size: .95em; }
+:where(.wb-table th), :where(.wb-table td) { border: 1px solid #d0d0d0; padding: .25em .6em;
   vertical-align: top; text-align: start !important; }
-.wb-table th { background: #f3f3f3; }
-.wb-table td.num { text-align: end !important; white-space: nowrap;
+:where(.wb-table th) { background: #f3f3f3; }
+:where(.wb-table td.num) { text-align: end !important; white-space: nowrap;
   font-variant-numeric: tabular-nums; }
-.wb-table tfoot td { font-weight: bold; border-top: 2px solid #888; }
-.wb-bound { color: #8a4b00; }
-.wb-quote { font-size: 1.05em; }
-.wb-fn { font-size: .9em; }
-.wb-fn blockquote { margin: .2em 0 .6em; color: #444; }
-.wb-pair td { width: 50%; }
-.wb-note { color: #444; font-size: .9em; }
-.wb-missing { color: #888; font-style: italic; }
-.wb-disputed { color: #a1001a; }
-.wb-quote { white-space: nowrap; }
+:where(.wb-table tfoot td) { font-weight: bold; border-top: 2px solid #888; }
+:where(.wb-bound) { color: #8a4b00; }
+:where(.wb-quote) { font-size: 1.05em; }
+:where(.wb-fn) { font-size: .9em; }
+:where(.wb-fn blockquote) { margin: .2em 0 .6em; color: #444; }
+:where(.wb-pair td) { width: 50%; }
+:where(.wb-note) { color: #444; font-size: .9em; }
+:where(.wb-missing) { color: #888; font-style: italic; }
+:where(.wb-disputed) { color: #a1001a; }
+:where(.wb-quote) { white-space: nowrap; }
 </style>"""
 
 
@@ -93,9 +93,6 @@ def local_html(row: pd.Series | dict, column: str, lang: str) -> str:
     return text_html(value)
 
 
-def ids_html(ids: Iterable[str]) -> str:
-    """Figure ids as code (identifiers, the same in every language)."""
-    return "; ".join(f"<code>{escape_html(i)}</code>" for i in ids if i)
 
 
 def quote(value: object, href: str = "") -> str:
@@ -209,12 +206,13 @@ def _quotes_cell(ds: Dataset, ids: str, lang: str) -> str:
 
 
 def _notes_cell(ds: Dataset, ids: str, lang: str = "en") -> str:
-    """The curated notes of a metric's input figures (named by id when there are several)."""
+    """The curated notes of a metric's input figures (each named by its subject when
+    there are several)."""
     figs = _inputs(ds, ids)
     figs = figs[figs["note"].fillna("") != ""]
     several = len(_inputs(ds, ids)) > 1
     return "<br>".join('<span class="wb-note">'
-                       + (f"<code>{escape_html(r['id'])}</code>: " if several else "")
+                       + (f"{local_html(r, 'subject_en', lang)}: " if several else "")
                        + f"{local_html(r, 'note', lang)}</span>" for r in figs.to_dict("records"))
 
 
@@ -320,11 +318,11 @@ def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
     status = metrics.figure_status(ds, bounds).set_index("id")
     header = [labels.text("figure", lang), labels.text("value", lang),
               labels.text("quote", lang), labels.text("why_not_counted", lang)]
-    rows = [[_td(f"<code>{escape_html(r['id'])}</code>"),
+    rows = [[_td(local_html(r, "subject_en", lang)),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"]), num=True),
              _td(quote(r["quote"], _src(ds, r["id"]))),
              _td(status_html(status.at[r["id"], "status"], status.at[r["id"], "other_id"],
-                             lang, r["qualifier"]))]
+                             lang, r["qualifier"], ds))]
             for r in ex.to_dict("records")]
     return _table(header, rows, lang=lang, caption=labels.text("excluded", lang))
 
@@ -341,18 +339,16 @@ def status_text(status: str, other: str, lang: str, qualifier: str = "") -> str:
 
 
 def figure_name(ds: Dataset, figure_id: str, lang: str) -> str:
-    """A figure as a reader knows it in plain text: its id in English, its subject in Arabic."""
-    if lang != "ar" or not figure_id:
-        return figure_id
-    rows = ds.figures[ds.figures["id"] == figure_id].to_dict("records")
+    """A figure as a reader knows it: its subject in ``lang`` (ids stay in the data)."""
+    rows = ds.figures[ds.figures["id"] == figure_id].to_dict("records") if figure_id else []
     return labels.localized_text(rows[0], "subject_en", lang) if rows else figure_id
 
 
-def status_html(status: str, other: str, lang: str, qualifier: str = "") -> str:
-    """``status_text`` as markup, the other figure's id shown as code."""
-    marker = "\ue000"  # a private-use character no label contains
-    words = text_html(status_text(status, marker if other else "", lang, qualifier))
-    return words.replace(marker, f"<code>{escape_html(other)}</code>")
+def status_html(status: str, other: str, lang: str, qualifier: str = "",
+                ds: Dataset | None = None) -> str:
+    """``status_text`` as markup, the other figure named by its subject (``figure_name``)."""
+    name = figure_name(ds, other, lang) if ds is not None else other
+    return text_html(status_text(status, name, lang, qualifier))
 
 
 def _part_cells(ds: Dataset, r: dict, count_col: str, unit: str | None, lang: str,
@@ -440,9 +436,16 @@ def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
                          title=_provenance_title(r, lang, ds))
     note = f'<br><span class="wb-note">{local_html(r, "note", lang)}</span>' if r["note"] else ""
     return (f"{number}<br>{quote(r['quote'], _src(ds, figure_id))} "
-            f"<small>({text_html(cite(r, lang, ds))}, "
-            f"<code>{escape_html(figure_id)}</code>)</small>"
+            f'<small class="wb-cite">({text_html(cite(r, lang, ds))})</small>'
             f"{note}")
+
+
+def _counted_cell(ds: Dataset, ids: Iterable[str], lang: str) -> str:
+    """The figures an overlap counts, by their numbers as the row shows them."""
+    figs = ds.figures.set_index("id")
+    return " + ".join(figure_html(figs.at[i, "value"], str(figs.at[i, "qualifier"]), lang=lang,
+                                  unit=str(figs.at[i, "unit"]))
+                      for i in ids if i and i in figs.index)
 
 
 def relation_label(relation: str, lang: str = "en") -> str:
@@ -464,8 +467,8 @@ def overlaps_table(ds: Dataset, *, lang: str = "en") -> Html:
     rows = [[_td(_figure_cell(ds, r["figure_id"], lang)),
              _td(text_html(relation_label(r["relation"], lang))),
              _td(_figure_cell(ds, r["other_id"], lang)),
-             _td(ids_html((r["counted"],) + (
-                 (r["figure_id"],) if r["relation"] == "adds_to" else ()))),
+             _td(_counted_cell(ds, (r["counted"],) + (
+                 (r["figure_id"],) if r["relation"] == "adds_to" else ()), lang)),
              _td(local_html(r, "note", lang))] for r in ov.to_dict("records")]
     policy = text_html(labels.text("overlap_policy", lang))
     if not rows:
@@ -701,7 +704,7 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
         foot.append(f'<li id="wb-fn-{escape_html(fid)}" value="{n}">'
                     f'{quote(r["quote"], _src(ds, fid))} — '
                     f"{text_html(cite({**r.to_dict(), 'id': fid}, lang, ds))} "
-                    f"<small><code>{escape_html(fid)}</code></small>{note}"
+                    f"{note}"
                     f"{ar(ptext, tag='blockquote') if ptext else ''}</li>")
     bounds_text = text_html(labels.text(f"bounds_{bounds}", lang))
     direction = ' dir="rtl"' if lang == "ar" else ""

@@ -11,31 +11,28 @@ versions it asks for, loads nothing.
 The bundle goes in as template data (``resources["vega_head"]``), not as a
 Jinja include: the minified JavaScript contains ``{#``, a Jinja comment start.
 
-``write_index`` renders ``index.html`` for a published run from its manifest
-with a Jinja template (autoescape). Text anywhere goes through
-``escaping.escape_html`` and JSON through ``escaping.script_safe_json``, the
-project's one escaper and one serializer; nothing is fetched.
+Every page carries the shared stylesheet (``style.stylesheet``) in place of
+JupyterLab's, the top bar and the footer (``frame``). Text anywhere goes
+through ``escaping.escape_html`` and JSON through ``escaping.script_safe_json``,
+the project's one escaper and one serializer; nothing is fetched.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import re
 import threading
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
 
 from ..data.errors import ExportError
 from ..data.files import atomic_write_text
-from . import escaping, footer
+from . import escaping, frame
 from .escaping import ARABIC_LETTER, LATIN_LETTER
-from .style import ARABIC_FONT_STACK
+from .style import stylesheet
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "offline_report"
@@ -184,12 +181,11 @@ def _exporter(include_input: bool, lang: str = "en") -> Any:
     return exporter
 
 
-def _render(nb: Any, nb_path: Path, include_input: bool, info: footer.PageInfo | None) -> str:
-    from markupsafe import Markup
+def _render(nb: Any, nb_path: Path, include_input: bool, info: frame.PageInfo | None) -> str:
 
     papermill = nb.metadata.get("papermill") or {}
     if info is None:  # a notebook rendered on its own: what papermill recorded of its run
-        info = footer.page_info(papermill.get("parameters") or {}, commit=None,
+        info = frame.page_info(papermill.get("parameters") or {}, commit=None,
                                 date=papermill.get("start_time"))
     lang = info.lang
     exporter = _exporter(include_input, lang)
@@ -202,8 +198,11 @@ def _render(nb: Any, nb_path: Path, include_input: bool, info: footer.PageInfo |
         "vega_head": Markup(_vega_head(outputs_html)),  # our own script, not user text
         "report_lang": lang,
         "report_dir": "rtl" if lang == "ar" else "ltr",
-        "page_footer": Markup(footer.footer_html(info)),  # every value escaped inside
-        "footer_css": Markup(footer.FOOTER_CSS),
+        # The frame and the stylesheet are ours; every value in them is escaped inside.
+        "page_topbar": Markup(frame.topbar_html(info, f"{nb_path.stem}.html")),
+        "page_footer": Markup(frame.footer_html(info)),
+        "page_css": Markup(stylesheet()),
+        "with_code": include_input,
     }
     # lab's <title> is ``nb.metadata.title``: the page's h1, in the page's language.
     nb.metadata["title"] = page_heading(nb, lang) or nb_path.stem
@@ -245,7 +244,7 @@ def page_heading(nb: Any, lang: str) -> str:
     return ""
 
 
-def export_notebook(nb_path: Path, html_path: Path, *, info: footer.PageInfo | None = None,
+def export_notebook(nb_path: Path, html_path: Path, *, info: frame.PageInfo | None = None,
                     include_input: bool = False) -> None:
     """Render an executed notebook as one self-contained, offline HTML file.
 
@@ -257,7 +256,7 @@ def export_notebook(nb_path: Path, html_path: Path, *, info: footer.PageInfo | N
     Args:
         nb_path: The executed ``.ipynb``.
         html_path: Where to write; replaced atomically (temp file + ``os.replace``).
-        info: The run's footer and language (``footer.page_info``); default: read from
+        info: The run's footer and language (``frame.page_info``); default: read from
             the parameters papermill recorded in the notebook, commit unknown.
         include_input: Keep the code cells (the default hides them, like ``--no-input``).
 
@@ -280,220 +279,3 @@ def export_notebook(nb_path: Path, html_path: Path, *, info: footer.PageInfo | N
     except OSError as exc:
         raise ExportError(f"cannot write the HTML of {nb_path.stem}: {exc}",
                           file=str(html_path), notebook=nb_path.stem) from exc
-
-
-# --------------------------------------------------------------------------- index.html
-
-def _notebook_rows(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Per-notebook entries as dicts with a ``name``, from a dict or a list manifest."""
-    nbs = manifest.get("notebooks") or {}
-    if isinstance(nbs, Mapping):
-        return [{"name": k, **(v if isinstance(v, Mapping) else {"status": v})}
-                for k, v in nbs.items()]
-    rows = []
-    for item in nbs:
-        if isinstance(item, Mapping):
-            rows.append(dict(item))
-        else:
-            rows.append({"name": str(item)})
-    return rows
-
-
-def _inputs_rows(inputs: Any) -> list[tuple[Any, Any]] | None:
-    """(path, sha256) pairs from a dict or list manifest; None for any other shape."""
-    if isinstance(inputs, Mapping):
-        return [(k, v.get("sha256", v) if isinstance(v, Mapping) else v)
-                for k, v in inputs.items()]
-    if isinstance(inputs, list):
-        return [(i.get("path", i.get("name", "")), i.get("sha256", "")) if isinstance(i, Mapping)
-                else (i, "") for i in inputs]
-    return None
-
-
-_KNOWN = ("run_id", "started", "start", "started_at", "start_time", "finished", "end",
-          "finished_at", "end_time", "commit", "git_commit", "parameters", "inputs",
-          "notebooks", "versions", "package_versions", "status", "editions")
-
-_INDEX_CSS = f"""
-body {{ font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; margin: 2rem auto;
-       max-width: 60rem; padding: 0 1rem; color: #1d1d1d; line-height: 1.5; }}
-[lang=ar], [lang=ar] * {{ font-family: {ARABIC_FONT_STACK}; }}
-[dir=rtl] {{ direction: rtl; text-align: right; unicode-bidi: isolate; }}
-table {{ border-collapse: collapse; margin: .5rem 0 1rem; }}
-th, td {{ border: 1px solid #ccc; padding: .25rem .6rem; text-align: start; vertical-align: top; }}
-ul.headlines {{ font-size: 1.15em; padding-inline-start: 1.2rem; }}
-ul.headlines .num {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
-h3 {{ margin-top: 1.2rem; }}
-th {{ background: #f3f3f3; }}
-code {{ font-size: .9em; word-break: break-all; direction: ltr; unicode-bidi: isolate; }}
-.ok {{ color: #1a7f37; }} .failed, .error {{ color: #b42318; font-weight: bold; }}
-"""
-
-
-def _get(manifest: Mapping[str, Any], *keys: str) -> Any:
-    for k in keys:
-        if manifest.get(k) not in (None, ""):
-            return manifest[k]
-    return None
-
-
-def _finalize(value: Any) -> Markup:
-    """Every ``{{ value }}`` of the index goes through the one escaper (None -> "")."""
-    return value if isinstance(value, Markup) else Markup(escaping.escape_html(value))
-
-
-@lru_cache(maxsize=1)
-def _index_template() -> Any:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "run_index"),
-        autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True)
-    env.filters["text"] = lambda v: Markup(escaping.text_html(v))
-    return env.get_template("index.html.j2")
-
-
-def _headlines(report_dir: Path, lang: str) -> list[dict[str, str]]:
-    """The run's summed totals from its ``metrics.csv``, each named and qualified.
-
-    Read from the published file (not recomputed) so the landing page says
-    exactly what the run published; an unreadable file gives no headlines.
-    """
-    import math
-
-    from ..data import reading
-    from ..data.errors import WorkbookError
-    from ..figures import labels
-    from ..figures.findings import amount
-    from ..figures.metrics import TOTAL_NAMES
-
-    try:
-        rows = {r.get("metric"): r for r in reading.read_rows(report_dir / "metrics.csv")}
-    except WorkbookError:
-        return []
-
-    def num(v: str | None) -> float:
-        try:
-            return float(v) if v not in (None, "") else math.nan
-        except ValueError:
-            return math.nan
-
-    out = []
-    for metric in TOTAL_NAMES.values():
-        r = rows.get(metric)
-        if not r or math.isnan(num(r.get("value"))):
-            continue
-        said = amount({"value": num(r.get("value")), "value_high": num(r.get("value_high")),
-                       "qualifier": r.get("qualifier") or "exact"}, lang=lang,
-                      unit="usd" if r.get("unit") == "usd" else None)
-        out.append({"label": labels.metric_label(metric, lang), "amount": said or ""})
-    return out
-
-
-def _report_words(name: str, lang: str) -> tuple[str, str]:
-    """A report's title and its one line for readers; its file name when unknown."""
-    from ..figures import labels
-
-    def word(key: str) -> str:
-        return labels.text(key, lang) if labels.has_text(key, lang) else ""
-
-    title = word(f"{name}_title") or (word("explorer_title") if name == "explore" else "") or name
-    return title, word(f"report_{name}")
-
-
-def render_index(report_dir: Path, manifest: Mapping[str, Any]) -> str:
-    """The HTML of ``index.html`` (see ``write_index``).
-
-    Rendered by the Jinja template ``templates/run_index/index.html.j2`` with
-    autoescape on; every value passes through ``escaping.escape_html``. Words
-    are in the edition's language (``parameters.lang``).
-    """
-    from ..figures import labels
-
-    report_dir = Path(report_dir)
-    params = manifest.get("parameters") or {}
-    lang = "ar" if isinstance(params, Mapping) and params.get("lang") == "ar" else "en"
-    notebooks = []
-    for nb in _notebook_rows(manifest):
-        seconds = nb.get("seconds", nb.get("duration_s", ""))
-        target = Path(str(nb.get("html") or f"{nb.get('name', '')}.html")).name
-        title, about = _report_words(str(nb.get("name", "")), lang)
-        notebooks.append({
-            "name": str(nb.get("name", "")),
-            "title": title,
-            "about": about,
-            "status": str(nb.get("status", "")),
-            "seconds": f"{seconds:.1f}" if isinstance(seconds, float) else seconds,
-            # quote(): a file name can never turn into another scheme (javascript:).
-            "href": quote(target) if target and (report_dir / target).is_file() else "",
-        })
-    pages = {p.relative_to(report_dir).as_posix() for p in report_dir.glob("sources/*.html")}
-    titled = {s.href: s.title for s in footer.run_sources(
-        params.get("figures_path") or "data/figures.csv", lang)} \
-        if isinstance(params, Mapping) else {}
-    inputs = manifest.get("inputs") or {}
-
-    def t(key: str, **fmt: object) -> Markup:
-        return Markup(escaping.text_html(labels.text(key, lang, **fmt)))
-
-    def st(status: object) -> Markup:
-        """A run or notebook status in words; one we have no words for stays as code."""
-        key = f"run_status_{str(status).lower()}"
-        if labels.has_text(key, lang):
-            return t(key)
-        return Markup(f"<code>{escaping.escape_html(status)}</code>")
-
-    return _index_template().render(
-        css=Markup(_INDEX_CSS),  # our own constant, not data
-        lang=lang, dir="rtl" if lang == "ar" else "ltr", t=t, st=st,
-        title=labels.text("index_title", lang),
-        list_sep="، " if lang == "ar" else ", ",
-        headlines=_headlines(report_dir, lang),
-        notebooks=notebooks,
-        editions=[{"label": e.get("label"), "href": quote(str(e.get("href", "")), safe="/.#")}
-                  for e in manifest.get("editions") or []],
-        extra_files=[f for f in ("metrics.csv", "manifest.json", "datapackage.json",
-                                 "claims.jsonld") if (report_dir / f).is_file()],
-        sources=[{"href": quote(p), "title": titled.get(p, p)} for p in sorted(pages)],
-        run_id=manifest.get("run_id"),
-        status=manifest.get("status"),
-        started=_get(manifest, "started", "start", "started_at", "start_time"),
-        finished=_get(manifest, "finished", "end", "finished_at", "end_time"),
-        commit=_get(manifest, "commit", "git_commit"),
-        parameters=params,
-        parameter_words=("؛ " if lang == "ar" else "; ").join(
-            footer.parameter_words(params, lang)) if isinstance(params, Mapping) else "",
-        inputs=_inputs_rows(inputs),
-        raw_inputs=inputs,
-        versions=_get(manifest, "versions", "package_versions"),
-        others={k: v for k, v in manifest.items() if k not in _KNOWN},
-        generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    )
-
-
-def write_index(report_dir: Path, manifest: dict) -> Path:
-    """Write ``report_dir/index.html``: the reports with links and the run's manifest.
-
-    Lists every notebook in ``manifest["notebooks"]`` (a dict name -> entry or a
-    list of entries with ``name``), linking ``<name>.html`` when it exists, with
-    status and seconds, then the run's times, commit, parameters, input
-    checksums and package versions. All manifest text is HTML-escaped; the page
-    has no script and loads nothing.
-
-    Args:
-        report_dir: The folder holding the reports (e.g. the staging folder of a run).
-        manifest: The run's manifest, as written to ``manifest.json``.
-
-    Returns:
-        The path of the written ``index.html``.
-
-    Raises:
-        ExportError: If the file cannot be written.
-    """
-    path = Path(report_dir) / "index.html"
-    try:
-        atomic_write_text(path, render_index(Path(report_dir), manifest))
-    except OSError as exc:
-        raise ExportError(f"cannot write the report index: {exc}", file=str(path)) from exc
-    return path

@@ -44,9 +44,9 @@ from ..data.files import atomic_write_text
 from ..data.provenance import paragraphs
 from ..figures import labels
 from .escaping import escape_html
-from .footer import FOOTER_CSS, PageInfo, footer_html
+from .frame import PageInfo, footer_html, topbar_html
 from .links import page_name
-from .style import ARABIC_FONT_STACK
+from .style import stylesheet
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "source_view.html.j2"
@@ -286,7 +286,6 @@ def _tip_html(fig: Mapping[str, Any], used_by: Sequence[str], metrics_table: pd.
     rows = [
         (labels.text("value", lang), text_html(value)),
         (labels.text("qualifier", lang), text_html(labels.qualifier_name(fig["qualifier"], lang))),
-        (labels.text("subject", lang), local_html(fig, "subject_en", lang)),
         (labels.text("attributed_to", lang), local_html(fig, "attributed_to", lang)),
     ]
     if fig.get("as_of"):
@@ -295,11 +294,7 @@ def _tip_html(fig: Mapping[str, Any], used_by: Sequence[str], metrics_table: pd.
         rows.append((labels.text("note", lang), local_html(fig, "note", lang)))
     links = []
     for metric in used_by:
-        label = labels.metric_label(metric, lang)
-        # A metric without a name in labels (a per-force slot or share) is shown by its id,
-        # as code: an identifier, the same in every language.
-        name = (f"<code>{escape_html(metric)}</code>" if label == metric
-                else f"{text_html(label)} <code>{escape_html(metric)}</code>")
+        name = text_html(labels.metric_label(metric, lang))  # its name, never its id
         report = (_metric_report(metric, metrics_table, categories)
                   if metrics_table is not None else None)
         if report and report in reports:
@@ -311,7 +306,7 @@ def _tip_html(fig: Mapping[str, Any], used_by: Sequence[str], metrics_table: pd.
     body = "".join(f"<dt>{text_html(k)}</dt><dd>{v}</dd>" for k, v in rows)
     fid = escape_html(fig["id"])
     return (f'<div class="tip" id="tip-{fid}" role="tooltip" data-tip-for="{fid}">'
-            f'<p class="tip-head"><code>{fid}</code></p><dl>{body}</dl></div>')
+            f'<p class="tip-head">{local_html(fig, "subject_en", lang)}</p><dl>{body}</dl></div>')
 
 
 def _counted(n: int, noun: str, english: str, lang: str) -> str:
@@ -340,7 +335,7 @@ def render_source_page(source_path: Path, figures: pd.DataFrame, *,
                        ignored: pd.DataFrame | None = None,
                        metrics_table: pd.DataFrame | None = None,
                        reports: Iterable[str] = (), lang: str = "en",
-                       footer: str = "") -> str:
+                       footer: str = "", topbar: str = "") -> str:
     """The HTML of one source's page.
 
     Args:
@@ -351,7 +346,8 @@ def render_source_page(source_path: Path, figures: pd.DataFrame, *,
         reports: Report names published beside the page (``trainees``...); only
             these are linked.
         lang: Language of the page's own words (the article stays Arabic).
-        footer: The page's ``<footer>`` markup (``footer.footer_html``, values escaped).
+        footer: The page's ``<footer>`` markup (``frame.footer_html``, values escaped).
+        topbar: The page's top bar (``frame.topbar_html``, values escaped).
 
     Raises:
         ExportError: If the source cannot be read.
@@ -397,10 +393,10 @@ def render_source_page(source_path: Path, figures: pd.DataFrame, *,
         counts=_counts_text(counts, lang),
         paragraphs_noun=_counted(len(paras), "paragraph", ui["paragraphs"], lang),
         n_paragraphs=len(paras), tip_css=Markup(tip_css),
-        arabic_fonts=Markup(ARABIC_FONT_STACK), esc=escape_html,
+        css=Markup(stylesheet()), esc=escape_html,
         heading=(meta.get("title_en") if lang == "en" and meta.get("title_en")
                  else meta.get("title_ar")) or source_path.name,
-        footer=Markup(footer), footer_css=Markup(FOOTER_CSS),
+        footer=Markup(footer), topbar=Markup(topbar),
     )
 
 
@@ -418,7 +414,7 @@ def write_source_pages(out_dir: Path, ds: Any, metrics_table: pd.DataFrame | Non
         lang: Language of the page's own words.
         ignored: ``ignored.csv`` rows; default: ``ds.ignored`` if the dataset has
             them, else ``ignored.csv`` beside the figures table, else none.
-        info: What each page's footer says (``footer.page_info``); none without it.
+        info: What each page's footer says (``frame.page_info``); none without it.
 
     Returns:
         The written pages, in source order.
@@ -438,7 +434,9 @@ def write_source_pages(out_dir: Path, ds: Any, metrics_table: pd.DataFrame | Non
         ign = ignored[ignored["source"] == source]
         page = render_source_page(Path(ds.sources_dir) / source, figs, ignored=ign,
                                   metrics_table=metrics_table, reports=reports, lang=lang,
-                                  footer=footer_html(info, prefix="../") if info else "")
+                                  footer=footer_html(info, prefix="../") if info else "",
+                                  topbar=topbar_html(info, page_name(source), prefix="../")
+                                  if info else "")
         path = out_dir / page_name(source)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

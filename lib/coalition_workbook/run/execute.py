@@ -27,7 +27,7 @@ from typing import Any, Literal, TextIO
 
 from ..data import config
 from ..data.errors import WorkbookError
-from ..pages.footer import PageInfo
+from ..pages.frame import PageInfo
 from .fingerprint import rel
 from .kernels import KERNEL, KERNEL_ARGS, KERNEL_START_TIMEOUT_S, WorkerKernel, Workers
 from .params import notebook_path

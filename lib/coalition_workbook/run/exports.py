@@ -369,7 +369,7 @@ def write_exports(out_dir: Path, ds: Any, metrics_table: pd.DataFrame, *,
         ds: The validated ``Dataset``.
         metrics_table: ``metrics.compute_metrics(ds, bounds)`` as published.
         lang: The run's ``lang`` (words of the source pages).
-        info: The source pages' footer (``footer.page_info``); none without it.
+        info: The source pages' footer (``frame.page_info``); none without it.
 
     Returns:
         Manifest entries: ``{"exports": {path: {sha256, bytes}}, "source_pages": {...}}``,

@@ -11,7 +11,8 @@
 5. **Execute** (``execute``): papermill, two notebooks at a time, into
    ``.staging/<run-id>/``; the main thread renders each one's HTML.
 6. **Record**: ``metrics.csv``, ``index.html``, optional screenshots of the
-   staged pages, and ``manifest.json`` (``manifest.build_manifest``) listing them.
+   staged pages, then ``run.html`` and ``manifest.json`` (``manifest.build_manifest``)
+   from the same finished record.
 7. **Publish** (``publish``): ``latest`` is swapped to the complete run in one
    atomic step; the previous run moves to ``history/``.
 
@@ -160,11 +161,12 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
     try:
         from ..data.dataset import load_dataset
         from ..figures import metrics
-        from ..pages.footer import page_info
+        from ..pages.frame import page_info
 
         ds = load_dataset(config.resolve(params["figures_path"]))  # TableValidationError: exit 2
         git = git_commit(config.ROOT)
-        info = page_info(params, date=started, commit=git.get("commit"))
+        info = page_info(params, date=started, commit=git.get("commit"),
+                         editions=[e.__dict__ for e in spec.editions])
         staged = layout.staging / run_id
         staged.mkdir(parents=True)
         progress = Progress(names, stream=progress_stream, tty=tty)
@@ -204,7 +206,7 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
         lines.append(f"{rel(layout.latest)} left unchanged; this run is in {rel(where)}")
         raise NotebookRunError("\n".join(lines), notebook=failures[0].name,
                                cell_index=failures[0].cell_index, results=results)
-    manifest = _record(staged, manifest, screenshots=spec.screenshots, t0=t0)
+    manifest = _record(staged, manifest, info, screenshots=spec.screenshots, t0=t0)
     final = publish(layout, staged, run_id)
     seconds = time.monotonic() - t0
     shots = f", {_plural(len(manifest.screenshots), 'screenshot')}" if manifest.screenshots \
@@ -214,16 +216,19 @@ def _run_locked(spec: _Run, *, started: str, t0: float, say: Callable[[str], Non
     return RunOutcome("published", run_id, layout.latest, seconds, manifest.to_dict(), results)
 
 
-def _record(staged: Path, manifest: Manifest, *, screenshots: bool, t0: float) -> Manifest:
-    """Write ``index.html``, the screenshots (if asked) and ``manifest.json`` into the run.
+def _record(staged: Path, manifest: Manifest, info: Any, *, screenshots: bool,
+            t0: float) -> Manifest:
+    """Write ``index.html``, the screenshots (if asked), ``run.html`` and ``manifest.json``.
 
     The screenshots are taken of the staged pages, before the publish, so a
-    published run lists exactly the PNGs it holds; ``manifest.json`` is written
-    last, once everything it lists exists.
+    published run lists exactly the PNGs it holds. ``run.html`` and ``manifest.json``
+    are written last, from the same finished manifest, so the run record a reader
+    sees says what the manifest says.
     """
-    from ..pages.html_export import write_index
+    from ..pages.landing import write_index
+    from ..pages.record import write_run_record
 
-    write_index(staged, manifest.to_dict())
+    write_index(staged, manifest.to_dict(), info)
     shots: list[str] = []
     if screenshots:
         from . import browser
@@ -232,5 +237,6 @@ def _record(staged: Path, manifest: Manifest, *, screenshots: bool, t0: float) -
                  for p, _ in browser.screenshot_reports(staged)]
     done = replace(manifest, screenshots=shots, finished=_now(),
                    seconds=round(time.monotonic() - t0, 3))
+    write_run_record(staged, done.to_dict(), info)
     done.write(staged)
     return done
