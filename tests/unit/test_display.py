@@ -171,3 +171,36 @@ def test_a_corrected_headline_figure_shows_its_correction(ds: Dataset) -> None:
     page = str(display.summary(replace(ds, figures=figures, relations=relations), lang="en"))
     first = BeautifulSoup(page, "html.parser").select_one("li").get_text()
     assert labels.format_number(float(row["value"]) + 1) in first
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("report", sorted(display.REPORT_CATEGORIES))
+def test_a_report_lists_only_its_own_figures_left_out(ds: Dataset, report: str,
+                                                      lang: str) -> None:
+    """bounds=exclude: a report names the bounded figures of its own topic, in words."""
+    topic = ds.figures[ds.figures["category"].isin(display.REPORT_CATEGORIES[report])]
+    bounded = topic[(topic["qualifier"] != "exact")]
+    html = str(display.excluded_table(ds, lang=lang, bounds="exclude", report=report))
+    soup = BeautifulSoup(html, "html.parser")
+    shown = [tr.find("td").get_text(" ", strip=True) for tr in soup.select("tbody tr")]
+    names = {display.figure_name(ds, i, lang) for i in topic["id"]}
+    assert set(shown) <= names, set(shown) - names
+    others = ds.figures[~ds.figures["id"].isin(topic["id"])]
+    assert not {display.figure_name(ds, i, lang) for i in others["id"]} & set(shown)
+    if bounded.empty:
+        assert not shown and labels.text("none_excluded_here", lang) in soup.get_text()
+    text = soup.get_text(" ")
+    assert "exclude" not in text and "((" not in text and "bound (" not in text
+    # the default says in words that nothing is left out, and why
+    default = BeautifulSoup(str(display.excluded_table(ds, lang=lang, report=report)),
+                            "html.parser").get_text()
+    assert default == labels.text("none_excluded", lang)
+
+
+def test_the_trainees_report_leaves_out_its_bounded_figure(ds: Dataset) -> None:
+    training = ds.figures[ds.figures["category"] == "training"]
+    bounded = training[training["qualifier"] == "at_least"]
+    assert len(bounded)  # the article's "more than 10 thousand"
+    html = str(display.excluded_table(ds, bounds="exclude", report="trainees"))
+    for subject in bounded["subject_en"]:
+        assert subject in html

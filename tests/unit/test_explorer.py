@@ -122,7 +122,7 @@ def test_bounds_exclude_drops_bounded_figures_from_the_chart(ex):
     assert {r["qualifier"] for r in rows} <= {labels.qualifier_name("exact", "en")}
     table = ex.state.figures().set_index("id")
     assert not table.at[fig["id"], "counted"]
-    assert labels.qualifier_name(fig["qualifier"], "en") in table.at[fig["id"], "why_not_counted"]
+    assert labels.qualifier_word(fig["qualifier"], "en") in table.at[fig["id"], "why_not_counted"]
 
 
 def test_overlapping_figure_is_listed_but_not_drawn(ex):

@@ -113,8 +113,11 @@ _TEXT: dict[str, dict[str, str]] = {
                                   "enter totals at their bound; such totals are bounds too."),
         "bounds_exclude": ("Figures the article gives only as a bound (\u201cmore than\u201d) "
                            "are left out of totals; the totals below are exact sums of the rest."),
-        "excluded": "Left out of totals",
-        "none_excluded": "No figure is left out.",
+        "excluded": "Left out of the total: given only as a bound",
+        "none_excluded": ("No figure is left out: a figure given only as a bound "
+                          "counts at that bound."),
+        "none_excluded_here": ("No figure here is given only as a bound, so none is "
+                               "left out."),
         "overlap_policy": ("Nothing is counted twice: when two figures describe the same "
                            "thing (one restates, contains or re-measures the other), "
                            "the sum keeps one and drops the other, as listed here."),
@@ -141,8 +144,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "status_other_unit_of": "the same as {other} in another unit",
         "status_superseded_by": "superseded by {other}",
         "status_part_of": "part of {other}",
-        "status_excluded": "a bound ({qualifier}), left out (bounds=exclude)",
-        "status_excluded_for": "a bound ({qualifier}); {other} stands in for it",
+        "status_excluded": "given only as \u201c{word} \u2026\u201d, so left out of the total",
+        "status_excluded_for": "given only as \u201c{word} \u2026\u201d; {other} stands in for it",
         "status_not_summed": "not summed",
         "no_figure": "no figure",
         "disputed": "disputed",
@@ -285,8 +288,9 @@ _TEXT: dict[str, dict[str, str]] = {
                                   "المجاميع بقيمة الحد، فتكون المجاميع حدودًا دنيا أيضًا."),
         "bounds_exclude": ("الأرقام التي يذكرها المقال كحد فقط («أكثر من») لا تدخل المجاميع؛ "
                            "المجاميع أدناه مجاميع دقيقة لما تبقى."),
-        "excluded": "مستبعد من المجاميع",
-        "none_excluded": "لم يُستبعد أي رقم.",
+        "excluded": "مستبعد من المجموع لأنه لا يُذكر إلا حدًّا",
+        "none_excluded": "لم يُستبعد أي رقم: الرقم الذي لا يُذكر إلا حدًّا يُحسب بقيمة حدّه.",
+        "none_excluded_here": "لا يُذكر أي رقم هنا حدًّا فقط، فلم يُستبعد شيء.",
         "overlap_policy": ("لا يُحسب شيء مرتين: إذا وصف رقمان الشيء نفسه (أحدهما يكرر الآخر "
                            "أو يتضمنه أو يقيسه بوحدة أخرى) يُبقي المجموع أحدهما ويُسقط الآخر، "
                            "كما هو مبيّن هنا."),
@@ -312,8 +316,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "status_other_unit_of": "الشيء نفسه مثل {other} بوحدة أخرى",
         "status_superseded_by": "صحّحه {other}",
         "status_part_of": "جزء من {other}",
-        "status_excluded": "حد ({qualifier})، مستبعد",
-        "status_excluded_for": "حد ({qualifier})؛ يحل محله {other}",
+        "status_excluded": "لا يُذكر إلا بصيغة «{word} …»، فاستُبعد من المجموع",
+        "status_excluded_for": "لا يُذكر إلا بصيغة «{word} …»؛ يحل محله {other}",
         "status_not_summed": "لا يُجمع",
         "no_figure": "لا رقم",
         "disputed": "متنازع عليه",

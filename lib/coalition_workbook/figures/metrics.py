@@ -457,7 +457,7 @@ def excluded_bounds(ds: Dataset, bounds: str) -> pd.DataFrame:
            for i, (status, _) in _resolved(ds, name, bounds, member).status.items()
            if status == "excluded"]
     f = ds.figures
-    return f[f["id"].isin(ids)][["id", "value", "unit", "qualifier", "quote"]]
+    return f[f["id"].isin(ids)]
 
 
 #: Relations listed as "counted once" (not disagreements).

@@ -100,13 +100,30 @@ EMBED_I18N_AR = {
 READER_ACTIONS = {"export": True, "source": False, "compiled": False, "editor": False}
 
 
-def _in_lang(chart: Any, lang: str) -> Any:
-    """The chart with the reader's menu (``READER_ACTIONS``) and vega-embed's own words in
-    ``lang`` (Arabic: ``EMBED_I18N_AR``), carried in the spec so every renderer applies them."""
-    options: dict[str, Any] = {"actions": READER_ACTIONS}
+#: Numbers on axes as the page's text writes them (``labels.format_number``): the same
+#: digits and separators, and the Arabic percent sign on Arabic pages (d3-format locales).
+FORMAT_LOCALES: dict[str, dict[str, Any]] = {
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
+    "ar": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " $"],
+           "percent": "\u066a"},
+}
+
+
+def embed_options(lang: str) -> dict[str, Any]:
+    """How a chart is drawn on a page in ``lang``: as SVG (crisp in print, its text real
+    text), numbers in the locale (``FORMAT_LOCALES``), the reader's menu
+    (``READER_ACTIONS``) in the page's words (Arabic: ``EMBED_I18N_AR``)."""
+    options: dict[str, Any] = {"actions": READER_ACTIONS, "renderer": "svg",
+                               "formatLocale": FORMAT_LOCALES["ar" if lang == "ar" else "en"]}
     if lang == "ar":
         options["i18n"] = EMBED_I18N_AR
-    return chart.properties(usermeta={"embedOptions": options})
+    return options
+
+
+def _in_lang(chart: Any, lang: str) -> Any:
+    """The chart with its ``embed_options``, carried in the spec so every renderer applies
+    them."""
+    return chart.properties(usermeta={"embedOptions": embed_options(lang)})
 
 
 def qualifier_colour(lang: str, shown: pd.Series | list[str] | None = None) -> alt.Color:
@@ -132,10 +149,13 @@ def value_axis(unit: str | None, lang: str) -> alt.Axis:
     ``$0.0`` beside ``$500k``); Arabic has no Latin ``k``/``M``, so its ticks are
     whole numbers with thousands separators, fewer of them so they fit.
     """
+    # No gridlines: each bar carries its own value, which a gridline would cross.
     if unit == "usd":
-        return alt.Axis(format="$,.2~s", tickCount=5) if lang == "en" \
-            else alt.Axis(format=",.0f", tickCount=3, labelOverlap=True)
-    return alt.Axis(format=",.0f", tickMinStep=1, labelOverlap=True)
+        return alt.Axis(format="$,.2~s", tickCount=5, grid=False, labelOverlap="greedy") \
+            if lang == "en" else alt.Axis(format=",.0f", tickCount=3, grid=False,
+                                          labelOverlap="greedy")
+    return alt.Axis(format=",.0f", tickMinStep=1, tickCount=5, grid=False,
+                    labelOverlap="greedy")
 
 
 def _provenance(ds: Dataset, inputs: pd.Series, lang: str
@@ -146,8 +166,8 @@ def _provenance(ds: Dataset, inputs: pd.Series, lang: str
     for ids in inputs:
         wanted = [i for i in str(ids).split(";") if i]
         quotes.append(" / ".join(f"«{f.at[i, 'quote']}»" for i in wanted))
-        paras.append(", ".join(display.cite({**f.loc[i].to_dict(), "id": i}, lang, ds)
-                               for i in wanted))
+        paras.append(("، " if lang == "ar" else ", ").join(
+            display.cite({**f.loc[i].to_dict(), "id": i}, lang, ds) for i in wanted))
         notes.append(" / ".join(labels.localized_text(f.loc[i], "note", lang)
                                 for i in wanted if f.at[i, "note"]))
     return quotes, paras, notes
@@ -291,7 +311,7 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
             index=False):
         said.setdefault(fid, []).append(f"{display.relation_label(kind, lang)} "
                                         f"{display.figure_name(ds, other, lang)}")
-    relation = ["; ".join(said.get(i, [])) for i in f["id"]]
+    relation = [("؛ " if lang == "ar" else "; ").join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
         "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
                   f"{display.cite({'source': s, 'paragraph': p}, lang, ds)}"

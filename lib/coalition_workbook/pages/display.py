@@ -118,6 +118,23 @@ def cite(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
                             ds.sources_dir if ds is not None else None)
 
 
+def cite_html(row: pd.Series | dict, lang: str, ds: Dataset | None = None, *,
+              parens: bool = False) -> str:
+    """``cite`` as markup, isolated (``<bdi>``) so a title in one direction inside text of
+    the other keeps its order, its brackets and its ¶ in place.
+
+    Examples:
+        >>> cite_html({"source": "000_6b99b92fd73bce01.txt", "paragraph": 2}, "ar",
+        ...           parens=True)
+        '<bdi class="wb-cite ar" dir="rtl" lang="ar">(العراق يواجه تنظيم…، ¶2)</bdi>'
+    """
+    said = cite(row, lang, ds)
+    said = f"({said})" if parens else said
+    if lang == "ar":
+        return f'<bdi class="wb-cite ar" dir="rtl" lang="ar">{escape_html(said)}</bdi>'
+    return f'<bdi class="wb-cite">{escape_html(said)}</bdi>'  # direction from its text
+
+
 def _provenance_title(row: pd.Series | dict, lang: str, ds: Dataset | None = None) -> str:
     note = labels.localized_text(row, "note", lang)
     tail = f" — {note}" if note else ""
@@ -201,7 +218,7 @@ def _inputs(ds: Dataset, ids: str) -> pd.DataFrame:
 def _quotes_cell(ds: Dataset, ids: str, lang: str) -> str:
     figs = _inputs(ds, ids)
     return "<br>".join(f"{quote(r['quote'], _src(ds, r['id']))} "
-                       f"<small>({text_html(cite(r, lang, ds))})</small>"
+                       f"<small>{cite_html(r, lang, ds, parens=True)}</small>"
                        for _, r in figs.iterrows())
 
 
@@ -310,11 +327,15 @@ def total_line(ds: Dataset, metric: str, *, lang: str = "en",
                 + (f"<br>{notes}" if notes else "") + "</p>")
 
 
-def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") -> Html:
-    """Figures left out of every total because of ``bounds``, or a sentence saying none are."""
+def excluded_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound",
+                   report: str | None = None) -> Html:
+    """The figures of ``report``'s topic (``REPORT_CATEGORIES``; default: every figure)
+    that ``bounds`` leaves out of the totals, or one sentence saying none is, and why."""
     ex = metrics.excluded_bounds(ds, bounds)
+    if report is not None:
+        ex = ex[ex["category"].isin(REPORT_CATEGORIES[report])]
     if ex.empty:
-        return sentence("none_excluded", lang)
+        return sentence("none_excluded_here" if bounds == "exclude" else "none_excluded", lang)
     status = metrics.figure_status(ds, bounds).set_index("id")
     header = [labels.text("figure", lang), labels.text("value", lang),
               labels.text("quote", lang), labels.text("why_not_counted", lang)]
@@ -333,9 +354,10 @@ def status_text(status: str, other: str, lang: str, qualifier: str = "") -> str:
     The qualifier is named in ``lang`` ("lower bound (at least)"), never as its key.
     """
     shown = labels.qualifier_name(qualifier, lang) if qualifier else ""
+    word = labels.qualifier_word(qualifier, lang) if qualifier else ""
     if status == "excluded" and other:
-        return labels.text("status_excluded_for", lang, other=other, qualifier=shown)
-    return labels.text(f"status_{status}", lang, other=other, qualifier=shown)
+        return labels.text("status_excluded_for", lang, other=other, qualifier=shown, word=word)
+    return labels.text(f"status_{status}", lang, other=other, qualifier=shown, word=word)
 
 
 def figure_name(ds: Dataset, figure_id: str, lang: str) -> str:
@@ -436,7 +458,7 @@ def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
                          title=_provenance_title(r, lang, ds))
     note = f'<br><span class="wb-note">{local_html(r, "note", lang)}</span>' if r["note"] else ""
     return (f"{number}<br>{quote(r['quote'], _src(ds, figure_id))} "
-            f'<small class="wb-cite">({text_html(cite(r, lang, ds))})</small>'
+            f"<small>{cite_html(r, lang, ds, parens=True)}</small>"
             f"{note}")
 
 
@@ -487,7 +509,7 @@ def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
     rows = [[_td(local_html(r, "subject_en", lang)),
              _td(figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                              title=_provenance_title(r, lang, ds)), num=True),
-             _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
+             _td(quote(r["quote"], _src(ds, r["id"]))), _td(cite_html(r, lang, ds)),
              _td(local_html(r, "attributed_to", lang)), _td(local_html(r, "note", lang))]
             for r in f.to_dict("records")]
     return _table(header, rows, lang=lang,
@@ -510,7 +532,8 @@ def report_views(report: str, ds: Dataset, *, lang: str = "en",
     shows, and what a further actor's section on that page shows."""
     views: dict[str, Callable[[], list[Html]]] = {
         "trainees": lambda: [trainees_table(ds, lang=lang, bounds=bounds),
-                             excluded_table(ds, lang=lang, bounds=bounds)],
+                             excluded_table(ds, lang=lang, bounds=bounds,
+                                            report="trainees")],
         "aid": lambda: [aid_table(ds, lang=lang, bounds=bounds),
                         vehicles_table(ds, lang=lang, bounds=bounds),
                         weapons_table(ds, lang=lang, bounds=bounds),
@@ -632,7 +655,7 @@ def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
             value = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                                 title=title)
         rows.append([_td(local_html(r, "subject_en", lang)), _td(value, num=True),
-                     _td(quote(r["quote"], _src(ds, r["id"]))), _td(text_html(cite(r, lang, ds))),
+                     _td(quote(r["quote"], _src(ds, r["id"]))), _td(cite_html(r, lang, ds)),
                      _td(escape_html(r["as_of"])), _td(local_html(r, "note", lang))])
     return _table(header, rows, lang=lang, caption=labels.text("timeline_table", lang))
 
@@ -703,7 +726,7 @@ def summary(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") ->
                 if r["note"] else "")
         foot.append(f'<li id="wb-fn-{escape_html(fid)}" value="{n}">'
                     f'{quote(r["quote"], _src(ds, fid))} — '
-                    f"{text_html(cite({**r.to_dict(), 'id': fid}, lang, ds))} "
+                    f"{cite_html({**r.to_dict(), 'id': fid}, lang, ds)} "
                     f"{note}"
                     f"{ar(ptext, tag='blockquote') if ptext else ''}</li>")
     bounds_text = text_html(labels.text(f"bounds_{bounds}", lang))

@@ -168,10 +168,13 @@ class ExplorerState:
         data = self.chart_data()
         pick = alt.selection_point(name=PICK, fields=["id"], on="click", empty=False)
         bars = alt.Chart(data).mark_bar().encode(
+            # bars grow leftwards in Arabic; few ticks, none hidden under another
             x=alt.X("value:Q", title=labels.text("value", lang),
-                    scale=alt.Scale(reverse=lang == "ar")),  # bars grow leftwards in Arabic
+                    scale=alt.Scale(reverse=lang == "ar"),
+                    axis=alt.Axis(format=",.0f", tickCount=3, labelOverlap="greedy",
+                                  labelFlush=True)),
             y=alt.Y("label:N", title=labels.text("figure", lang), sort="-x",
-                    axis=charts.label_axis(lang, 320)),
+                    axis=charts.label_axis(lang, 0)),  # whole names, however long
             color=charts.qualifier_colour(lang, data["qualifier"]),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.7)),
             tooltip=[alt.Tooltip("label:N", title=labels.text("figure", lang)),
@@ -223,9 +226,12 @@ class ExplorerState:
         direction = ' dir="rtl" lang="ar"' if rtl else ""
         return (
             f'<div class="explorer-detail" data-figure-id="{e(d["id"])}"{direction}>'
-            f"<p><strong>{text_html(d['subject'])}</strong> <code>{e(d['id'])}</code></p>"
+            f"<p><strong>{text_html(d['subject'])}</strong> "
+            f'<bdi dir="ltr"><code>{e(d["id"])}</code></bdi></p>'
             f'<div style="font-size:1.2em">{ar(d["quote"], tag="blockquote")}</div>'
-            f"<p>{text_html(cite)} (<code>{e(d['source'])}</code>{comma} {text_html(line)})"
+            # each run of the other direction isolated, so the brackets stay where written
+            f"<p><bdi>{text_html(cite)}</bdi> (<bdi dir=\"ltr\"><code>{e(d['source'])}</code>"
+            f"</bdi>{comma} {text_html(line)})"
             f"{semicolon} {text_html(said)}</p>"
             + (f"<p>{text_html(note)}</p>" if d["note"] else "") + "</div>")
 
@@ -339,7 +345,8 @@ def build_explorer(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
 
     words = state.controls()
     forces = w.SelectMultiple(options=words["forces"]["options"], value=state.forces,
-                              rows=len(ds.forces), layout=w.Layout(width="28em"))
+                              rows=len(ds.forces),  # as wide as the longest name
+                              layout=w.Layout(width="max-content", min_width="20em"))
     cat = w.Dropdown(options=words["category"]["options"], value=state.category)
     bnd = w.ToggleButtons(options=words["bounds"]["options"], value=state.bounds)
     lng = w.ToggleButtons(options=words["lang"]["options"], value=state.lang)
