@@ -7,6 +7,10 @@
   characters land on screen (``Range.getBoundingClientRect``), not on the markup.
 * **Charts for readers.** In every chart of every report, in both editions, no two
   pieces of text overlap and no text crosses a gridline.
+* **Type.** Prose keeps a readable measure (about 70 characters), numbers in tables
+  are tabular and aligned to the end of their cell.
+* **Print.** Printed on A4 (the print stylesheet, at A4's width inside its margins), no
+  page is wider than the paper, and the menus and links of the screen are hidden.
 """
 
 from __future__ import annotations
@@ -48,6 +52,37 @@ _X_OF_JS = r"""
   return out;
 }
 """
+
+# Prose lines longer than 75 characters ("0" widths of their own font), and table
+# numbers that are not tabular or not aligned to the end of their cell.
+_TYPE_JS = r"""
+() => {
+  const zero = (el) => { const s = document.createElement("span");
+    s.textContent = "0".repeat(20); s.style.visibility = "hidden";
+    el.appendChild(s); const w = s.getBoundingClientRect().width / 20; s.remove(); return w; };
+  const wide = [...document.querySelectorAll("main p")]
+    .filter(p => !p.closest("table, footer, .wb-topbar") && p.textContent.length > 150)
+    .map(p => ({text: p.textContent.slice(0, 60),
+                chars: p.getBoundingClientRect().width / zero(p)}))
+    .filter(x => x.chars > 75);
+  const nums = [...document.querySelectorAll("td.num")].filter(td => {
+    const cs = getComputedStyle(td);
+    const end = cs.direction === "rtl" ? ["left", "end"] : ["right", "end"];
+    return !cs.fontVariantNumeric.includes("tabular-nums") || !end.includes(cs.textAlign);
+  }).map(td => td.textContent.slice(0, 40));
+  return {wide, nums, n_nums: document.querySelectorAll("td.num").length};
+}
+"""
+
+# On the print stylesheet at A4's printable width: how wide the page is, and what of the
+# screen's controls is still shown.
+_PRINT_JS = r"""
+() => ({width: document.documentElement.scrollWidth,
+        shown: [...document.querySelectorAll(".wb-topbar nav, .vega-embed details")]
+          .filter(e => getComputedStyle(e).display !== "none").length})
+"""
+#: A4 is 210 mm wide; the print stylesheet's margins are 14 mm a side (96 px per inch).
+A4_PRINTABLE_PX = round((210 - 2 * 14) / 25.4 * 96)
 
 # Every chart's text boxes and gridlines: [{chart, texts: [{t, box}], grid: [box]}].
 _CHART_TEXT_JS = r"""
@@ -93,7 +128,7 @@ def measured(published_editions: dict[str, Path]) -> dict[str, dict]:
         "number_ar": ("ar", "index.html", ".wb-headlines .wb-amount",
                       [("start", "282", False), ("end", "500", True)]),
     }
-    out: dict[str, dict] = {"charts": {}}
+    out: dict[str, dict] = {"charts": {}, "type": {}, "print": {}}
     with browser.launch() as chromium:
         context = browser.new_context(chromium)
         try:
@@ -108,7 +143,13 @@ def measured(published_editions: dict[str, Path]) -> dict[str, dict]:
                 for html in browser.report_pages(root):
                     page, _ = browser.open_report(context, html)
                     try:
-                        out["charts"][f"{lang}/{html.name}"] = page.evaluate(_CHART_TEXT_JS)
+                        key = f"{lang}/{html.name}"
+                        out["charts"][key] = page.evaluate(_CHART_TEXT_JS)
+                        out["type"][key] = page.evaluate(_TYPE_JS)
+                        page.emulate_media(media="print")
+                        page.set_viewport_size({"width": A4_PRINTABLE_PX, "height": 1100})
+                        page.wait_for_timeout(100)
+                        out["print"][key] = page.evaluate(_PRINT_JS)
                     finally:
                         page.close()
         finally:
@@ -148,3 +189,20 @@ def test_chart_text_never_overlaps(measured) -> None:
                 problems += [f"{page} chart {chart['chart']}: {a['t']!r} crosses a gridline"
                              for g in chart["grid"] if _crosses(a["box"], g)]
     assert not problems, "\n".join(problems[:40])
+
+
+def test_prose_keeps_a_readable_measure(measured) -> None:
+    wide = {page: t["wide"] for page, t in measured["type"].items() if t["wide"]}
+    assert not wide, wide
+
+
+def test_table_numbers_are_tabular_and_aligned_to_the_end(measured) -> None:
+    assert sum(t["n_nums"] for t in measured["type"].values()) > 20
+    wrong = {page: t["nums"] for page, t in measured["type"].items() if t["nums"]}
+    assert not wrong, wrong
+
+
+def test_every_page_prints_on_a4(measured) -> None:
+    wrong = {page: p for page, p in measured["print"].items()
+             if p["width"] > A4_PRINTABLE_PX + 1 or p["shown"]}
+    assert measured["print"] and not wrong, (A4_PRINTABLE_PX, wrong)

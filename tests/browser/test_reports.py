@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from coalition_workbook.pages.html_export import MAX_REPORT_BYTES, export_notebook, write_index
+from coalition_workbook.pages.html_export import MAX_REPORT_BYTES, export_notebook
+from coalition_workbook.pages.landing import write_index
 from coalition_workbook.run import browser
 from tests.browser import pages as probes
 

@@ -91,7 +91,9 @@ def test_hover_shows_the_details_card(chromium, run, pages) -> None:
                 page.locator(f"#fig-{fig['id']}").hover()
                 assert tip.is_visible(), f"{fig['id']}: no card on hover"
                 shown = tip.inner_text()
-                assert fig["attributed_to"] in shown and fig["id"] in shown
+                # the card names the figure by its subject, never by its id
+                assert fig["attributed_to"] in shown and fig["subject_en"] in shown
+                assert fig["id"] not in shown
         finally:
             page.close()
 
