@@ -6,7 +6,8 @@
   Arabic text, so do a timestamp and a number's digit groups. Checked on where the
   characters land on screen (``Range.getBoundingClientRect``), not on the markup.
 * **Charts for readers.** In every chart of every report, in both editions, no two
-  pieces of text overlap and no text crosses a gridline.
+  pieces of text overlap and no text crosses a gridline; Arabic chart labels that hold
+  a number ("83 عضوًا") read right to left.
 * **Type.** Prose keeps a readable measure (about 70 characters), numbers in tables
   are tabular and aligned to the end of their cell.
 * **Print.** Printed on A4 (the print stylesheet, at A4's width inside its margins), no
@@ -84,6 +85,25 @@ _PRINT_JS = r"""
 #: A4 is 210 mm wide; the print stylesheet's margins are 14 mm a side (96 px per inch).
 A4_PRINTABLE_PX = round((210 - 2 * 14) / 25.4 * 96)
 
+# Chart text that mixes Arabic words and digits: each must read right to left, so of
+# its first Arabic word and its first number, the one written first is drawn right of
+# the other. Returns [{text, first_right}].
+_CHART_ORDER_JS = r"""
+() => [...document.querySelectorAll(".vega-embed svg text")]
+  .filter(t => /[\u0600-\u06FF]/.test(t.textContent) && /\d/.test(t.textContent))
+  .map(t => {
+    const node = [...t.childNodes].find(n => n.nodeType === 3) || t.firstChild;
+    const text = node.textContent;
+    const span = (re) => { const m = text.match(re); if (!m) return null;
+      const r = document.createRange(); r.setStart(node, m.index);
+      r.setEnd(node, m.index + m[0].length);
+      const b = r.getBoundingClientRect(); return {at: m.index, x: b.left + b.width / 2}; };
+    const word = span(/[\u0600-\u06FF]+/), num = span(/[\d][\d,.]*/);
+    const [first, second] = word.at < num.at ? [word, num] : [num, word];
+    return {text, first_right: first.x > second.x};
+  })
+"""
+
 # Every chart's text boxes and gridlines: [{chart, texts: [{t, box}], grid: [box]}].
 _CHART_TEXT_JS = r"""
 () => [...document.querySelectorAll(".vega-embed svg")].map((svg, i) => {
@@ -128,7 +148,7 @@ def measured(published_editions: dict[str, Path]) -> dict[str, dict]:
         "number_ar": ("ar", "index.html", ".wb-headlines .wb-amount",
                       [("start", "282", False), ("end", "500", True)]),
     }
-    out: dict[str, dict] = {"charts": {}, "type": {}, "print": {}}
+    out: dict[str, dict] = {"charts": {}, "type": {}, "print": {}, "chart_order": {}}
     with browser.launch() as chromium:
         context = browser.new_context(chromium)
         try:
@@ -145,6 +165,8 @@ def measured(published_editions: dict[str, Path]) -> dict[str, dict]:
                     try:
                         key = f"{lang}/{html.name}"
                         out["charts"][key] = page.evaluate(_CHART_TEXT_JS)
+                        if lang == "ar":
+                            out["chart_order"][key] = page.evaluate(_CHART_ORDER_JS)
                         out["type"][key] = page.evaluate(_TYPE_JS)
                         page.emulate_media(media="print")
                         page.set_viewport_size({"width": A4_PRINTABLE_PX, "height": 1100})
@@ -174,6 +196,13 @@ def test_left_to_right_runs_keep_their_order_in_arabic_text(measured, case) -> N
     m = measured[case]
     assert m and m["start"] is not None and m["end"] is not None, m
     assert m["start"] < m["end"], m
+
+
+def test_arabic_chart_text_reads_right_to_left(measured) -> None:
+    mixed = [t for texts in measured["chart_order"].values() for t in texts]
+    assert len(mixed) >= 5, "too few chart labels mix Arabic words and numbers"
+    backwards = [t["text"] for t in mixed if not t["first_right"]]
+    assert not backwards, backwards
 
 
 def test_chart_text_never_overlaps(measured) -> None:

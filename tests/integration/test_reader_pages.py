@@ -145,3 +145,18 @@ def test_no_reader_page_shows_an_identifier(published_editions, lang) -> None:
         if found:
             problems.append(f"{page.relative_to(root)}: {found}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_table_caption_repeats_its_heading(published_editions, lang) -> None:
+    """A caption says what its table holds; the heading above it already says the topic."""
+    repeated = []
+    for page in _reader_pages(published_editions[lang]):
+        last = None
+        for el in _soup(page).find_all(["h1", "h2", "h3", "caption"]):
+            text = " ".join(el.get_text(" ").split())
+            if el.name == "caption" and text == last:
+                repeated.append(f"{page.name}: {text}")
+            elif el.name != "caption":
+                last = text
+    assert not repeated, repeated

@@ -51,8 +51,8 @@ TITLE_KEYS = ("title_ar", "title_en")
 #: Words kept from a title when no short title is given.
 SHORT_TITLE_WORDS = 3
 PARAGRAPH_MEANS = {
-    "en": "¶ = line of the article's text file (the headline is line 1)",
-    "ar": "¶ = رقم السطر في ملف نص المقال (العنوان هو السطر 1)",
+    "en": "¶ = paragraph of the article, its headline counted as ¶1",
+    "ar": "¶ = رقم الفقرة في المقال، والعنوان هو الفقرة 1",
 }
 
 

@@ -81,9 +81,22 @@ def _missing_key(key: str, ds: Dataset, name: str, bounds: str) -> str:
 
 def _part(key: str, ds: Dataset, name: str, bounds: str, lang: str,
           unit: str | None = None) -> str:
-    said = amount(metrics.summed_total(ds, name, bounds), lang=lang, unit=unit)
-    return _say(ds, _missing_key(key, ds, name, bounds), lang) if said is None \
-        else _say(ds, f"finding_{key}", lang, n=said)
+    row = metrics.summed_total(ds, name, bounds)
+    said = amount(row, lang=lang, unit=unit)
+    if said is None:
+        return _say(ds, _missing_key(key, ds, name, bounds), lang)
+    return _say(ds, f"finding_{key}", lang, n=said) + _as_of(ds, row, lang)
+
+
+def _as_of(ds: Dataset, row: dict | None, lang: str) -> str:
+    """" (as of 2018)" when every figure of a total gives the same date: a count that
+    runs to a date is not said of today. "" when they give none (a total of figures of
+    different dates says so in its own label, ``labels.context_note``)."""
+    ids = [i for i in str((row or {}).get("inputs", "")).split(";") if i]
+    dates = set(ds.figures.loc[ds.figures["id"].isin(ids), "as_of"].fillna("").astype(str))
+    if len(dates) != 1 or not (date := dates.pop()):
+        return ""
+    return " " + labels.text("as_of_note", lang, date=date)
 
 
 def _money(key: str, ds: Dataset, name: str, bounds: str, lang: str) -> str:

@@ -31,6 +31,7 @@ from altair.utils.html import TEMPLATES
 from ..data.dataset import Dataset
 from ..figures import labels, metrics
 from . import display, escaping
+from .style import ARABIC_FONT_STACK, SANS_FONT_STACK
 
 #: Qualifier -> colour; exact figures in blue, bounds in orange/red, approximations in teal.
 QUALIFIER_COLOURS = {"exact": "#4c78a8", "at_least": "#f58518", "at_most": "#e45756",
@@ -109,6 +110,18 @@ FORMAT_LOCALES: dict[str, dict[str, Any]] = {
 }
 
 
+def drawn(text: str, lang: str) -> str:
+    """A string as a chart draws it. Vega lays out SVG text left to right, so in Arabic a
+    number with its noun ("83 عضوًا") would read backwards; the string is embedded
+    right-to-left (U+202B ... U+202C), and reads as it does in the page's text.
+
+    Examples:
+        >>> drawn("83 عضوًا", "ar") == "\u202b83 عضوًا\u202c", drawn("83 members", "en")
+        (True, '83 members')
+    """
+    return f"\u202b{text}\u202c" if lang == "ar" and text else text
+
+
 def embed_options(lang: str) -> dict[str, Any]:
     """How a chart is drawn on a page in ``lang``: as SVG (crisp in print, its text real
     text), numbers in the locale (``FORMAT_LOCALES``), the reader's menu
@@ -121,9 +134,17 @@ def embed_options(lang: str) -> dict[str, Any]:
 
 
 def _in_lang(chart: Any, lang: str) -> Any:
-    """The chart with its ``embed_options``, carried in the spec so every renderer applies
-    them."""
-    return chart.properties(usermeta={"embedOptions": embed_options(lang)})
+    """The chart with its ``embed_options`` (carried in the spec so every renderer applies
+    them) and the pages' chart style: type as large as a table's, the title at the start
+    of the chart, no frame around the plot."""
+    font = ARABIC_FONT_STACK if lang == "ar" else SANS_FONT_STACK
+    return chart.properties(usermeta={"embedOptions": embed_options(lang)}).configure(
+        font=font,
+    ).configure_axis(labelFontSize=12, titleFontSize=12, titleFontWeight="normal",
+                     labelColor="#333", titleColor="#333", domainColor="#888",
+                     tickColor="#888").configure_legend(
+        labelFontSize=12, titleFontSize=12, titleFontWeight="normal",
+    ).configure_title(fontSize=14, anchor="start").configure_view(stroke=None)
 
 
 def qualifier_colour(lang: str, shown: pd.Series | list[str] | None = None) -> alt.Color:
@@ -190,7 +211,8 @@ def _bar_chart(data: pd.DataFrame, *, lang: str, title: str, label_title: str,
     """Horizontal bars (``label`` x ``value``, in data order), coloured by qualifier."""
     pick = alt.selection_point(name=f"{name}_qualifier", fields=["qualifier"], bind="legend")
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=None, title=label_title, axis=label_axis(lang)),  # data order
+        # data order; the labels name themselves (their title is in the tooltip)
+        y=alt.Y("label:N", sort=None, title=None, axis=label_axis(lang)),
         x=alt.X("value:Q", title=value_title, axis=value_axis(unit, lang),
                 scale=_value_scale(data, lang)),
         tooltip=_tooltip(lang, label_title, extra_tooltip),
@@ -217,7 +239,7 @@ def _value_scale(data: pd.DataFrame, lang: str) -> alt.Scale:
 def _value_text(base: alt.Chart, lang: str) -> alt.Chart:
     """The qualified value written at the end of each bar."""
     align, dx = ("right", -4) if lang == "ar" else ("left", 4)
-    return base.mark_text(align=align, dx=dx, fontSize=11).encode(text="shown:N")
+    return base.mark_text(align=align, dx=dx, fontSize=12).encode(text="shown:N")
 
 
 def _disputed(table: pd.DataFrame) -> list[bool]:
@@ -233,7 +255,7 @@ def _frame(ds: Dataset, table: pd.DataFrame, *, label: list[str], value_col: str
     return pd.DataFrame({
         "label": label,
         "value": table[value_col].astype(float).to_list(),
-        "shown": [labels.format_figure(v, q, lang=lang, unit=unit, high=h)
+        "shown": [drawn(labels.format_figure(v, q, lang=lang, unit=unit, high=h), lang)
                   for v, q, h in zip(table[value_col], table["qualifier"], table["value_high"],
                                      strict=True)],
         "share": [labels.format_figure(v, q, lang=lang, unit="pct", decimals=1, high=h,
@@ -313,12 +335,12 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
                                         f"{display.figure_name(ds, other, lang)}")
     relation = [("؛ " if lang == "ar" else "; ").join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
-        "label": [f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
-                  f"{display.cite({'source': s, 'paragraph': p}, lang, ds)}"
+        "label": [drawn(f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
+                        f"{display.cite({'source': s, 'paragraph': p}, lang, ds)}", lang)
                   for v, q, u, s, p in zip(f["value"], f["qualifier"], f["unit"], f["source"],
                                            f["paragraph"], strict=True)],
         "value": f["value"].astype(float).to_list(),
-        "shown": [labels.format_figure(v, q, lang=lang, unit=u)
+        "shown": [drawn(labels.format_figure(v, q, lang=lang, unit=u), lang)
                   for v, q, u in zip(f["value"], f["qualifier"], f["unit"], strict=True)],
         "qualifier": [labels.qualifier_name(q, lang) for q in f["qualifier"]],
         "said_by": [labels.localized_text(r, "attributed_to", lang)
@@ -356,7 +378,7 @@ def timeline_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
     data = pd.DataFrame({
         "label": label,
         "year": t["value"].astype(int).to_list(),
-        "shown": [f"{labels.qualifier_word(q, lang)} {int(v)}".strip()
+        "shown": [drawn(f"{labels.qualifier_word(q, lang)} {int(v)}".strip(), lang)
                   for v, q in zip(t["value"], t["qualifier"], strict=True)],
         "qualifier": [labels.qualifier_name(q, lang) for q in t["qualifier"]],
         "quote": [f"«{q}»" for q in t["quote"]],

@@ -296,7 +296,7 @@ def trainees_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bou
             _td(""), _td("")]
     if lang == "en":
         foot.insert(1, _td(""))
-    out = str(_table(header, rows, lang=lang, caption=labels.text("trainees_table", lang),
+    out = str(_table(header, rows, lang=lang, caption=labels.text("trainees_caption", lang),
                      foot=foot))
     return Html(out + _disputes_html(tr["disputed"], lang))
 
@@ -446,7 +446,7 @@ def aid_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") 
                      _td(_total_cell(ds, r, lang, unit=str(r["unit"])), num=True),
                      _td(_quotes_cell(ds, str(r["inputs"]), lang)),
                      _td(_notes_cell(ds, str(r["inputs"]), lang))])
-    table = _table(header, rows, lang=lang, caption=labels.text("aid_table", lang))
+    table = _table(header, rows, lang=lang, caption=labels.text("aid_caption", lang))
     note = text_html(labels.text("categories_not_added", lang))
     return Html(f"{table}<p>{note}</p>")
 
@@ -513,7 +513,8 @@ def figures_table(ds: Dataset, categories: Sequence[str], *, lang: str = "en",
              _td(local_html(r, "attributed_to", lang)), _td(local_html(r, "note", lang))]
             for r in f.to_dict("records")]
     return _table(header, rows, lang=lang,
-                  caption=labels.text(caption_key, lang) if caption is None else caption)
+                  caption=labels.text(f"{caption_key}_caption", lang) if caption is None
+                  else caption)
 
 
 #: The categories each report shows. A figure in any other category (a new one an
@@ -656,8 +657,9 @@ def timeline_table(ds: Dataset, *, lang: str = "en") -> Html:
                                 title=title)
         rows.append([_td(local_html(r, "subject_en", lang)), _td(value, num=True),
                      _td(quote(r["quote"], _src(ds, r["id"]))), _td(cite_html(r, lang, ds)),
-                     _td(escape_html(r["as_of"])), _td(local_html(r, "note", lang))])
-    return _table(header, rows, lang=lang, caption=labels.text("timeline_table", lang))
+                     f'<td class="wb-date">{escape_html(r["as_of"])}</td>',
+                     _td(local_html(r, "note", lang))])
+    return _table(header, rows, lang=lang, caption=labels.text("timeline_caption", lang))
 
 
 # --------------------------------------------------------------------------- summary

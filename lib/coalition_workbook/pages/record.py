@@ -30,10 +30,10 @@ KNOWN = ("run_id", "status", "started", "finished", "seconds", "commit", "dirty"
          "runner", "metrics", "screenshots", "editions", "exports", "source_pages")
 
 
-def _row(key: str, field: str, value: Any, lang: str, *, code: bool = False,
-         num: bool = False) -> dict[str, Any]:
+def _row(key: str, field: str, value: Any, lang: str, *, code: bool = False) -> dict[str, Any]:
+    """One labelled value; beside its label, so aligned like text, numbers too."""
     return {"label": labels.text(key, lang), "field": field, "value": value, "code": code,
-            "num": num, "html": isinstance(value, Markup)}
+            "html": isinstance(value, Markup)}
 
 
 def _yes_no(value: Any, lang: str) -> str:
@@ -55,9 +55,9 @@ def _setting(name: str, value: Any, lang: str, field: str) -> dict[str, Any]:
                            f"{frame.escape_html(value)}</code></bdi>")
             return _row(key, f"{field}.{name}", shown, lang)
         return _row(key, f"{field}.{name}", value, lang,
-                    code=name in ("figures_path", "kernel"), num=isinstance(value, int | float))
+                    code=name in ("figures_path", "kernel"))
     return {"label": name, "field": f"{field}.{name}", "value": value, "code": True,
-            "num": False, "html": False}
+            "html": False}
 
 
 def _files(entries: Any) -> list[dict[str, Any]]:
@@ -80,7 +80,7 @@ def render_run_record(report_dir: Path, manifest: Mapping[str, Any],
         _row("run_status", "status", status_words(m.get("status"), lang), lang),
         _row("run_started", "started", m.get("started", ""), lang, code=True),
         _row("run_finished", "finished", m.get("finished", ""), lang, code=True),
-        _row("run_seconds", "seconds", m.get("seconds", ""), lang, num=True),
+        _row("run_seconds", "seconds", m.get("seconds", ""), lang),
         _row("run_commit", "commit", m.get("commit") or labels.text("footer_unknown", lang),
              lang, code=bool(m.get("commit"))),
         _row("run_dirty", "dirty", _yes_no(m.get("dirty"), lang), lang),
@@ -101,9 +101,11 @@ def render_run_record(report_dir: Path, manifest: Mapping[str, Any],
     published = []
     metrics = m.get("metrics")
     if isinstance(metrics, Mapping):
-        published.append(_row("run_metrics", "metrics.rows", labels.text(
-            "run_metrics_rows", lang, file=metrics.get("file", ""), rows=metrics.get("rows", "")),
-            lang))
+        file = frame.escape_html(metrics.get("file", ""))
+        rows = text_html(labels.text("run_metrics_rows", lang, rows=metrics.get("rows", "")))
+        sep = "، " if lang == "ar" else ", "  # the file name isolated: it reads left to right
+        published.append(_row("run_metrics", "metrics.rows", Markup(
+            f'<bdi dir="ltr"><code>{file}</code></bdi>{sep}{rows}'), lang))
     shots = [str(s) for s in m.get("screenshots") or []]
     published.append(_row("run_screenshots", "screenshots",
                           labels.text("run_screenshots_n", lang, n=len(shots)), lang))

@@ -1,9 +1,9 @@
 """Typography shared by every page the workbook writes: one stylesheet, one font stack.
 
 ``templates/workbook.css`` is the stylesheet of every published page (reports,
-index, run record, source pages); ``stylesheet()`` returns it with the Arabic
-font stack declared first, for a page to carry inline, so each page stays one
-file that works offline. Charts name the same Arabic fonts (``ARABIC_FONT_STACK``).
+index, run record, source pages); ``stylesheet()`` returns it with the font
+stacks declared first, for a page to carry inline, so each page stays one
+file that works offline. Charts name the same fonts.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ from pathlib import Path
 ARABIC_FONT_STACK = ('"Noto Naskh Arabic", "Noto Sans Arabic", "Geeza Pro", "Arial", '
                      '"Tahoma", "Segoe UI", sans-serif')
 
+#: Fonts for everything else (charts and the stylesheet's ``--wb-sans``).
+SANS_FONT_STACK = ('system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", '
+                   '"DejaVu Sans", Arial, sans-serif')
+
 STYLESHEET = Path(__file__).with_name("templates") / "workbook.css"
 
 
@@ -24,4 +28,5 @@ def stylesheet() -> str:
     css = STYLESHEET.read_text(encoding="utf-8")
     if "</" in css:
         raise ValueError(f"{STYLESHEET} must not contain '</' (it goes inside <style>)")
-    return f":root {{ --wb-arabic-fonts: {ARABIC_FONT_STACK}; }}\n{css}"
+    return (f":root {{ --wb-arabic-fonts: {ARABIC_FONT_STACK}; --wb-sans: {SANS_FONT_STACK}; }}"
+            f"\n{css}")
