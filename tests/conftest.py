@@ -102,6 +102,16 @@ label = "English"
 screenshots = false
 """
 
+#: Both editions as the project declares them, but without screenshots (for tests that
+#: open the pages themselves).
+BOTH_WITHOUT_SCREENSHOTS = ENGLISH_ONLY + """
+[[tool.workbook.editions]]
+lang = "ar"
+reports = "reports/ar"
+label = "العربية"
+screenshots = false
+"""
+
 
 @pytest.fixture(scope="session")
 def published_report(tmp_path_factory: pytest.TempPathFactory) -> PublishedReport:

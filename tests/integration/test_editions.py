@@ -23,11 +23,12 @@ COMMAND = re.compile(r"(?:/srv/coalition-workbook/)?\.venv/bin/workbook (run[^\n
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("editions") / "project", reports=False)
-    done = workbook(root, "run")
-    assert done.returncode == 0, done.stdout + done.stderr
-    return root
+def project(tmp_path_factory: pytest.TempPathFactory,
+            published_editions: dict[str, Path]) -> Path:
+    """A copy of the project after the session's plain ``workbook run`` (its reports too),
+    for the documented commands to run in."""
+    return copy_project(tmp_path_factory.mktemp("editions") / "project",
+                        published_editions["en"].parents[1])
 
 
 def _published(root: Path) -> dict[str, dict]:

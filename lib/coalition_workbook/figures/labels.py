@@ -245,7 +245,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "coalition_title": "التحالف: الأعضاء والقوات والضربات الجوية",
         "coalition_table": "حجم التحالف وقواته وضرباته الجوية",
         "coalition_chart": "أرقام التحالف كما يذكرها المقال",
-        "conflicts_table": "أرقام متعارضة",
+        "conflicts_table": "الأرقام التي لا تتفق",
         "timeline_table": "التسلسل الزمني",
         "timeline_chart": "الأعوام التي يذكرها المقال",
         "summary_title": "الأرقام الرئيسية",
