@@ -204,3 +204,24 @@ def test_the_trainees_report_leaves_out_its_bounded_figure(ds: Dataset) -> None:
     html = str(display.excluded_table(ds, bounds="exclude", report="trainees"))
     for subject in bounded["subject_en"]:
         assert subject in html
+
+
+def test_each_overlap_is_told_in_the_reports_of_its_figures(ds: Dataset) -> None:
+    """Every declared overlap appears on a report whose topic holds one of its figures,
+    and on no other; none is lost between the reports."""
+    from coalition_workbook.figures import metrics
+
+    ov = metrics.overlaps(ds)
+    assert len(ov) > 2
+    category = dict(zip(ds.figures["id"], ds.figures["category"], strict=True))
+    shown_anywhere = set()
+    for report, cats in display.REPORT_CATEGORIES.items():
+        soup = BeautifulSoup(str(display.overlaps_table(ds, report=report)), "html.parser")
+        rows = soup.select("tbody tr")
+        want = [r for r in ov.to_dict("records")
+                if category[r["figure_id"]] in cats or category[r["other_id"]] in cats]
+        assert len(rows) == len(want), report
+        for row, r in zip(rows, want, strict=True):
+            assert display.figure_name(ds, r["figure_id"], "en") in row.get_text(" ")
+            shown_anywhere.add((r["figure_id"], r["other_id"]))
+    assert shown_anywhere == set(zip(ov["figure_id"], ov["other_id"], strict=True))

@@ -452,12 +452,15 @@ def aid_table(ds: Dataset, *, lang: str = "en", bounds: str = "as_lower_bound") 
 
 
 def _figure_cell(ds: Dataset, figure_id: str, lang: str) -> str:
+    """A figure where a table names several: its number, what it counts, its quote,
+    citation and note."""
     r = ds.figures.set_index("id").loc[figure_id]
     r = {**r.to_dict(), "id": figure_id}
     number = figure_html(r["value"], r["qualifier"], lang=lang, unit=r["unit"],
                          title=_provenance_title(r, lang, ds))
     note = f'<br><span class="wb-note">{local_html(r, "note", lang)}</span>' if r["note"] else ""
-    return (f"{number}<br>{quote(r['quote'], _src(ds, figure_id))} "
+    what = f'<span class="wb-subject">{local_html(r, "subject_en", lang)}</span>'
+    return (f"{number}<br>{what}<br>{quote(r['quote'], _src(ds, figure_id))} "
             f"<small>{cite_html(r, lang, ds, parens=True)}</small>"
             f"{note}")
 
@@ -476,18 +479,24 @@ def relation_label(relation: str, lang: str = "en") -> str:
     return labels.text(f"relation_{relation}", lang)
 
 
-def overlaps_table(ds: Dataset, *, lang: str = "en") -> Html:
+def overlaps_table(ds: Dataset, *, lang: str = "en", report: str | None = None) -> Html:
     """The overlap policy in words, then each declared relation other than disagreements:
 
     restatements, corrections, parts, other units and amounts that add up,
-    each with the figure that counts and the one that does not.
+    each with the figure that counts and the one that does not. With ``report``,
+    only the relations of that report's topic (``REPORT_CATEGORIES``), so each
+    overlap is told beside the figures it concerns.
     """
     ov = metrics.overlaps(ds)
+    if report is not None:
+        topic = set(ds.figures.loc[ds.figures["category"].isin(REPORT_CATEGORIES[report]),
+                                   "id"])
+        ov = ov[ov["figure_id"].isin(topic) | ov["other_id"].isin(topic)]
     header = [labels.text("figure", lang), labels.text("relation", lang),
               labels.text("figure", lang), labels.text("counted", lang),
               labels.text("note", lang)]
     rows = [[_td(_figure_cell(ds, r["figure_id"], lang)),
-             _td(text_html(relation_label(r["relation"], lang))),
+             f'<td class="wb-relation">{text_html(relation_label(r["relation"], lang))}</td>',
              _td(_figure_cell(ds, r["other_id"], lang)),
              _td(_counted_cell(ds, (r["counted"],) + (
                  (r["figure_id"],) if r["relation"] == "adds_to" else ()), lang)),
@@ -534,13 +543,15 @@ def report_views(report: str, ds: Dataset, *, lang: str = "en",
     views: dict[str, Callable[[], list[Html]]] = {
         "trainees": lambda: [trainees_table(ds, lang=lang, bounds=bounds),
                              excluded_table(ds, lang=lang, bounds=bounds,
-                                            report="trainees")],
+                                            report="trainees"),
+                             overlaps_table(ds, lang=lang, report="trainees")],
         "aid": lambda: [aid_table(ds, lang=lang, bounds=bounds),
                         vehicles_table(ds, lang=lang, bounds=bounds),
                         weapons_table(ds, lang=lang, bounds=bounds),
-                        overlaps_table(ds, lang=lang)],
+                        overlaps_table(ds, lang=lang, report="aid")],
         "coalition": lambda: [figures_table(ds, ["coalition", "troops", "airstrikes", "cost"],
                                             lang=lang),
+                              overlaps_table(ds, lang=lang, report="coalition"),
                               conflicts_table(ds, lang=lang), timeline_table(ds, lang=lang)],
         "summary": lambda: [summary(ds, lang=lang, bounds=bounds), conflicts_table(ds, lang=lang)],
     }
