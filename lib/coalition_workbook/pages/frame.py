@@ -28,8 +28,6 @@ from ..data.errors import WorkbookError
 from ..figures import labels
 from .escaping import escape_html
 
-#: Parameters a reader is told about, in this order (the rest are for analysts).
-SHOWN_PARAMETERS = ("bounds", "lang")
 #: The run record's page, beside index.html.
 RUN_PAGE = "run.html"
 

@@ -30,9 +30,9 @@ KNOWN = ("run_id", "status", "started", "finished", "seconds", "commit", "dirty"
          "runner", "metrics", "screenshots", "editions", "exports", "source_pages")
 
 
-def _row(key: str, field: str, value: Any, lang: str, *, code: bool = False) -> dict[str, Any]:
-    """One labelled value; beside its label, so aligned like text, numbers too."""
-    return {"label": labels.text(key, lang), "field": field, "value": value, "code": code,
+def _row(label: str, field: str, value: Any, *, code: bool = False) -> dict[str, Any]:
+    """One labelled value (beside its label, so aligned like text, numbers too)."""
+    return {"label": label, "field": field, "value": value, "code": code,
             "html": isinstance(value, Markup)}
 
 
@@ -42,22 +42,26 @@ def _yes_no(value: Any, lang: str) -> str:
     return labels.text("run_yes" if value else "run_no", lang)
 
 
-def _setting(name: str, value: Any, lang: str, field: str) -> dict[str, Any]:
-    """One parameter or runner setting under its label; unknown names keep their key."""
-    key = f"run_{field.split('.')[0].replace('parameters', 'param')}_{name}"
+#: Settings a reader is told in words (``labels``), beside the value as typed.
+IN_WORDS = {"bounds": "param_bounds_{value}", "lang": "param_lang"}
+
+
+def _setting(section: str, name: str, value: Any, lang: str) -> dict[str, Any]:
+    """A parameter (``section`` "parameters", labels ``run_param_*``) or runner setting
+    (``run_runner_*``) under its label; one this page has no label for keeps its key."""
+    field = f"{section}.{name}"
+    key = f"run_{'param' if section == 'parameters' else section}_{name}"
+    if not labels.has_text(key, lang):
+        return _row(name, field, value, code=True)
+    label = labels.text(key, lang)
+    words = IN_WORDS.get(name, "").format(value=value)
+    if words and labels.has_text(words, lang) and (name != "lang" or value == lang):
+        return _row(label, field, Markup(
+            f'{text_html(labels.text(words, lang))} <bdi dir="ltr"><code>'
+            f"{frame.escape_html(value)}</code></bdi>"))
     if isinstance(value, bool):
         value = _yes_no(value, lang)
-    if labels.has_text(key, lang):
-        words = {"bounds": f"param_bounds_{value}", "lang": "param_lang"}.get(name, "")
-        if words and labels.has_text(words, lang) and (name != "lang" or value == lang):
-            # in words, then as typed (``-p bounds exclude``)
-            shown = Markup(f"{text_html(labels.text(words, lang))} <bdi dir=\"ltr\"><code>"
-                           f"{frame.escape_html(value)}</code></bdi>")
-            return _row(key, f"{field}.{name}", shown, lang)
-        return _row(key, f"{field}.{name}", value, lang,
-                    code=name in ("figures_path", "kernel"))
-    return {"label": name, "field": f"{field}.{name}", "value": value, "code": True,
-            "html": False}
+    return _row(label, field, value, code=name in ("figures_path", "kernel"))
 
 
 def _files(entries: Any) -> list[dict[str, Any]]:
@@ -75,17 +79,23 @@ def render_run_record(report_dir: Path, manifest: Mapping[str, Any],
     info = info or frame.info_from_manifest(manifest)
     lang = info.lang
     m = manifest
+
+    def row(key: str, field: str, value: Any, *, code: bool = False) -> dict[str, Any]:
+        return _row(labels.text(key, lang), field, value, code=code)
+
+    sep = "، " if lang == "ar" else ", "
+    commit = m.get("commit")
     run_rows = [
-        _row("run_run_id", "run_id", m.get("run_id", ""), lang, code=True),
-        _row("run_status", "status", status_words(m.get("status"), lang), lang),
-        _row("run_started", "started", m.get("started", ""), lang, code=True),
-        _row("run_finished", "finished", m.get("finished", ""), lang, code=True),
-        _row("run_seconds", "seconds", m.get("seconds", ""), lang),
-        _row("run_commit", "commit", m.get("commit") or labels.text("footer_unknown", lang),
-             lang, code=bool(m.get("commit"))),
-        _row("run_dirty", "dirty", _yes_no(m.get("dirty"), lang), lang),
-        _row("run_with_code", "with_code", _yes_no(m.get("with_code"), lang), lang),
-        _row("run_fingerprint", "fingerprint", m.get("fingerprint", ""), lang, code=True),
+        row("run_run_id", "run_id", m.get("run_id", ""), code=True),
+        row("run_status", "status", status_words(m.get("status"), lang)),
+        row("run_started", "started", m.get("started", ""), code=True),
+        row("run_finished", "finished", m.get("finished", ""), code=True),
+        row("run_seconds", "seconds", m.get("seconds", "")),
+        row("run_commit", "commit", commit or labels.text("footer_unknown", lang),
+            code=bool(commit)),
+        row("run_dirty", "dirty", _yes_no(m.get("dirty"), lang)),
+        row("run_with_code", "with_code", _yes_no(m.get("with_code"), lang)),
+        row("run_fingerprint", "fingerprint", m.get("fingerprint", ""), code=True),
     ]
     notebooks = []
     for nb in notebook_rows(m):
@@ -94,27 +104,24 @@ def render_run_record(report_dir: Path, manifest: Mapping[str, Any],
                           "href": report_link(report_dir, nb), "status": nb.get("status", ""),
                           **{k: nb.get(k, "") for k in ("seconds", "execute_seconds",
                                                         "export_seconds")}})
-    params = m.get("parameters") if isinstance(m.get("parameters"), Mapping) else {}
-    runner = m.get("runner") if isinstance(m.get("runner"), Mapping) else {}
-    settings = [_setting(k, v, lang, "parameters") for k, v in params.items()] + \
-        [_setting(k, v, lang, "runner") for k, v in runner.items()]
+    settings = [_setting(section, k, v, lang) for section in ("parameters", "runner")
+                if isinstance(m.get(section), Mapping) for k, v in m[section].items()]
     published = []
     metrics = m.get("metrics")
     if isinstance(metrics, Mapping):
         file = frame.escape_html(metrics.get("file", ""))
         rows = text_html(labels.text("run_metrics_rows", lang, rows=metrics.get("rows", "")))
-        sep = "، " if lang == "ar" else ", "  # the file name isolated: it reads left to right
-        published.append(_row("run_metrics", "metrics.rows", Markup(
-            f'<bdi dir="ltr"><code>{file}</code></bdi>{sep}{rows}'), lang))
+        # the file name isolated: it reads left to right in either language
+        published.append(row("run_metrics", "metrics.rows", Markup(
+            f'<bdi dir="ltr"><code>{file}</code></bdi>{sep}{rows}')))
     shots = [str(s) for s in m.get("screenshots") or []]
-    published.append(_row("run_screenshots", "screenshots",
-                          labels.text("run_screenshots_n", lang, n=len(shots)), lang))
+    published.append(row("run_screenshots", "screenshots",
+                         labels.text("run_screenshots_n", lang, n=len(shots))))
     editions = [e for e in m.get("editions") or [] if isinstance(e, Mapping)]
     if editions:
-        sep = "، " if lang == "ar" else ", "
         links = sep.join(f'<a href="{quote(str(e.get("href", "")), safe="/.#")}">'
                          f'{frame.escape_html(e.get("label", ""))}</a>' for e in editions)
-        published.append(_row("run_editions", "editions", Markup(links), lang))
+        published.append(row("run_editions", "editions", Markup(links)))
     file_tables = [{"id": key, "field": key, "caption": labels.text(caption, lang),
                     "files": _files(m.get(key))}
                    for key, caption in (("inputs", "run_section_inputs"),
