@@ -6,9 +6,29 @@ Test-only; the library's ``browser`` module launches Chromium and opens reports.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
+from coalition_workbook.run import browser
+
 TOOLTIP_SELECTOR = "#vg-tooltip-element"
+
+
+def each_page(paths: Iterable[Path]) -> Iterator[tuple[Path, Any, Any]]:
+    """Open each page once, offline, in one Chromium: ``(path, page, PageReport)``; each
+    page is closed when the loop moves on, the browser when it ends."""
+    with browser.launch() as chromium:
+        context = browser.new_context(chromium)
+        try:
+            for html in paths:
+                page, report = browser.open_report(context, html)
+                try:
+                    yield html, page, report
+                finally:
+                    page.close()
+        finally:
+            context.close()
 
 # Text nodes with Arabic letters outside charts, whose element is not right-to-left
 # or whose nearest lang attribute is not "ar". Returns [{text, path, direction, lang}].

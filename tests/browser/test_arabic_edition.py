@@ -40,17 +40,9 @@ def _pages() -> list[str]:
 def latin(arabic_report: Path) -> dict[str, list[dict]]:
     """Page (path relative to the report folder) -> the Latin words a reader meets there."""
     out: dict[str, list[dict]] = {}
-    with browser.launch() as chromium:
-        context = browser.new_context(chromium)
-        try:
-            for html in browser.report_pages(arabic_report) + browser.source_pages(arabic_report):
-                page, _ = browser.open_report(context, html)
-                try:
-                    out[str(html.relative_to(arabic_report))] = probes.latin_words(page)
-                finally:
-                    page.close()
-        finally:
-            context.close()
+    pages = browser.report_pages(arabic_report) + browser.source_pages(arabic_report)
+    for html, page, _ in probes.each_page(pages):
+        out[str(html.relative_to(arabic_report))] = probes.latin_words(page)
     return out
 
 

@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from coalition_workbook.run import browser
 from coalition_workbook.run.bundle import TOP
+from tests.browser import pages as probes
 from tests.conftest import workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,27 +43,18 @@ def test_every_link_of_every_page_works_where_the_bundle_is_unpacked(unpacked: P
     pages = sorted(unpacked.rglob("*.html"))
     assert len(pages) >= 12
     broken, followed = [], 0
-    with browser.launch() as chromium:
-        context = browser.new_context(chromium)
-        try:
-            for html in pages:
-                page, report = browser.open_report(context, html)
-                try:
-                    assert not report.external_requests, (html, report.external_requests)
-                    for href in page.evaluate(LINKS):
-                        parts = urlsplit(href)
-                        if parts.scheme != "file":
-                            continue
-                        target = Path(unquote(parts.path))
-                        followed += 1
-                        if not target.is_file() or unpacked not in target.parents:
-                            broken.append(f"{html.relative_to(unpacked)}: {href}")
-                        elif parts.fragment and target.suffix == ".html" and \
-                                f'id="{parts.fragment}"' not in target.read_text("utf-8"):
-                            broken.append(f"{html.relative_to(unpacked)}: #{parts.fragment}")
-                finally:
-                    page.close()
-        finally:
-            context.close()
+    for html, page, report in probes.each_page(pages):
+        assert not report.external_requests, (html, report.external_requests)
+        for href in page.evaluate(LINKS):
+            parts = urlsplit(href)
+            if parts.scheme != "file":
+                continue
+            target = Path(unquote(parts.path))
+            followed += 1
+            if not target.is_file() or unpacked not in target.parents:
+                broken.append(f"{html.relative_to(unpacked)}: {href}")
+            elif parts.fragment and target.suffix == ".html" and \
+                    f'id="{parts.fragment}"' not in target.read_text("utf-8"):
+                broken.append(f"{html.relative_to(unpacked)}: #{parts.fragment}")
     assert followed > 50
     assert not broken, "\n".join(broken)

@@ -19,42 +19,40 @@ import pytest
 from coalition_workbook.figures import labels
 from coalition_workbook.pages import frame
 from coalition_workbook.run import browser
+from tests.browser import pages as probes
 
 pytestmark = pytest.mark.browser
 
 LANGS = ("en", "ar")
 
 
+# What a page shows of itself: title, h1, direction, footer and its links, h2 ids, and
+# the chart menus with their actions.
+_SEEN_JS = """() => {
+  const f = document.querySelector('footer.wb-footer');
+  const h2 = [...document.querySelectorAll('h2')].map(h => h.id);
+  return {title: document.title,
+          h1: (document.querySelector('h1') || {}).innerText || '',
+          dir: document.documentElement.dir || document.body.dir,
+          footer: f ? f.innerText : null,
+          footer_dir: f ? getComputedStyle(f).direction : null,
+          links: f ? [...f.querySelectorAll('a')].map(a => a.href) : [],
+          h2: h2,
+          menus: document.querySelectorAll('.vega-embed details').length,
+          actions: [...document.querySelectorAll('.vega-embed .vega-actions a')]
+            .map(a => a.href)};
+}"""
+
+
 @pytest.fixture(scope="module")
 def pages(published_editions) -> dict[str, dict[str, dict]]:
     """lang -> page path (relative) -> what Chromium shows: title, h1, footer, links."""
-    seen: dict[str, dict[str, dict]] = {}
-    with browser.launch() as chromium:
-        context = browser.new_context(chromium)
-        try:
-            for lang, root in published_editions.items():
-                seen[lang] = {}
-                for html in browser.report_pages(root) + browser.source_pages(root):
-                    page, _ = browser.open_report(context, html)
-                    try:
-                        seen[lang][html.relative_to(root).as_posix()] = page.evaluate("""() => {
-                          const f = document.querySelector('footer.wb-footer');
-                          const h2 = [...document.querySelectorAll('h2')].map(h => h.id);
-                          return {title: document.title,
-                                  h1: (document.querySelector('h1') || {}).innerText || '',
-                                  dir: document.documentElement.dir || document.body.dir,
-                                  footer: f ? f.innerText : null,
-                                  footer_dir: f ? getComputedStyle(f).direction : null,
-                                  links: f ? [...f.querySelectorAll('a')].map(a => a.href) : [],
-                                  h2: h2,
-                                  menus: document.querySelectorAll('.vega-embed details').length,
-                                  actions: [...document.querySelectorAll(
-                                    '.vega-embed .vega-actions a')].map(a => a.href)};
-                        }""")
-                    finally:
-                        page.close()
-        finally:
-            context.close()
+    seen: dict[str, dict[str, dict]] = {lang: {} for lang in published_editions}
+    where = {html: (lang, root) for lang, root in published_editions.items()
+             for html in browser.report_pages(root) + browser.source_pages(root)}
+    for html, page, _ in probes.each_page(where):
+        lang, root = where[html]
+        seen[lang][html.relative_to(root).as_posix()] = page.evaluate(_SEEN_JS)
     return seen
 
 

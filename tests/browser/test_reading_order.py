@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from coalition_workbook.run import browser
+from tests.browser import pages as probes
 
 pytestmark = pytest.mark.browser
 
@@ -149,33 +150,23 @@ def measured(published_editions: dict[str, Path]) -> dict[str, dict]:
                       [("start", "282", False), ("end", "500", True)]),
     }
     out: dict[str, dict] = {"charts": {}, "type": {}, "print": {}, "chart_order": {}}
-    with browser.launch() as chromium:
-        context = browser.new_context(chromium)
-        try:
-            for name, (lang, pattern, selector, needles) in cases.items():
-                path = sorted(published_editions[lang].glob(pattern))[0]
-                page, _ = browser.open_report(context, path)
-                try:
-                    out[name] = page.evaluate(_X_OF_JS, [selector, needles])
-                finally:
-                    page.close()
-            for lang, root in published_editions.items():
-                for html in browser.report_pages(root):
-                    page, _ = browser.open_report(context, html)
-                    try:
-                        key = f"{lang}/{html.name}"
-                        out["charts"][key] = page.evaluate(_CHART_TEXT_JS)
-                        if lang == "ar":
-                            out["chart_order"][key] = page.evaluate(_CHART_ORDER_JS)
-                        out["type"][key] = page.evaluate(_TYPE_JS)
-                        page.emulate_media(media="print")
-                        page.set_viewport_size({"width": A4_PRINTABLE_PX, "height": 1100})
-                        page.wait_for_timeout(100)
-                        out["print"][key] = page.evaluate(_PRINT_JS)
-                    finally:
-                        page.close()
-        finally:
-            context.close()
+    first = [sorted(published_editions[lang].glob(pattern))[0]
+             for lang, pattern, _, _ in cases.values()]
+    for (name, (_, _, selector, needles)), (_, page, _) in zip(
+            cases.items(), probes.each_page(first), strict=True):
+        out[name] = page.evaluate(_X_OF_JS, [selector, needles])
+    reports = {html: lang for lang, root in published_editions.items()
+               for html in browser.report_pages(root)}
+    for html, page, _ in probes.each_page(reports):
+        key = f"{reports[html]}/{html.name}"
+        out["charts"][key] = page.evaluate(_CHART_TEXT_JS)
+        if reports[html] == "ar":
+            out["chart_order"][key] = page.evaluate(_CHART_ORDER_JS)
+        out["type"][key] = page.evaluate(_TYPE_JS)
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": A4_PRINTABLE_PX, "height": 1100})
+        page.wait_for_timeout(100)
+        out["print"][key] = page.evaluate(_PRINT_JS)
     return out
 
 

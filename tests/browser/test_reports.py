@@ -80,27 +80,18 @@ def visits(report_dir) -> dict[str, Visit]:
     pages = browser.report_pages(report_dir)  # the reports, then index.html
     assert [p for p in pages if p.name != "index.html"], f"no reports in {report_dir}"
     results: dict[str, Visit] = {}
-    with browser.launch() as chromium:
-        context = browser.new_context(chromium)
-        try:
-            for html in pages:
-                page, report = browser.open_report(context, html)
-                try:
-                    visit = Visit(html=html, page=report)
-                    visit.arabic_problems = probes.arabic_direction_problems(page)
-                    visit.body_text = page.inner_text("body")
-                    visit.screenshot = browser.screenshot(
-                        page, report_dir / "screenshots" / f"{html.stem}.png")
-                    embeds = page.locator(browser.CONTAINER_SELECTOR)
-                    for i in range(embeds.count()):
-                        chart_id = embeds.nth(i).get_attribute("id") or f"chart {i + 1}"
-                        visit.tooltips[chart_id] = probes.hover_tooltip(page, embeds.nth(i))
-                        visit.reacts[chart_id] = probes.click_changes_chart(page, embeds.nth(i))
-                    results[html.stem] = visit
-                finally:
-                    page.close()
-        finally:
-            context.close()
+    for html, page, report in probes.each_page(pages):
+        visit = Visit(html=html, page=report)
+        visit.arabic_problems = probes.arabic_direction_problems(page)
+        visit.body_text = page.inner_text("body")
+        visit.screenshot = browser.screenshot(
+            page, report_dir / "screenshots" / f"{html.stem}.png")
+        embeds = page.locator(browser.CONTAINER_SELECTOR)
+        for i in range(embeds.count()):
+            chart_id = embeds.nth(i).get_attribute("id") or f"chart {i + 1}"
+            visit.tooltips[chart_id] = probes.hover_tooltip(page, embeds.nth(i))
+            visit.reacts[chart_id] = probes.click_changes_chart(page, embeds.nth(i))
+        results[html.stem] = visit
     return results
 
 
