@@ -26,6 +26,7 @@ import yaml
 from . import config
 from .errors import Problem, TableValidationError
 from .provenance import paragraphs
+from .vocab import comma
 
 #: Sidecar key -> (type, description). ``title_ar`` or ``title_en`` is required.
 SIDECAR_FIELDS: dict[str, tuple[type, str]] = {
@@ -238,5 +239,4 @@ def citation(source_file: str, paragraph: int, lang: str = "en",
         >>> citation("000_6b99b92fd73bce01.txt", 11, "ar")
         'العراق يواجه تنظيم…، ¶11'
     """
-    sep = "، " if lang == "ar" else ", "
-    return f"{short_title(source_file, lang, sources_dir)}{sep}¶{int(paragraph)}"
+    return f"{short_title(source_file, lang, sources_dir)}{comma(lang)}¶{int(paragraph)}"

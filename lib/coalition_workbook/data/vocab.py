@@ -15,3 +15,23 @@ LANGS: tuple[Lang, ...] = ("en", "ar")
 #: How "more than" / "at most" figures enter totals (``bounds`` parameter).
 Bounds = Literal["as_lower_bound", "exclude"]
 BOUNDS: tuple[Bounds, ...] = ("as_lower_bound", "exclude")
+
+
+def comma(lang: str) -> str:
+    """The comma between items of a list, with its space: Arabic has its own (،).
+
+    Examples:
+        >>> comma("en"), comma("ar")
+        (', ', '، ')
+    """
+    return "، " if lang == "ar" else ", "
+
+
+def semicolon(lang: str) -> str:
+    """The semicolon between clauses, with its space: Arabic has its own (؛).
+
+    Examples:
+        >>> semicolon("en"), semicolon("ar")
+        ('; ', '؛ ')
+    """
+    return "؛ " if lang == "ar" else "; "

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..data import schema
-from ..data.vocab import LANGS
+from ..data.vocab import LANGS, comma, semicolon
 
 #: Qualifier words put before a figure. ``exact`` has none.
 QUALIFIER_WORDS: dict[str, dict[str, str]] = {
@@ -896,7 +896,7 @@ def mixed_dates(row: Mapping[str, object], lang: str = "en") -> str:
     dates = [d for d in str(row.get("dates") or "").split(";") if d]
     if not dates:
         return ""
-    return text("mixed_dates", lang, dates=("، " if lang == "ar" else ", ").join(dates))
+    return text("mixed_dates", lang, dates=comma(lang).join(dates))
 
 
 def join_items(items: list[str], lang: str = "en") -> str:
@@ -935,8 +935,8 @@ def context_note(row: Mapping[str, object] | None, lang: str = "en") -> str:
     """What a total says of its inputs beside its label: mixed dates, several articles."""
     if row is None:
         return ""
-    sep = "؛ " if lang == "ar" else "; "
-    return sep.join(n for n in (mixed_dates(row, lang), mixed_sources(row, lang)) if n)
+    return semicolon(lang).join(n for n in (mixed_dates(row, lang), mixed_sources(row, lang))
+                                if n)
 
 
 def kind_label(kind: str, lang: str = "en") -> str:

@@ -29,6 +29,7 @@ from altair.utils.display import HTMLRenderer
 from altair.utils.html import TEMPLATES
 
 from ..data.dataset import Dataset
+from ..data.vocab import comma, semicolon
 from ..figures import labels, metrics
 from . import display, escaping
 from .style import ARABIC_FONT_STACK, SANS_FONT_STACK
@@ -187,7 +188,7 @@ def _provenance(ds: Dataset, inputs: pd.Series, lang: str
     for ids in inputs:
         wanted = [i for i in str(ids).split(";") if i]
         quotes.append(" / ".join(f"«{f.at[i, 'quote']}»" for i in wanted))
-        paras.append(("، " if lang == "ar" else ", ").join(
+        paras.append(comma(lang).join(
             display.cite({**f.loc[i].to_dict(), "id": i}, lang, ds) for i in wanted))
         notes.append(" / ".join(labels.localized_text(f.loc[i], "note", lang)
                                 for i in wanted if f.at[i, "note"]))
@@ -333,7 +334,7 @@ def coalition_chart(ds: Dataset, *, lang: str = "en") -> alt.LayerChart:
             index=False):
         said.setdefault(fid, []).append(f"{display.relation_label(kind, lang)} "
                                         f"{display.figure_name(ds, other, lang)}")
-    relation = [("؛ " if lang == "ar" else "; ").join(said.get(i, [])) for i in f["id"]]
+    relation = [semicolon(lang).join(said.get(i, [])) for i in f["id"]]
     data = pd.DataFrame({
         "label": [drawn(f"{labels.format_figure(v, q, lang=lang, unit=u)} — "
                         f"{display.cite({'source': s, 'paragraph': p}, lang, ds)}", lang)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..data import sources
 from ..data.dataset import Dataset
-from ..data.vocab import BOUNDS, LANGS
+from ..data.vocab import BOUNDS, LANGS, comma, semicolon
 from ..figures import labels, metrics
 from . import charts, display
 from .escaping import arabic_html as ar
@@ -221,9 +221,7 @@ class ExplorerState:
         line = labels.text("line_n", lang, n=d["paragraph"])
         said = labels.text("said_by_sentence", lang, who=d["said_by"])
         note = f"{labels.text('note_prefix', lang)} {d['note_shown']}"
-        rtl = lang == "ar"
-        comma, semicolon = ("،", "؛") if rtl else (",", ";")
-        direction = ' dir="rtl" lang="ar"' if rtl else ""
+        direction = ' dir="rtl" lang="ar"' if lang == "ar" else ""
         return (
             f'<div class="explorer-detail" data-figure-id="{e(d["id"])}"{direction}>'
             f"<p><strong>{text_html(d['subject'])}</strong> "
@@ -231,8 +229,8 @@ class ExplorerState:
             f'<div style="font-size:1.2em">{ar(d["quote"], tag="blockquote")}</div>'
             # each run of the other direction isolated, so the brackets stay where written
             f"<p><bdi>{text_html(cite)}</bdi> (<bdi dir=\"ltr\"><code>{e(d['source'])}</code>"
-            f"</bdi>{comma} {text_html(line)})"
-            f"{semicolon} {text_html(said)}</p>"
+            f"</bdi>{comma(lang)}{text_html(line)})"
+            f"{semicolon(lang)}{text_html(said)}</p>"
             + (f"<p>{text_html(note)}</p>" if d["note"] else "") + "</div>")
 
     def table_html(self) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..data import config, reading
 from ..data.errors import WorkbookError
+from ..data.vocab import comma, semicolon
 from ..figures import labels
 from .escaping import escape_html
 
@@ -186,8 +187,7 @@ def topbar_html(info: PageInfo, page: str, *, prefix: str = "") -> str:
     lang = info.lang
     items = []
     for e in info.editions:
-        href = posixpath.normpath(posixpath.join(prefix + e.folder, page)) if prefix \
-            else posixpath.join(e.folder, page)
+        href = posixpath.normpath(posixpath.join(prefix + e.folder, page))
         attrs = f' lang="{escape_html(e.lang)}" hreflang="{escape_html(e.lang)}"' \
             if e.lang else ""
         items.append(f'<li><a class="wb-edition" href="{escape_html(href)}"{attrs}>'
@@ -215,12 +215,10 @@ def footer_html(info: PageInfo, *, prefix: str = "") -> str:
             ``sources/<stem>.html``.
     """
     lang = info.lang
-    srcs = "، " if lang == "ar" else ", "
-    source_links = srcs.join(
+    source_links = comma(lang).join(
         f'<a class="wb-footer-source" href="{escape_html(prefix + s.href)}">'
         f"{escape_html(s.title)}</a>" for s in info.sources) or _t("footer_unknown", lang)
-    sep = "؛ " if lang == "ar" else "; "
-    params = escape_html(sep.join(parameter_words(info.parameters, lang)))
+    params = escape_html(semicolon(lang).join(parameter_words(info.parameters, lang)))
     return (f'<footer class="wb-footer"{_attrs(lang)}>\n'
             f'<p><span class="wb-footer-label">{_t("footer_source", lang)}:</span> '
             f"{source_links}</p>\n"

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from ..data.errors import ExportError
 from ..data.files import atomic_write_text
+from ..data.vocab import comma
 from ..figures import labels
 from . import frame
 from .escaping import text_html
@@ -83,7 +84,6 @@ def render_run_record(report_dir: Path, manifest: Mapping[str, Any],
     def row(key: str, field: str, value: Any, *, code: bool = False) -> dict[str, Any]:
         return _row(labels.text(key, lang), field, value, code=code)
 
-    sep = "، " if lang == "ar" else ", "
     commit = m.get("commit")
     run_rows = [
         row("run_run_id", "run_id", m.get("run_id", ""), code=True),
@@ -113,21 +113,21 @@ def render_run_record(report_dir: Path, manifest: Mapping[str, Any],
         rows = text_html(labels.text("run_metrics_rows", lang, rows=metrics.get("rows", "")))
         # the file name isolated: it reads left to right in either language
         published.append(row("run_metrics", "metrics.rows", Markup(
-            f'<bdi dir="ltr"><code>{file}</code></bdi>{sep}{rows}')))
+            f'<bdi dir="ltr"><code>{file}</code></bdi>{comma(lang)}{rows}')))
     shots = [str(s) for s in m.get("screenshots") or []]
     published.append(row("run_screenshots", "screenshots",
                          labels.text("run_screenshots_n", lang, n=len(shots))))
     editions = [e for e in m.get("editions") or [] if isinstance(e, Mapping)]
     if editions:
-        links = sep.join(f'<a href="{quote(str(e.get("href", "")), safe="/.#")}">'
+        links = comma(lang).join(f'<a href="{quote(str(e.get("href", "")), safe="/.#")}">'
                          f'{frame.escape_html(e.get("label", ""))}</a>' for e in editions)
         published.append(row("run_editions", "editions", Markup(links)))
     file_tables = [{"id": key, "field": key, "caption": labels.text(caption, lang),
-                    "files": _files(m.get(key))}
+                    "files": files}
                    for key, caption in (("inputs", "run_section_inputs"),
                                         ("exports", "index_data"),
                                         ("source_pages", "index_sources"))
-                   if _files(m.get(key))]
+                   if (files := _files(m.get(key)))]
     versions = m.get("versions") if isinstance(m.get("versions"), Mapping) else {}
     return frame.page_template("run.html.j2").render(
         **frame.frame_context(info, frame.RUN_PAGE), title=labels.text("run_title", lang),
